@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Configures and builds cast with Ninja (and ccache when present).
+#   deploy/build.sh             -> build/        (RelWithDebInfo)
+#   deploy/build.sh --sanitize  -> build-sanitize/ (ASan + UBSan)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=$root/build
+flags=()
+if [[ "${1:-}" == "--sanitize" ]]; then
+  dir=$root/build-sanitize
+  flags+=(-DCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+fi
+jobs=$(nproc)
+# Beast and gRPC translation units take over 1 GiB each; keep headroom.
+mem_jobs=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1500000 ))
+if (( mem_jobs < jobs )); then jobs=$(( mem_jobs > 0 ? mem_jobs : 1 )); fi
+cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >&2
+cmake --build "$dir" -j "$jobs" >&2
+echo "$dir"

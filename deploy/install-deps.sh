@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian package cast needs to build, test and run its
+# embedded default (compilers, libraries, PostgreSQL, Redis, ClickHouse).
+# Idempotent: when everything is present it only checks and returns.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache pkg-config git ca-certificates procps
+  libboost-dev libboost-system-dev libssl-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libpqxx-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
+  doctest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
+  postgresql redis-server clickhouse-server
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; install: ${missing[*]}" >&2; exit 2; }
+  as_root=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Debian's postinst scripts must not start system-wide services: cast runs
+# its own private servers, and a system PostgreSQL or Redis would only take ports.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod +x "$policy"
+  created_policy=1
+fi
+trap '[[ $created_policy -eq 1 ]] && "${as_root[@]}" rm -f "$policy"' EXIT
+"${as_root[@]}" apt-get update -q
+"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up everything (packages, build) and runs every test through ctest.
+# Extra arguments go to ctest, e.g. `deploy/test.sh -R integration.reference`.
+#   CAST_SANITIZE=1 deploy/test.sh   runs the suite under ASan + UBSan.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/deploy/install-deps.sh"
+if [[ "${CAST_SANITIZE:-0}" == 1 ]]; then
+  dir=$("$root/deploy/build.sh" --sanitize | tail -n 1)
+else
+  dir=$("$root/deploy/build.sh" | tail -n 1)
+fi
+cd "$dir"
+ctest --output-on-failure --timeout 900 -j 2 "$@"

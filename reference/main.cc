@@ -1,0 +1,2 @@
+// Placeholder entry until the reference platform lands.
+int main() { return 2; }
