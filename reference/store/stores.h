@@ -6,6 +6,7 @@
 // thread pool, never on an event loop thread.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -75,6 +76,14 @@ struct StartupMetric {
   std::chrono::system_clock::time_point ts;
 };
 
+// What a metrics sink has done so far, for /metrics and tests.
+struct MetricsSinkCounters {
+  std::uint64_t rows_recorded{0};  // record() calls
+  std::uint64_t rows_written{0};   // rows the store accepted
+  std::uint64_t rows_lost{0};      // rows given up on after a retry
+  std::uint64_t inserts_sent{0};   // insert requests made, retries included
+};
+
 // ClickHouse `agent_startup_metrics`, written in batches: record() only
 // queues; a flusher sends when the batch is full or 200 ms have passed.
 class StartupMetricsSink {
@@ -83,6 +92,7 @@ class StartupMetricsSink {
   virtual void record(StartupMetric metric) = 0;
   // Sends whatever is queued and waits for it (tests, shutdown).
   virtual void flush() = 0;
+  virtual MetricsSinkCounters counters() const { return {}; }
 };
 
 struct StoreOptions {

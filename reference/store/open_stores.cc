@@ -1,0 +1,43 @@
+#include <stdexcept>
+
+#include "reference/store/memory_agent_repository.h"
+#include "reference/store/memory_context_cache.h"
+#include "reference/store/memory_startup_metrics_sink.h"
+#include "reference/store/stores.h"
+
+namespace cast::reference {
+
+namespace {
+
+std::unique_ptr<AgentRepository> open_agents(const StoreOptions& options) {
+  if (options.postgres_url.empty()) {
+    return std::make_unique<MemoryAgentRepository>();
+  }
+  throw std::runtime_error("postgres store: not available in this build yet");
+}
+
+std::unique_ptr<ContextCache> open_contexts(const StoreOptions& options) {
+  if (options.redis_url.empty()) {
+    return std::make_unique<MemoryContextCache>(options.redis_pool);
+  }
+  throw std::runtime_error("redis store: not available in this build yet");
+}
+
+std::unique_ptr<StartupMetricsSink> open_metrics(const StoreOptions& options) {
+  if (options.clickhouse_url.empty()) {
+    return std::make_unique<MemoryStartupMetricsSink>();
+  }
+  throw std::runtime_error("clickhouse store: not available in this build yet");
+}
+
+}  // namespace
+
+Stores open_stores(const StoreOptions& options) {
+  return Stores{
+      .agents = open_agents(options),
+      .contexts = open_contexts(options),
+      .metrics = open_metrics(options),
+  };
+}
+
+}  // namespace cast::reference
