@@ -1,0 +1,131 @@
+#include "common/process/loopback_port.h"
+#include "controller/environment/embedded_server.h"
+
+#include <pqxx/pqxx>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace cast::environment_detail {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* postgres_bin = "/usr/lib/postgresql/15/bin/";
+constexpr const char* superuser = "cast";
+
+struct SystemUser {
+  std::string name;  // empty: run as ourselves
+  uid_t uid{0};
+  gid_t gid{0};
+};
+
+// PostgreSQL refuses to run as root, so as root it runs as `name`.
+SystemUser server_user(const std::string& name) {
+  if (::geteuid() != 0) {
+    return {};
+  }
+  const passwd* entry = ::getpwnam(name.c_str());
+  if (!entry) {
+    throw EnvironmentError("PostgreSQL: running as root and there is no system user '" + name +
+                           "' to run the server as");
+  }
+  return {name, entry->pw_uid, entry->pw_gid};
+}
+
+class PostgresServer : public EmbeddedServer {
+ public:
+  PostgresServer(const std::filesystem::path& folder, const EnvironmentOptions& options)
+      : EmbeddedServer("PostgreSQL", folder / "postgres", folder / "postgres.log"),
+        user_(server_user(options.postgres_system_user)),
+        max_connections_(options.postgres_max_connections) {
+    std::filesystem::create_directories(folder_);
+    if (!user_.name.empty()) {
+      // The server user must reach its folder: traverse ours, own its own.
+      std::filesystem::permissions(folder, std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
+                                               std::filesystem::perms::others_exec);
+      if (::chown(folder_.c_str(), user_.uid, user_.gid) != 0) {
+        throw EnvironmentError("PostgreSQL: cannot chown " + folder_.string() + " to " + user_.name);
+      }
+    }
+  }
+
+  bool answers() override {
+    try {
+      pqxx::connection connection(admin_url("postgres"));
+      pqxx::nontransaction query(connection);
+      return query.exec("SHOW data_directory")[0][0].as<std::string>() == data_dir().string();
+    } catch (const std::exception&) {
+      return false;  // refused, or still starting up
+    }
+  }
+
+  void prepare() override {
+    pqxx::connection connection(admin_url("postgres"));
+    pqxx::nontransaction query(connection);
+    query.exec("CREATE DATABASE \"cast\"");  // quoted: CAST is a keyword
+  }
+
+  void publish_url(ServiceUrls& urls) const override {
+    urls.postgres = std::string("postgresql://") + superuser + "@127.0.0.1:" + std::to_string(port_) + "/cast";
+  }
+
+ protected:
+  ProcessSpec next_launch() override {
+    if (!initialised_) {
+      run_initdb();
+      initialised_ = true;
+    }
+    port_ = free_loopback_port();
+    // Throwaway data: durability off; dynamic shared memory as files in the
+    // data folder, so that nothing is left in /dev/shm after a SIGKILL.
+    return {.program = std::string(postgres_bin) + "postgres",
+            .args = {"-D", data_dir().string(), "-p", std::to_string(port_), "-c", "listen_addresses=127.0.0.1",
+                     "-c", "unix_socket_directories=" + folder_.string(), "-c", "fsync=off", "-c",
+                     "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c",
+                     "max_connections=" + std::to_string(max_connections_), "-c", "dynamic_shared_memory_type=mmap",
+                     "-c", "logging_collector=off"},
+            .working_dir = folder_,
+            .run_as_user = user_.name};
+  }
+
+  std::string endpoint() const override { return "127.0.0.1:" + std::to_string(port_); }
+
+  // SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to leave.
+  int stop_signal() const override { return SIGINT; }
+
+ private:
+  std::filesystem::path data_dir() const { return folder_ / "data"; }
+
+  std::string admin_url(const std::string& database) const {
+    return std::string("postgresql://") + superuser + "@127.0.0.1:" + std::to_string(port_) + "/" + database +
+           "?connect_timeout=2";
+  }
+
+  void run_initdb() {
+    ChildProcess initdb({.program = std::string(postgres_bin) + "initdb",
+                         .args = {"-D", data_dir().string(), "-U", superuser, "-A", "trust", "-E", "UTF8",
+                                  "--locale=C", "--no-sync"},
+                         .working_dir = folder_,
+                         .run_as_user = user_.name,
+                         .log_file = log_file_});
+    auto status = initdb.wait_for(60s);
+    if (!status || !status->success()) {
+      throw EnvironmentError(describe_failure("initdb " + (status ? status->describe() : "did not finish in 60 s")));
+    }
+  }
+
+  SystemUser user_;
+  int max_connections_;
+  std::uint16_t port_{0};
+  bool initialised_{false};
+};
+
+}  // namespace
+
+std::unique_ptr<EmbeddedServer> make_postgres_server(const std::filesystem::path& folder,
+                                                     const EnvironmentOptions& options) {
+  return std::make_unique<PostgresServer>(folder, options);
+}
+
+}  // namespace cast::environment_detail
