@@ -1,0 +1,82 @@
+#pragma once
+
+// What a run leaves behind, folded from the workers' event streams: one
+// outcome per user, every observed payload, per-worker and resource
+// figures. Analysis judges it; reports render it. No gRPC or proto types
+// here, so both stay cheap to include.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cast {
+
+enum class ObservationChannel { ws, rest };
+
+// A payload a user received, kept (capped) as evidence.
+struct Observation {
+  std::uint32_t user_index{0};
+  ObservationChannel channel{ObservationChannel::ws};
+  std::string payload;             // at most the payload cap, bytes
+  std::uint32_t original_size{0};  // bytes before truncation
+  bool truncated{false};
+  std::string request_id;  // as extracted by the worker's scenario
+  std::string agent_id;
+  std::int64_t offset_us{0};  // since that worker's go, microseconds
+  std::string phase;          // phase the user was in
+};
+
+struct UserOutcome {
+  std::uint32_t index{0};
+  std::string user_id;
+  std::string worker_id;
+  bool done{false};    // every step finished
+  bool failed{false};  // a step failed; see failed_phase
+  std::string failed_phase;
+  std::string error_kind;
+  std::string error_message;
+  std::optional<std::int64_t> token_us;    // durations from each step's scheduled start, microseconds
+  std::optional<std::int64_t> connect_us;
+  std::optional<std::int64_t> start_us;    // start_agent -> agent_started
+  std::vector<std::int64_t> message_us;    // each message round trip
+  std::optional<std::int64_t> state_us;
+  std::int64_t max_schedule_lag_us{0};     // worst actual-minus-scheduled step start
+  std::string agent_id;                    // from agent_started
+  bool closed_unexpectedly{false};         // the server closed the connection mid-session
+  bool lost{false};                        // its worker was lost before the user finished
+};
+
+struct WorkerRecord {
+  std::string worker_id;
+  std::string host;
+  std::uint32_t pid{0};
+  std::uint32_t capacity{0};
+  std::uint32_t users{0};
+  std::uint64_t events{0};
+  std::uint64_t max_loop_lag_us{0};
+  double peak_cpu_percent{0};  // of one core
+  std::uint64_t peak_rss_bytes{0};
+  bool lost{false};
+};
+
+struct ResourceSample {
+  double t_s{0};                     // since the run started, seconds
+  double host_cpu_percent{0};        // all cores, %
+  double platform_rss_mb{0};         // platform processes' resident memory, MB
+  double platform_cpu_percent{0};    // of one core
+};
+
+struct RunRecord {
+  std::string run_id;
+  std::uint32_t users_planned{0};
+  double duration_s{0};            // first go to last user done, seconds
+  std::int64_t start_skew_us{0};   // spread of the users' actual first-step starts, microseconds
+  std::vector<UserOutcome> users;  // by index
+  std::vector<Observation> observations;
+  std::vector<WorkerRecord> workers;
+  std::vector<ResourceSample> resources;
+  std::vector<std::string> notes;  // things the run wants a reader to know (e.g. a worker lost)
+};
+
+}  // namespace cast

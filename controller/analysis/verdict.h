@@ -1,0 +1,65 @@
+#pragma once
+
+// The judgement of a run: each test case with its criteria, the findings
+// with their evidence, and whether the run counts at all.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cast {
+
+struct Criterion {
+  std::string name;       // e.g. "startup_p95_s"
+  std::string threshold;  // human-readable, with unit, e.g. "< 5 s"
+  std::string observed;   // human-readable, with unit
+  double observed_value{0};
+  bool passed{false};
+};
+
+enum class CaseVerdict { passed, failed, not_evaluated };
+
+struct TestCaseResult {
+  std::string id;     // startup_isolation, cross_contamination, performance, websocket_scaling, state_persistence
+  std::string title;  // e.g. "1 startup isolation"
+  CaseVerdict verdict{CaseVerdict::not_evaluated};
+  std::string note;   // why not evaluated, or a short summary
+  std::vector<Criterion> criteria;
+};
+
+// One piece of evidence that a user saw, read or changed another's data.
+struct Finding {
+  std::string kind;       // e.g. "foreign_canary", "duplicate_agent_id", "misrouted_reply"
+  std::string test_case;  // id of the test case it fails
+  std::string observer;   // user that saw it (user id), or store name
+  std::string owner;      // user the data belongs to
+  std::string channel;    // ws, rest, postgres, redis, clickhouse
+  std::string where;      // message type, request id, table/key
+  std::string excerpt;    // the foreign value marked with >>> <<<
+  double t_s{0};          // when, seconds since the run started
+};
+
+struct LatencySummaryMs {
+  std::uint64_t count{0};
+  double mean{0}, p50{0}, p90{0}, p95{0}, p99{0}, max{0};
+};
+
+enum class RunVerdictKind { passed, failed, invalid };
+
+struct RunVerdict {
+  RunVerdictKind kind{RunVerdictKind::passed};
+  std::vector<std::string> invalid_reasons;  // why the harness, not the platform, was the bottleneck
+  std::vector<TestCaseResult> test_cases;
+  std::vector<Finding> findings;
+  LatencySummaryMs startup_ms;
+  double harness_max_lag_ms{0};
+  double harness_start_skew_ms{0};
+
+  // design.md: 0 passed, 1 failed, 4 invalid.
+  int exit_code() const { return kind == RunVerdictKind::passed ? 0 : kind == RunVerdictKind::failed ? 1 : 4; }
+};
+
+const char* to_string(RunVerdictKind kind);
+const char* to_string(CaseVerdict verdict);
+
+}  // namespace cast

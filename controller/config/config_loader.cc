@@ -1,0 +1,135 @@
+#include "controller/config/config_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "controller/config/settings.h"
+
+namespace cast {
+namespace {
+
+std::string where_in(const std::string& source, const YAML::Mark& mark) {
+  return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+void apply_one(RunConfig& config, const Setting& setting, const std::string& value, const std::string& where) {
+  try {
+    setting.apply(config, value);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(where, "bad value for '" + setting.key + "': " + e.what());
+  }
+}
+
+void apply_yaml_value(RunConfig& config, const Setting& setting, const YAML::Node& node, const std::string& where) {
+  if (setting.kind == Setting::Kind::list) {
+    if (!node.IsSequence()) throw ConfigError(where, "'" + setting.key + "' must be a list");
+    setting.reset(config);
+    for (const auto& item : node) apply_one(config, setting, item.as<std::string>(), where_in(where, item.Mark()));
+    return;
+  }
+  if (!node.IsScalar()) throw ConfigError(where, "'" + setting.key + "' must be a single value");
+  apply_one(config, setting, node.as<std::string>(), where);
+}
+
+// Walks nested maps into dotted keys: {thresholds: {p95_s: 4}} -> thresholds.p95_s.
+void walk(RunConfig& config, const YAML::Node& map, const std::string& prefix, const std::string& source) {
+  for (const auto& entry : map) {
+    const YAML::Node& key_node = entry.first;
+    const YAML::Node& value = entry.second;
+    auto key = prefix + key_node.as<std::string>();
+    auto where = where_in(source, key_node.Mark());
+    if (const auto* setting = find_setting_by_key(key)) {
+      apply_yaml_value(config, *setting, value, where);
+    } else if (value.IsMap()) {
+      walk(config, value, key + ".", source);
+    } else {
+      throw ConfigError(where, "unknown key '" + key + "'");
+    }
+  }
+}
+
+void check_targets(const RunConfig& c) {
+  int given = !c.auth_url.empty() + !c.backend_url.empty() + !c.ws_url.empty();
+  if (given != 0 && given != 3) {
+    throw ConfigError("targets", "give all three of auth_url, backend_url and ws_url, or none for the embedded default");
+  }
+  if (!c.reference_faults.empty() && !c.uses_embedded_platform()) {
+    throw ConfigError("--reference-fault", "faults apply to the embedded reference platform only; drop the target URLs");
+  }
+  if (c.performance_only && c.isolation_only) {
+    throw ConfigError("--performance-only/--isolation-only", "choose one of them");
+  }
+}
+
+}  // namespace
+
+void add_run_flags(CLI::App& app, GivenFlags& given) {
+  for (const auto& s : run_settings()) {
+    if (s.flag.empty()) continue;
+    if (s.kind == Setting::Kind::boolean) {
+      app.add_flag_callback("--" + s.flag, [&given, flag = s.flag] { given.switches[flag] = true; }, s.help);
+    } else {
+      auto* option = app.add_option("--" + s.flag, given.values[s.flag], s.help);
+      if (s.kind != Setting::Kind::list) option->expected(1);
+    }
+  }
+}
+
+void apply_yaml_text(RunConfig& config, const std::string& text, const std::string& source_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where_in(source_name, e.mark), "not valid YAML: " + e.msg);
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw ConfigError(source_name, "the configuration must be a map of keys");
+  try {
+    walk(config, root, "", source_name);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where_in(source_name, e.mark), e.msg);
+  }
+}
+
+void apply_yaml_file(RunConfig& config, const std::string& path) {
+  std::ifstream in{path};
+  if (!in) throw ConfigError(path, "cannot read the configuration file");
+  std::stringstream text;
+  text << in.rdbuf();
+  apply_yaml_text(config, text.str(), path);
+}
+
+void apply_environment(RunConfig& config, const EnvironmentLookup& lookup) {
+  for (const auto& s : run_settings()) {
+    for (const auto& name : s.env) {
+      const char* value = lookup(name.c_str());
+      if (value == nullptr || *value == '\0') continue;
+      apply_one(config, s, value, "environment variable " + name);
+      break;
+    }
+  }
+}
+
+void apply_flags(RunConfig& config, const GivenFlags& given) {
+  for (const auto& s : run_settings()) {
+    if (given.switches.count(s.flag)) apply_one(config, s, "true", "--" + s.flag);
+    auto values = given.values.find(s.flag);
+    if (values == given.values.end() || values->second.empty()) continue;
+    if (s.reset) s.reset(config);
+    for (const auto& v : values->second) apply_one(config, s, v, "--" + s.flag);
+  }
+}
+
+RunConfig load_run_config(const std::string& yaml_path, const EnvironmentLookup& lookup, const GivenFlags& given) {
+  RunConfig config;
+  if (!yaml_path.empty()) apply_yaml_file(config, yaml_path);
+  apply_environment(config, lookup);
+  apply_flags(config, given);
+  check_targets(config);
+  return config;
+}
+
+}  // namespace cast

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cast {
+
+// Everything a run is told. Filled by load_run_config() from defaults, then
+// YAML, then environment, then flags; nothing else reads the environment.
+struct RunConfig {
+  // Population and processes
+  int users{100};    // CONCURRENT_TEST_USERS, --users; --quick makes it 20
+  int workers{0};    // --workers; local worker processes, 0 = one per core
+  std::uint64_t seed{0};  // --seed; 0 = random
+
+  // Time limits
+  std::chrono::milliseconds run_timeout{180'000};           // CONCURRENT_TEST_TIMEOUT (s), --timeout
+  std::chrono::milliseconds agent_startup_timeout{30'000};  // AGENT_STARTUP_TIMEOUT (s)
+  std::chrono::milliseconds token_timeout{10'000};          // per token request
+  std::chrono::milliseconds connect_timeout{10'000};        // per WebSocket connect
+  std::chrono::milliseconds message_timeout{15'000};        // per message round trip
+  std::chrono::milliseconds start_offset{1'000};            // go -> common start, on each worker
+
+  // Criteria
+  double max_agent_startup_s{5.0};     // MAX_AGENT_STARTUP_TIME, per agent (test case 1)
+  double p95_limit_s{5.0};             // startup P95 (test case 3)
+  double p99_limit_s{8.0};             // startup P99 (test case 3)
+  double min_success_rate{0.95};       // MIN_SUCCESS_RATE, share of users
+  double max_total_test_time_s{180};   // MAX_TOTAL_TEST_TIME
+  double platform_memory_limit_mb{4096};  // resident memory of the platform
+  double host_cpu_limit_percent{80};      // host CPU during the run
+  double max_schedule_lag_ms{500};        // harness lag beyond which a run is invalid
+  bool isolation_strict{true};            // ISOLATION_VALIDATION_STRICT: findings fail the run
+
+  // Targets; all empty = the embedded default
+  std::string auth_url;        // E2E_AUTH_SERVICE_URL
+  std::string backend_url;     // E2E_BACKEND_URL
+  std::string ws_url;          // E2E_WEBSOCKET_URL
+  std::string postgres_url;    // E2E_POSTGRES_URL, TEST_DATABASE_URL
+  std::string redis_url;       // E2E_REDIS_URL, TEST_REDIS_URL
+  std::string clickhouse_url;  // TEST_CLICKHOUSE_URL
+  std::string redis_prefix{"cast"};
+  bool insecure_tls{false};    // skip TLS peer verification (wss/https)
+  std::vector<std::string> reference_faults;  // --reference-fault NAME[:RATE], embedded default only
+
+  // Modes and outputs
+  bool performance_only{false};  // --performance-only
+  bool isolation_only{false};    // --isolation-only
+  bool verbose{false};           // --verbose
+  std::string scenario_file;     // YAML scenario; empty = protocol.md's default
+  std::string report_file;       // JSON report, --report-file
+  std::string junit_file;        // JUnit XML, --junit
+  std::string log_file{"concurrent_test_run.log"};
+  std::uint32_t payload_cap_bytes{16 * 1024};  // longest observed payload kept whole, bytes
+  std::string metrics_listen;    // host:port for the controller's /metrics; empty = off
+
+  bool uses_embedded_platform() const { return auth_url.empty() && backend_url.empty() && ws_url.empty(); }
+};
+
+// A configuration mistake: `where` names the file and line, the variable or
+// the flag; `what` says what is wrong. cast exits 2 on it.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::string& where, const std::string& what)
+      : std::runtime_error(where + ": " + what), where_(where) {}
+  const std::string& where() const { return where_; }
+
+ private:
+  std::string where_;
+};
+
+}  // namespace cast

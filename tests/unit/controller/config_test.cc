@@ -1,0 +1,136 @@
+#include <doctest/doctest.h>
+
+#include <CLI/CLI.hpp>
+#include <map>
+
+#include "controller/config/config_loader.h"
+
+namespace {
+
+struct FakeEnvironment {
+  std::map<std::string, std::string> vars;
+  cast::EnvironmentLookup lookup() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+cast::GivenFlags parse_flags(std::vector<std::string> args) {
+  CLI::App app;
+  cast::GivenFlags given;
+  cast::add_run_flags(app, given);
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
+  return given;
+}
+
+cast::RunConfig from_yaml(const std::string& text) {
+  cast::RunConfig config;
+  cast::apply_yaml_text(config, text, "test.yaml");
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("defaults are the design's criteria") {
+  cast::RunConfig c;
+  CHECK(c.users == 100);
+  CHECK(c.p95_limit_s == 5.0);
+  CHECK(c.p99_limit_s == 8.0);
+  CHECK(c.min_success_rate == 0.95);
+  CHECK(c.isolation_strict);
+  CHECK(c.uses_embedded_platform());
+}
+
+TEST_CASE("YAML nested keys set their fields") {
+  auto c = from_yaml("users: 42\nthresholds:\n  p95_s: 2.5\n  min_success_rate: 0.9\ntimeouts:\n  run_s: 60\n"
+                     "reference:\n  faults: [misroute, 'slow_start:0.5']\n");
+  CHECK(c.users == 42);
+  CHECK(c.p95_limit_s == 2.5);
+  CHECK(c.min_success_rate == 0.9);
+  CHECK(c.run_timeout == std::chrono::seconds{60});
+  CHECK(c.reference_faults == std::vector<std::string>{"misroute", "slow_start:0.5"});
+}
+
+TEST_CASE("precedence: flags over environment over YAML over defaults") {
+  FakeEnvironment env{{{"CONCURRENT_TEST_USERS", "30"}, {"MIN_SUCCESS_RATE", "0.8"}}};
+  cast::RunConfig c;
+  cast::apply_yaml_text(c, "users: 10\nthresholds: {min_success_rate: 0.5, p99_s: 7}\n", "test.yaml");
+  cast::apply_environment(c, env.lookup());
+  CHECK(c.users == 30);
+  CHECK(c.min_success_rate == 0.8);
+  CHECK(c.p99_limit_s == 7);
+  cast::apply_flags(c, parse_flags({"--users", "50"}));
+  CHECK(c.users == 50);
+  CHECK(c.min_success_rate == 0.8);
+}
+
+TEST_CASE("the original suite's environment variables keep their meaning") {
+  FakeEnvironment env{{{"CONCURRENT_TEST_TIMEOUT", "90"},
+                       {"AGENT_STARTUP_TIMEOUT", "12.5"},
+                       {"ISOLATION_VALIDATION_STRICT", "false"},
+                       {"MAX_AGENT_STARTUP_TIME", "3"},
+                       {"MAX_TOTAL_TEST_TIME", "120"},
+                       {"TEST_DATABASE_URL", "postgresql://a@127.0.0.1:1/x"},
+                       {"E2E_POSTGRES_URL", "postgresql://b@127.0.0.1:2/y"},
+                       {"TEST_REDIS_URL", "redis://127.0.0.1:3"}}};
+  auto c = cast::load_run_config("", env.lookup(), {});
+  CHECK(c.run_timeout == std::chrono::seconds{90});
+  CHECK(c.agent_startup_timeout == std::chrono::milliseconds{12'500});
+  CHECK_FALSE(c.isolation_strict);
+  CHECK(c.max_agent_startup_s == 3);
+  CHECK(c.max_total_test_time_s == 120);
+  CHECK(c.postgres_url == "postgresql://b@127.0.0.1:2/y");  // E2E_ wins over TEST_
+  CHECK(c.redis_url == "redis://127.0.0.1:3");
+}
+
+TEST_CASE("--quick means 20 users unless --users says otherwise") {
+  cast::RunConfig c;
+  cast::apply_flags(c, parse_flags({"--quick"}));
+  CHECK(c.users == 20);
+  cast::RunConfig d;
+  cast::apply_flags(d, parse_flags({"--users", "7", "--quick"}));
+  CHECK(d.users == 7);
+}
+
+TEST_CASE("flags replace YAML lists instead of adding to them") {
+  auto c = from_yaml("reference:\n  faults: [misroute]\n");
+  cast::apply_flags(c, parse_flags({"--reference-fault", "no_authz", "--reference-fault", "broadcast"}));
+  CHECK(c.reference_faults == std::vector<std::string>{"no_authz", "broadcast"});
+}
+
+TEST_CASE("an unknown YAML key is an error naming the key, file and line") {
+  CHECK_THROWS_WITH_AS(from_yaml("users: 5\nthresholds:\n  p95: 3\n"), "test.yaml:3:3: unknown key 'thresholds.p95'",
+                       cast::ConfigError);
+  CHECK_THROWS_WITH_AS(from_yaml("userz: 5\n"), "test.yaml:1:1: unknown key 'userz'", cast::ConfigError);
+}
+
+TEST_CASE("a bad value is an error naming the key and where it came from") {
+  CHECK_THROWS_WITH_AS(from_yaml("\nusers: many\n"), doctest::Contains("test.yaml:2:1: bad value for 'users'"),
+                       cast::ConfigError);
+  CHECK_THROWS_WITH_AS(from_yaml("thresholds: {min_success_rate: 1.5}\n"), doctest::Contains("min_success_rate"),
+                       cast::ConfigError);
+  CHECK_THROWS_WITH_AS(from_yaml("reference: {faults: misroute}\n"), doctest::Contains("must be a list"),
+                       cast::ConfigError);
+  CHECK_THROWS_AS(from_yaml("users: [1, 2\n"), cast::ConfigError);
+  FakeEnvironment env{{{"CONCURRENT_TEST_USERS", "-3"}}};
+  CHECK_THROWS_WITH_AS(cast::load_run_config("", env.lookup(), {}),
+                       doctest::Contains("environment variable CONCURRENT_TEST_USERS"), cast::ConfigError);
+  CHECK_THROWS_WITH_AS(cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--users", "0"})),
+                       doctest::Contains("--users"), cast::ConfigError);
+  CHECK_THROWS_WITH_AS(cast::load_run_config("/nonexistent/cast.yaml", FakeEnvironment{}.lookup(), {}),
+                       doctest::Contains("/nonexistent/cast.yaml"), cast::ConfigError);
+}
+
+TEST_CASE("targets are all or nothing, and faults only go with the embedded platform") {
+  FakeEnvironment env{{{"E2E_BACKEND_URL", "http://127.0.0.1:8000"}}};
+  CHECK_THROWS_WITH_AS(cast::load_run_config("", env.lookup(), {}), doctest::Contains("auth_url"), cast::ConfigError);
+  FakeEnvironment full{{{"E2E_BACKEND_URL", "http://127.0.0.1:8000"},
+                        {"E2E_AUTH_SERVICE_URL", "http://127.0.0.1:8001"},
+                        {"E2E_WEBSOCKET_URL", "ws://127.0.0.1:8000/ws"}}};
+  CHECK_FALSE(cast::load_run_config("", full.lookup(), {}).uses_embedded_platform());
+  CHECK_THROWS_AS(cast::load_run_config("", full.lookup(), parse_flags({"--reference-fault", "misroute"})),
+                  cast::ConfigError);
+}
