@@ -20,8 +20,7 @@ bool hold_in_flight(const ContextRead& read) {
     if (now >= until) {
       return false;
     }
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(poll_interval, until - now));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(poll_interval, until - now));
   }
 }
 

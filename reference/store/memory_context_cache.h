@@ -20,8 +20,8 @@ class MemoryContextCache : public ContextCache {
  public:
   explicit MemoryContextCache(int pool_size = 16);  // connections
 
-  void put_context(const std::string& context_key, const std::string& user_agents_key,
-                   const std::string& agent_id, const nlohmann::json& context) override;
+  void put_context(const std::string& context_key, const std::string& user_agents_key, const std::string& agent_id,
+                   const nlohmann::json& context) override;
   std::optional<nlohmann::json> read_context(const ContextRead& read) override;
 
   // The members of a user's agent set (empty when there is none).

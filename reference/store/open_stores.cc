@@ -1,8 +1,9 @@
-#include <stdexcept>
-
+#include "reference/store/clickhouse_startup_metrics_sink.h"
 #include "reference/store/memory_agent_repository.h"
 #include "reference/store/memory_context_cache.h"
 #include "reference/store/memory_startup_metrics_sink.h"
+#include "reference/store/postgres_agent_repository.h"
+#include "reference/store/redis_context_cache.h"
 #include "reference/store/stores.h"
 
 namespace cast::reference {
@@ -13,21 +14,22 @@ std::unique_ptr<AgentRepository> open_agents(const StoreOptions& options) {
   if (options.postgres_url.empty()) {
     return std::make_unique<MemoryAgentRepository>();
   }
-  throw std::runtime_error("postgres store: not available in this build yet");
+  return std::make_unique<PostgresAgentRepository>(options.postgres_url, options.postgres_pool);
 }
 
 std::unique_ptr<ContextCache> open_contexts(const StoreOptions& options) {
   if (options.redis_url.empty()) {
     return std::make_unique<MemoryContextCache>(options.redis_pool);
   }
-  throw std::runtime_error("redis store: not available in this build yet");
+  return std::make_unique<RedisContextCache>(options.redis_url, options.redis_pool);
 }
 
 std::unique_ptr<StartupMetricsSink> open_metrics(const StoreOptions& options) {
   if (options.clickhouse_url.empty()) {
     return std::make_unique<MemoryStartupMetricsSink>();
   }
-  throw std::runtime_error("clickhouse store: not available in this build yet");
+  return std::make_unique<ClickHouseStartupMetricsSink>(options.clickhouse_url, options.metrics_batch,
+                                                        options.metrics_flush);
 }
 
 }  // namespace

@@ -16,18 +16,18 @@
 namespace cast::reference {
 
 struct AgentRecord {
-  std::string agent_id;
-  std::string run_id;
-  std::string user_id;
-  std::string tenant_id;
+  std::string agent_id{};
+  std::string run_id{};
+  std::string user_id{};
+  std::string tenant_id{};
   nlohmann::json state = nlohmann::json::object();  // stored context + merged patches
 };
 
 struct MessageRecord {
-  std::string agent_id;
-  std::string run_id;
-  std::string user_id;
-  std::string content;
+  std::string agent_id{};
+  std::string run_id{};
+  std::string user_id{};
+  std::string content{};
 };
 
 // PostgreSQL `agents` and `agent_messages`.
@@ -45,7 +45,7 @@ class AgentRepository {
 
 // How a context read behaves when the client goes away mid-request.
 struct ContextRead {
-  std::string key;
+  std::string key{};
   // Polled after the command went out; true once the requesting client has gone.
   std::function<bool()> client_gone = [] { return false; };
   // How long the request stays in flight (simulated agent work) before the reply is read.
@@ -69,11 +69,11 @@ class ContextCache {
 };
 
 struct StartupMetric {
-  std::string run_id;
-  std::string user_id;
-  std::string agent_id;
+  std::string run_id{};
+  std::string user_id{};
+  std::string agent_id{};
   double startup_ms{0};
-  std::chrono::system_clock::time_point ts;
+  std::chrono::system_clock::time_point ts{};
 };
 
 // What a metrics sink has done so far, for /metrics and tests.
@@ -96,13 +96,13 @@ class StartupMetricsSink {
 };
 
 struct StoreOptions {
-  std::string postgres_url;    // empty: in memory
-  std::string redis_url;       // empty: in memory
-  std::string clickhouse_url;  // empty: in memory; e.g. http://127.0.0.1:8123/?database=cast
-  int postgres_pool{50};       // connections
-  int redis_pool{16};          // connections
-  std::size_t metrics_batch{500};                   // rows per insert
-  std::chrono::milliseconds metrics_flush{200};     // longest a row waits
+  std::string postgres_url{};                    // empty: in memory
+  std::string redis_url{};                       // empty: in memory
+  std::string clickhouse_url{};                  // empty: in memory; e.g. http://127.0.0.1:8123/?database=cast
+  int postgres_pool{50};                         // connections
+  int redis_pool{16};                            // connections
+  std::size_t metrics_batch{500};                // rows per insert
+  std::chrono::milliseconds metrics_flush{200};  // longest a row waits
 };
 
 struct Stores {

@@ -144,7 +144,10 @@ TEST_CASE("memory cache is safe under concurrent readers") {
 TEST_CASE("memory metrics sink keeps every row it is given") {
   MemoryStartupMetricsSink sink;
   for (int i = 0; i < 5; ++i) {
-    sink.record({.run_id = "r", .user_id = "u-" + std::to_string(i), .agent_id = "a", .startup_ms = 10.0 * i,
+    sink.record({.run_id = "r",
+                 .user_id = "u-" + std::to_string(i),
+                 .agent_id = "a",
+                 .startup_ms = 10.0 * i,
                  .ts = std::chrono::system_clock::now()});
   }
   sink.flush();
