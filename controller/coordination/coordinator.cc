@@ -1,0 +1,171 @@
+#include "controller/coordination/coordinator.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "controller/coordination/coordinator_core.h"
+
+namespace cast::controller {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string listen_address(const std::string& host, std::uint16_t port) {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string describe_unready(const WorkerLedger& ledger) {
+  std::string text;
+  for (const auto& [id, record] : ledger.records()) {
+    if (record.state == WorkerState::connected || record.state == WorkerState::assigned ||
+        record.state == WorkerState::lost) {
+      text += fmt::format("{}{} ({})", text.empty() ? "" : ", ", id, to_string(record.state));
+    }
+  }
+  return text.empty() ? "no worker attached" : text;
+}
+
+void tune_server(grpc::ServerBuilder& builder, const CoordinatorConfig& config) {
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  // A fixed port must not be shared silently with another controller.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Workers ping while idle so that a vanished host is noticed; allow it.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 1'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+}
+
+}  // namespace
+
+Coordinator::Coordinator(CoordinatorConfig config, EventSink sink)
+    : core_(std::make_unique<Core>(std::move(config), std::move(sink))) {}
+
+Coordinator::~Coordinator() { shutdown(); }
+
+std::uint16_t Coordinator::start() {
+  Core& core = *core_;
+  core.service = std::make_unique<ControlService>(core, [&core](std::shared_ptr<WorkerStream> stream) {
+    std::lock_guard lock(core.mutex);
+    core.live.emplace(stream.get(), stream);
+  });
+  std::string address = listen_address(core.config.listen_host, core.config.port);
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  builder.RegisterService(core.service.get());
+  tune_server(builder, core.config);
+  core.server = builder.BuildAndStart();
+  if (!core.server || bound_port == 0) {
+    throw CoordinationError("controller cannot listen for workers on " + address);
+  }
+  spdlog::info("controller listening for workers on {}", listen_address(core.config.listen_host, bound_port));
+  return static_cast<std::uint16_t>(bound_port);
+}
+
+std::vector<WorkerSnapshot> Coordinator::wait_for_workers(std::size_t count, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(core_->mutex);
+  if (!core_->changed.wait_for(lock, timeout, [&] { return core_->ledger.size() >= count; })) {
+    throw CoordinationError(fmt::format("only {} of {} workers attached within {} ms", core_->ledger.size(), count,
+                                        timeout.count()));
+  }
+  return core_->snapshots();
+}
+
+void Coordinator::assign(const std::string& worker_id, cast::v1::Assignment assignment) {
+  ControllerMessage message;
+  *message.mutable_assignment() = assignment;
+  Core::StreamPtr stream;
+  {
+    std::lock_guard lock(core_->mutex);
+    if (!core_->ledger.assign(worker_id, std::move(assignment))) {
+      throw CoordinationError("cannot assign users to unknown worker " + worker_id);
+    }
+    auto it = core_->by_worker.find(worker_id);
+    if (it != core_->by_worker.end()) {
+      stream = it->second;
+    }
+  }
+  // A worker that is away right now gets the assignment when it reattaches.
+  if (stream) {
+    stream->send(std::move(message));
+  }
+}
+
+void Coordinator::wait_for_ready(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(core_->mutex);
+  auto ready = [&] { return core_->ledger.size() > 0 && core_->ledger.all_ready(); };
+  if (!core_->changed.wait_for(lock, timeout, ready)) {
+    throw CoordinationError(fmt::format("workers not ready within {} ms: {}", timeout.count(),
+                                        describe_unready(core_->ledger)));
+  }
+}
+
+void Coordinator::broadcast_go(std::chrono::milliseconds start_offset) {
+  ControllerMessage message;
+  message.mutable_go()->set_start_offset_ms(static_cast<std::uint32_t>(start_offset.count()));
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->go = message;
+    core_->ledger.mark_running();
+  }
+  core_->broadcast(message);
+}
+
+bool Coordinator::wait_for_finish(std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::unique_lock lock(core_->mutex);
+  // Polls as well as waits: the reconnect grace runs out without any event.
+  while (!core_->ledger.all_finished(Clock::now(), core_->config.reconnect_grace)) {
+    auto now = Clock::now();
+    if (now >= deadline) {
+      return false;
+    }
+    core_->changed.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(100)));
+  }
+  return true;
+}
+
+void Coordinator::abort(const std::string& reason) {
+  ControllerMessage message;
+  message.mutable_abort()->set_reason(reason);
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->aborted = message;
+  }
+  spdlog::warn("aborting the run on every worker: {}", reason);
+  core_->broadcast(message);
+}
+
+std::vector<WorkerSnapshot> Coordinator::workers() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->snapshots();
+}
+
+void Coordinator::shutdown() {
+  std::vector<Core::StreamPtr> streams;
+  {
+    std::lock_guard lock(core_->mutex);
+    if (core_->shutting_down) {
+      return;
+    }
+    core_->shutting_down = true;
+    for (const auto& [raw, stream] : core_->live) {
+      streams.push_back(stream);
+    }
+  }
+  for (const auto& stream : streams) {
+    stream->end({grpc::StatusCode::UNAVAILABLE, "controller shutting down"});
+  }
+  streams.clear();
+  if (core_->server) {
+    core_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    core_->server->Wait();
+  }
+  std::unique_lock lock(core_->mutex);
+  core_->changed.wait_for(lock, std::chrono::seconds(5), [&] { return core_->live.empty(); });
+}
+
+}  // namespace cast::controller

@@ -1,0 +1,203 @@
+#include "controller/coordination/coordinator_core.h"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+namespace cast::controller {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+bool token_matches(const std::string& expected, const std::string& given) {
+  return expected.size() == given.size() && CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
+}
+
+WorkerSnapshot snapshot_of(const WorkerRecord& record) {
+  WorkerSnapshot snapshot;
+  snapshot.worker_id = record.hello.worker_id();
+  snapshot.hello = record.hello;
+  snapshot.state = record.state;
+  snapshot.events_received = record.sequence.accepted();
+  snapshot.contiguous_seq = record.sequence.contiguous();
+  snapshot.duplicates = record.sequence.duplicates();
+  snapshot.gaps = record.sequence.gaps();
+  snapshot.reconnects = record.reconnects;
+  snapshot.users_prepared = record.users_prepared;
+  snapshot.last_heartbeat = record.last_heartbeat;
+  snapshot.done = record.done;
+  return snapshot;
+}
+
+ControllerMessage ack_message(std::uint64_t up_to) {
+  ControllerMessage message;
+  message.mutable_ack()->set_up_to(up_to);
+  return message;
+}
+
+}  // namespace
+
+void Coordinator::Core::on_message(WorkerStream& stream, cast::v1::WorkerMessage&& message) {
+  bool greeted = false;
+  {
+    std::lock_guard lock(mutex);
+    greeted = stream.generation != 0;
+  }
+  if (!greeted) {
+    on_hello(stream, message.hello());
+  } else if (message.has_events()) {
+    on_events(stream, std::move(*message.mutable_events()));
+  } else {
+    on_state(stream, message);
+  }
+}
+
+void Coordinator::Core::on_hello(WorkerStream& stream, const cast::v1::Hello& hello) {
+  if (hello.worker_id().empty()) {
+    stream.end({grpc::StatusCode::INVALID_ARGUMENT,
+                "control stream from " + stream.peer() + ": the first message must be a Hello with a worker_id"});
+    return;
+  }
+  if (!config.auth_token.empty() && !token_matches(config.auth_token, hello.auth_token())) {
+    spdlog::warn("refused worker {} from {}: wrong auth token", hello.worker_id(), stream.peer());
+    stream.end({grpc::StatusCode::UNAUTHENTICATED,
+                "worker " + hello.worker_id() + ": auth token does not match the controller's"});
+    return;
+  }
+  std::vector<ControllerMessage> replies;
+  StreamPtr superseded;
+  {
+    std::lock_guard lock(mutex);
+    auto attachment = ledger.attach(hello);
+    stream.worker_id = hello.worker_id();
+    stream.generation = attachment.generation;
+    superseded = std::exchange(by_worker[hello.worker_id()], live.at(&stream));
+    replies = greeting(*ledger.find(hello.worker_id()), attachment.resume_after);
+    spdlog::info("worker {} attached from {} (capacity {}, {}){}", hello.worker_id(), stream.peer(),
+                 hello.capacity(), hello.version(), attachment.reconnect ? ", reconnected" : "");
+  }
+  changed.notify_all();
+  if (superseded) {
+    superseded->end({grpc::StatusCode::ABORTED, "superseded by a newer stream of worker " + hello.worker_id()});
+  }
+  for (auto& reply : replies) {
+    stream.send(std::move(reply));
+  }
+}
+
+std::vector<ControllerMessage> Coordinator::Core::greeting(const WorkerRecord& record,
+                                                           std::uint64_t resume_after) const {
+  // The Ack comes first so the worker resends only what is really missing.
+  std::vector<ControllerMessage> replies{ack_message(resume_after)};
+  if (record.assignment && record.state == WorkerState::assigned) {
+    replies.emplace_back().mutable_assignment()->CopyFrom(*record.assignment);
+  }
+  if (go && record.state == WorkerState::running) {
+    replies.push_back(*go);
+  }
+  if (aborted) {
+    replies.push_back(*aborted);
+  }
+  return replies;
+}
+
+void Coordinator::Core::on_events(WorkerStream& stream, cast::v1::EventBatch&& batch) {
+  std::optional<WorkerLedger::Admitted> admitted;
+  std::string worker_id;
+  {
+    std::lock_guard lock(mutex);
+    worker_id = stream.worker_id;
+    admitted = ledger.admit(worker_id, stream.generation, std::move(batch));
+  }
+  if (!admitted) {
+    return;  // a superseded stream: its worker resends on the new one
+  }
+  if (!admitted->events.empty() && sink) {
+    try {
+      sink(worker_id, std::move(admitted->events));
+    } catch (const std::exception& error) {
+      spdlog::error("event sink failed on events of worker {}: {}", worker_id, error.what());
+    }
+  }
+  stream.send(ack_message(admitted->ack_up_to));
+}
+
+void Coordinator::Core::on_state(WorkerStream& stream, const cast::v1::WorkerMessage& message) {
+  {
+    std::lock_guard lock(mutex);
+    if (message.has_ready()) {
+      ledger.mark_ready(stream.worker_id, stream.generation, message.ready());
+    } else if (message.has_done()) {
+      ledger.mark_done(stream.worker_id, stream.generation, message.done());
+    } else if (message.has_heartbeat()) {
+      ledger.record_heartbeat(stream.worker_id, stream.generation, message.heartbeat());
+      return;  // nobody waits on heartbeats
+    } else {
+      spdlog::warn("worker {}: a second Hello or an empty message on one stream, ignored", stream.worker_id);
+    }
+  }
+  changed.notify_all();
+}
+
+void Coordinator::Core::on_read_closed(WorkerStream& stream) {
+  bool lost = false;
+  WorkerState state_before = WorkerState::connected;
+  std::uint64_t held = 0;
+  {
+    std::lock_guard lock(mutex);
+    auto it = by_worker.find(stream.worker_id);
+    if (it != by_worker.end() && it->second.get() == &stream) {
+      by_worker.erase(it);
+    }
+    lost = !shutting_down && ledger.detach(stream.worker_id, stream.generation, Clock::now());
+    if (const WorkerRecord* record = ledger.find(stream.worker_id); lost && record != nullptr) {
+      state_before = record->state_before_loss;
+      held = record->sequence.accepted();
+    }
+  }
+  if (lost) {
+    spdlog::warn("worker {} ({}) lost while {}: stream closed, {} events kept", stream.worker_id, stream.peer(),
+                 to_string(state_before), held);
+    changed.notify_all();
+  }
+}
+
+void Coordinator::Core::on_stream_done(WorkerStream& stream) {
+  StreamPtr last_reference;
+  {
+    std::lock_guard lock(mutex);
+    auto it = live.find(&stream);
+    if (it != live.end()) {
+      last_reference = std::move(it->second);
+      live.erase(it);
+    }
+  }
+  changed.notify_all();
+}
+
+std::vector<Coordinator::Core::StreamPtr> Coordinator::Core::attached_streams() const {
+  std::vector<StreamPtr> streams;
+  for (const auto& [id, stream] : by_worker) {
+    streams.push_back(stream);
+  }
+  return streams;
+}
+
+std::vector<WorkerSnapshot> Coordinator::Core::snapshots() const {
+  std::vector<WorkerSnapshot> result;
+  for (const auto& [id, record] : ledger.records()) {
+    result.push_back(snapshot_of(record));
+  }
+  return result;
+}
+
+void Coordinator::Core::broadcast(const ControllerMessage& message) {
+  std::vector<StreamPtr> streams;
+  {
+    std::lock_guard lock(mutex);
+    streams = attached_streams();
+  }
+  for (const auto& stream : streams) {
+    stream->send(message);
+  }
+}
+
+}  // namespace cast::controller

@@ -1,0 +1,145 @@
+#include "controller/coordination/worker_ledger.h"
+
+#include <algorithm>
+
+namespace cast::controller {
+
+std::string_view to_string(WorkerState state) {
+  switch (state) {
+    case WorkerState::connected: return "connected";
+    case WorkerState::assigned: return "assigned";
+    case WorkerState::ready: return "ready";
+    case WorkerState::running: return "running";
+    case WorkerState::done: return "done";
+    case WorkerState::lost: return "lost";
+  }
+  return "unknown";
+}
+
+WorkerLedger::Attachment WorkerLedger::attach(const cast::v1::Hello& hello) {
+  auto [it, inserted] = records_.try_emplace(hello.worker_id());
+  WorkerRecord& record = it->second;
+  record.hello = hello;
+  record.hello.clear_auth_token();
+  record.generation = next_generation_++;
+  if (!inserted) {
+    ++record.reconnects;
+    if (record.state == WorkerState::lost) {
+      record.state = record.state_before_loss;
+    }
+  }
+  return {record.generation, !inserted, record.sequence.contiguous()};
+}
+
+bool WorkerLedger::detach(const std::string& worker_id, std::uint64_t generation, Clock::time_point now) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr || record->state == WorkerState::done || record->state == WorkerState::lost) {
+    return false;
+  }
+  record->state_before_loss = record->state;
+  record->state = WorkerState::lost;
+  record->lost_at = now;
+  return true;
+}
+
+std::optional<WorkerLedger::Admitted> WorkerLedger::admit(const std::string& worker_id,
+                                                          std::uint64_t generation,
+                                                          cast::v1::EventBatch&& batch) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr) {
+    return std::nullopt;
+  }
+  Admitted admitted;
+  admitted.events.reserve(static_cast<std::size_t>(batch.events_size()));
+  for (auto& event : *batch.mutable_events()) {
+    if (record->sequence.admit(event.seq()) == SequenceTracker::Admission::accepted) {
+      admitted.events.push_back(std::move(event));
+    }
+  }
+  admitted.ack_up_to = record->sequence.contiguous();
+  return admitted;
+}
+
+bool WorkerLedger::assign(const std::string& worker_id, cast::v1::Assignment assignment) {
+  auto it = records_.find(worker_id);
+  if (it == records_.end()) {
+    return false;
+  }
+  it->second.assignment = std::move(assignment);
+  if (it->second.state == WorkerState::connected) {
+    it->second.state = WorkerState::assigned;
+  }
+  return true;
+}
+
+bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t generation,
+                              const cast::v1::Ready& ready) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr || record->state != WorkerState::assigned) {
+    return false;  // a Ready resent after a reconnect changes nothing
+  }
+  record->state = WorkerState::ready;
+  record->users_prepared = ready.users_prepared();
+  return true;
+}
+
+bool WorkerLedger::mark_done(const std::string& worker_id, std::uint64_t generation,
+                             const cast::v1::Done& done) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr) {
+    return false;
+  }
+  record->state = WorkerState::done;
+  record->done = done;
+  return true;
+}
+
+bool WorkerLedger::record_heartbeat(const std::string& worker_id, std::uint64_t generation,
+                                    const cast::v1::Heartbeat& heartbeat) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr) {
+    return false;
+  }
+  record->last_heartbeat = heartbeat;
+  return true;
+}
+
+void WorkerLedger::mark_running() {
+  for (auto& [id, record] : records_) {
+    if (record.state == WorkerState::ready) {
+      record.state = WorkerState::running;
+    } else if (record.state == WorkerState::lost && record.state_before_loss == WorkerState::ready) {
+      record.state_before_loss = WorkerState::running;
+    }
+  }
+}
+
+bool WorkerLedger::all_ready() const {
+  return std::all_of(records_.begin(), records_.end(), [](const auto& entry) {
+    WorkerState state = entry.second.state;
+    return state == WorkerState::ready || state == WorkerState::running || state == WorkerState::done;
+  });
+}
+
+bool WorkerLedger::all_finished(Clock::time_point now, std::chrono::milliseconds grace) const {
+  return std::all_of(records_.begin(), records_.end(), [&](const auto& entry) {
+    const WorkerRecord& record = entry.second;
+    return record.state == WorkerState::done ||
+           (record.state == WorkerState::lost && now - record.lost_at >= grace);
+  });
+}
+
+const WorkerRecord* WorkerLedger::find(const std::string& worker_id) const {
+  auto it = records_.find(worker_id);
+  return it == records_.end() ? nullptr : &it->second;
+}
+
+WorkerRecord* WorkerLedger::current(const std::string& worker_id, std::uint64_t generation) {
+  auto it = records_.find(worker_id);
+  if (it == records_.end() || it->second.generation != generation) {
+    return nullptr;
+  }
+  return &it->second;
+}
+
+}  // namespace cast::controller

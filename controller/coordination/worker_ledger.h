@@ -1,0 +1,82 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cast_control.pb.h"
+#include "controller/coordination/sequence_tracker.h"
+
+namespace cast::controller {
+
+enum class WorkerState { connected, assigned, ready, running, done, lost };
+
+std::string_view to_string(WorkerState state);
+
+struct WorkerRecord {
+  cast::v1::Hello hello;  // auth token already removed
+  WorkerState state = WorkerState::connected;
+  WorkerState state_before_loss = WorkerState::connected;  // restored when it reconnects
+  SequenceTracker sequence;
+  std::uint64_t generation = 0;  // the stream that currently speaks for this worker
+  std::uint32_t reconnects = 0;
+  std::uint32_t users_prepared = 0;
+  std::optional<cast::v1::Assignment> assignment;
+  std::optional<cast::v1::Heartbeat> last_heartbeat;
+  std::optional<cast::v1::Done> done;
+  std::chrono::steady_clock::time_point lost_at{};
+};
+
+// Every worker the controller has heard from and where each one stands. A
+// worker is keyed by its id, not by its stream: a reconnecting worker gets
+// its record back, and messages from a stream that has since been replaced
+// (a "generation" behind) are ignored, so nothing is counted twice.
+class WorkerLedger {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Attachment {
+    std::uint64_t generation = 0;
+    bool reconnect = false;
+    std::uint64_t resume_after = 0;  // the Ack to answer the Hello with
+  };
+  Attachment attach(const cast::v1::Hello& hello);
+
+  // The stream of `generation` ended. Returns true when that made the worker lost.
+  bool detach(const std::string& worker_id, std::uint64_t generation, Clock::time_point now);
+
+  struct Admitted {
+    std::vector<cast::v1::Event> events;  // new events, in arrival order
+    std::uint64_t ack_up_to = 0;
+  };
+  // Nothing when the stream is stale or the worker unknown.
+  std::optional<Admitted> admit(const std::string& worker_id, std::uint64_t generation,
+                                cast::v1::EventBatch&& batch);
+
+  bool assign(const std::string& worker_id, cast::v1::Assignment assignment);
+  bool mark_ready(const std::string& worker_id, std::uint64_t generation, const cast::v1::Ready& ready);
+  bool mark_done(const std::string& worker_id, std::uint64_t generation, const cast::v1::Done& done);
+  bool record_heartbeat(const std::string& worker_id, std::uint64_t generation,
+                        const cast::v1::Heartbeat& heartbeat);
+  // Workers that are ready (or lost while ready) move on to running.
+  void mark_running();
+
+  std::size_t size() const { return records_.size(); }
+  bool all_ready() const;
+  // Every worker is done, or lost for longer than `grace` (it may still come back before that).
+  bool all_finished(Clock::time_point now, std::chrono::milliseconds grace) const;
+  const WorkerRecord* find(const std::string& worker_id) const;
+  const std::map<std::string, WorkerRecord>& records() const { return records_; }
+
+ private:
+  WorkerRecord* current(const std::string& worker_id, std::uint64_t generation);
+
+  std::map<std::string, WorkerRecord> records_;
+  std::uint64_t next_generation_ = 1;
+};
+
+}  // namespace cast::controller

@@ -1,0 +1,145 @@
+#include "worker/control/controller_link.h"
+
+#include "worker/control/link_state.h"
+
+namespace cast::worker {
+namespace {
+
+std::shared_ptr<grpc::Channel> dial(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);  // assignments of 10 000+ users
+  // Notice a vanished controller, and come back quickly when it returns.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+}  // namespace
+
+ControllerLink::ControllerLink(ControllerLinkConfig config, HeartbeatSource heartbeat_source)
+    : state_(std::make_unique<State>(std::move(config), std::move(heartbeat_source))) {}
+
+ControllerLink::~ControllerLink() {
+  if (state_->thread.joinable()) {
+    abandon();
+    state_->thread.join();
+  }
+}
+
+void ControllerLink::start() {
+  state_->channel = dial(state_->config.controller_address);
+  state_->stub = cast::v1::Control::NewStub(state_->channel);
+  state_->thread = std::thread([state = state_.get()] { state->run(); });
+}
+
+std::optional<cast::v1::Assignment> ControllerLink::wait_for_assignment(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait_for(lock, timeout, [&] {
+    return state_->assignment || state_->abort_reason || state_->stopped;
+  });
+  return state_->assignment;
+}
+
+void ControllerLink::report_ready(std::uint32_t users_prepared) {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->ready.emplace().set_users_prepared(users_prepared);
+  }
+  state_->pump_current();
+}
+
+std::optional<std::chrono::steady_clock::time_point> ControllerLink::wait_for_go(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait_for(lock, timeout, [&] { return state_->go_at || state_->abort_reason || state_->stopped; });
+  return state_->go_at;
+}
+
+std::uint64_t ControllerLink::emit(cast::v1::Event event) {
+  std::shared_ptr<LinkStream> stream;
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(state_->mutex);
+    seq = state_->outbox.push(std::move(event));
+    stream = state_->stream;
+  }
+  if (stream) {
+    stream->pump();
+  }
+  return seq;
+}
+
+void ControllerLink::report_done(const cast::v1::Done& done) {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->done = done;
+  }
+  state_->pump_current();
+}
+
+bool ControllerLink::wait_until_acknowledged(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  return state_->changed.wait_for(lock, timeout, [&] {
+    return state_->outbox.unacknowledged() == 0 || state_->stopped;
+  }) && state_->outbox.unacknowledged() == 0;
+}
+
+bool ControllerLink::close(std::chrono::milliseconds timeout) {
+  if (!state_->thread.joinable()) {
+    return false;
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool drained = wait_until_acknowledged(timeout);
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->closing = true;
+  }
+  state_->pump_current();
+  bool stopped = false;
+  {
+    std::unique_lock lock(state_->mutex);
+    stopped = state_->changed.wait_until(lock, deadline, [&] { return state_->stopped; });
+  }
+  if (!stopped) {
+    abandon();
+  }
+  state_->thread.join();
+  return drained && stopped;
+}
+
+void ControllerLink::interrupt() {
+  if (auto stream = state_->current_stream()) {
+    stream->cancel();
+  }
+}
+
+void ControllerLink::abandon() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->abandoned = true;
+  }
+  state_->changed.notify_all();
+  interrupt();
+}
+
+std::optional<std::string> ControllerLink::abort_reason() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->abort_reason;
+}
+
+std::optional<std::string> ControllerLink::failure() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->failure;
+}
+
+LinkStats ControllerLink::stats() const {
+  std::lock_guard lock(state_->mutex);
+  return {state_->outbox.last_seq(), state_->outbox.acknowledged(), state_->outbox.unacknowledged(),
+          state_->streams_opened};
+}
+
+}  // namespace cast::worker

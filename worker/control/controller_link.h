@@ -1,0 +1,81 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cast_control.pb.h"
+
+namespace cast::worker {
+
+struct ControllerLinkConfig {
+  std::string controller_address;  // host:port of the controller (127.0.0.1:7000)
+  std::string auth_token;          // shared secret, sent in Hello; empty when none
+  cast::v1::Hello hello;           // who we are: worker_id, host, pid, capacity, cores, version
+  std::chrono::milliseconds heartbeat_interval{1'000};  // ms between heartbeats
+  std::chrono::milliseconds reconnect_delay{200};        // ms between attempts after a broken stream
+  std::chrono::milliseconds give_up_after{30'000};       // ms without a working stream before failing
+  std::size_t batch_max_events{1'000};                   // events per EventBatch, count
+  std::size_t batch_max_bytes{1u << 20};                 // EventBatch size target, bytes
+};
+
+struct LinkStats {
+  std::uint64_t last_seq = 0;        // highest seq handed out
+  std::uint64_t acknowledged = 0;    // highest seq the controller acknowledged
+  std::size_t unacknowledged = 0;    // events still held in the outbox
+  std::uint32_t streams_opened = 0;  // 1 + reconnects
+};
+
+// The worker's end of the control stream. It dials the controller, says
+// Hello, receives the Assignment, reports Ready, waits for Go and streams
+// events. Every event stays in an outbox until acknowledged; when the stream
+// breaks the link reconnects under the same worker id and resends what the
+// controller does not hold. All methods are thread-safe.
+class ControllerLink {
+ public:
+  // Fills the measured part of each heartbeat (CPU, RSS, loop lag, phases);
+  // called on the link's own thread.
+  using HeartbeatSource = std::function<cast::v1::Heartbeat()>;
+
+  explicit ControllerLink(ControllerLinkConfig config, HeartbeatSource heartbeat_source = {});
+  ~ControllerLink();  // abandons the stream if close() was not called
+  ControllerLink(const ControllerLink&) = delete;
+  ControllerLink& operator=(const ControllerLink&) = delete;
+
+  // Starts dialing on a thread of its own. Call after any fork/exec.
+  void start();
+
+  // Nothing on timeout, abort or permanent failure (see failure()).
+  std::optional<cast::v1::Assignment> wait_for_assignment(std::chrono::milliseconds timeout);
+  void report_ready(std::uint32_t users_prepared);
+  // The monotonic instant all users start at (receipt of Go + its offset).
+  std::optional<std::chrono::steady_clock::time_point> wait_for_go(std::chrono::milliseconds timeout);
+
+  // Numbers the event and queues it; never waits for the network. Returns its seq.
+  std::uint64_t emit(cast::v1::Event event);
+  // Sent after every event emitted before it.
+  void report_done(const cast::v1::Done& done);
+  bool wait_until_acknowledged(std::chrono::milliseconds timeout);
+
+  // Waits for every event to be acknowledged, ends the stream cleanly and
+  // stops. False if that did not happen within `timeout` (then it abandons).
+  bool close(std::chrono::milliseconds timeout);
+  // Breaks the current stream as a network fault would; the link reconnects.
+  void interrupt();
+  // Drops the stream and never reconnects: to the controller, this worker vanished.
+  void abandon();
+
+  std::optional<std::string> abort_reason() const;
+  // Why the link stopped for good (refused, gave up reconnecting), if it did.
+  std::optional<std::string> failure() const;
+  LinkStats stats() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace cast::worker

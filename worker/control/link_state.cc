@@ -1,0 +1,208 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "worker/control/link_state.h"
+
+namespace cast::worker {
+namespace {
+
+using cast::v1::ControllerMessage;
+using Next = LinkPeer::Next;
+
+bool is_refusal(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED ||
+         code == grpc::StatusCode::INVALID_ARGUMENT || code == grpc::StatusCode::UNIMPLEMENTED;
+}
+
+std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t pages = 0;
+  std::uint64_t resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+Next ControllerLink::State::next_write(LinkStream& current, cast::v1::WorkerMessage& out) {
+  std::lock_guard lock(mutex);
+  if (&current != stream.get()) {
+    return Next::nothing;
+  }
+  out.Clear();
+  if (!hello_sent) {
+    *out.mutable_hello() = config.hello;
+    out.mutable_hello()->set_auth_token(config.auth_token);
+    hello_sent = true;
+    return Next::message;
+  }
+  if (!resumed) {
+    return Next::nothing;  // nothing until the controller says what it holds
+  }
+  if (ready && !ready_sent) {
+    *out.mutable_ready() = *ready;
+    ready_sent = true;
+  } else if (heartbeat_due) {
+    *out.mutable_heartbeat() = std::move(*heartbeat_due);
+    heartbeat_due.reset();
+  } else if (outbox.has_unsent()) {
+    outbox.take_unsent(*out.mutable_events(), config.batch_max_events, config.batch_max_bytes);
+  } else if (done && !done_sent) {
+    *out.mutable_done() = *done;
+    done_sent = true;
+  } else {
+    return closing ? Next::writes_done : Next::nothing;
+  }
+  return Next::message;
+}
+
+void ControllerLink::State::on_message(LinkStream& current, ControllerMessage&& message) {
+  {
+    std::lock_guard lock(mutex);
+    if (&current != stream.get()) {
+      return;
+    }
+    if (message.has_ack() && !resumed) {
+      outbox.resend_after(message.ack().up_to());
+      resumed = true;
+    } else if (message.has_ack()) {
+      outbox.acknowledge(message.ack().up_to());
+    } else if (message.has_assignment() && !assignment) {
+      assignment = std::move(*message.mutable_assignment());
+    } else if (message.has_go() && !go_at) {
+      go_at = Clock::now() + std::chrono::milliseconds(message.go().start_offset_ms());
+    } else if (message.has_abort()) {
+      abort_reason = message.abort().reason();
+    }
+  }
+  changed.notify_all();
+}
+
+void ControllerLink::State::on_done(LinkStream& finished, const grpc::Status& status) {
+  std::shared_ptr<LinkStream> last_reference;
+  {
+    std::lock_guard lock(mutex);
+    if (&finished == stream.get()) {
+      stream_status = status;
+      last_reference = std::move(stream);
+    }
+  }
+  changed.notify_all();
+}
+
+void ControllerLink::State::run() {
+  auto last_working = Clock::now();
+  try {
+    for (;;) {
+      open_stream();
+      if (!keep_going(wait_for_stream_end(), last_working)) {
+        break;
+      }
+      std::unique_lock lock(mutex);
+      changed.wait_for(lock, config.reconnect_delay, [&] { return abandoned; });
+    }
+  } catch (const std::exception& error) {
+    std::lock_guard lock(mutex);
+    failure = fmt::format("control link to {} failed: {}", config.controller_address, error.what());
+  }
+  {
+    std::lock_guard lock(mutex);
+    stopped = true;
+  }
+  changed.notify_all();
+}
+
+void ControllerLink::State::open_stream() {
+  auto fresh = std::make_shared<LinkStream>(*this);
+  bool cancel_now = false;
+  {
+    std::lock_guard lock(mutex);
+    stream = fresh;
+    hello_sent = resumed = ready_sent = done_sent = false;
+    heartbeat_due.reset();
+    stream_status.reset();
+    ++streams_opened;
+    cancel_now = abandoned;
+  }
+  fresh->start(*stub);
+  if (cancel_now) {
+    fresh->cancel();
+  }
+}
+
+grpc::Status ControllerLink::State::wait_for_stream_end() {
+  auto next_heartbeat = Clock::now() + config.heartbeat_interval;
+  std::unique_lock lock(mutex);
+  while (!stream_status) {
+    changed.wait_until(lock, next_heartbeat);
+    if (!stream_status && Clock::now() >= next_heartbeat) {
+      next_heartbeat += config.heartbeat_interval;
+      lock.unlock();
+      send_heartbeat();
+      lock.lock();
+    }
+  }
+  return *stream_status;
+}
+
+// Decides, after a stream ended, whether to dial again.
+bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_point& last_working) {
+  std::lock_guard lock(mutex);
+  auto now = Clock::now();
+  if (abandoned || (closing && outbox.unacknowledged() == 0)) {
+    return false;
+  }
+  if (is_refusal(status.error_code())) {
+    failure = fmt::format("controller at {} refused worker {}: {}", config.controller_address,
+                          config.hello.worker_id(), status.error_message());
+    spdlog::error("{}", *failure);
+    return false;
+  }
+  if (resumed) {
+    last_working = now;
+  }
+  if (now - last_working > config.give_up_after) {
+    failure = fmt::format("worker {} gave up reconnecting to the controller at {} after {} ms; last error: {}",
+                          config.hello.worker_id(), config.controller_address, config.give_up_after.count(),
+                          status.error_message());
+    spdlog::error("{}", *failure);
+    return false;
+  }
+  spdlog::warn("worker {}: control stream to {} ended ({}: {}); reconnecting", config.hello.worker_id(),
+               config.controller_address, static_cast<int>(status.error_code()), status.error_message());
+  return true;
+}
+
+void ControllerLink::State::send_heartbeat() {
+  cast::v1::Heartbeat heartbeat = heartbeat_source ? heartbeat_source() : cast::v1::Heartbeat{};
+  if (heartbeat.rss_bytes() == 0) {
+    heartbeat.set_rss_bytes(resident_bytes());
+  }
+  {
+    std::lock_guard lock(mutex);
+    if (!resumed) {
+      return;
+    }
+    heartbeat.set_unacked_events(outbox.unacknowledged());
+    heartbeat.set_last_seq(outbox.last_seq());
+    heartbeat_due = std::move(heartbeat);
+  }
+  pump_current();
+}
+
+std::shared_ptr<LinkStream> ControllerLink::State::current_stream() const {
+  std::lock_guard lock(mutex);
+  return stream;
+}
+
+void ControllerLink::State::pump_current() {
+  if (auto current = current_stream()) {
+    current->pump();
+  }
+}
+
+}  // namespace cast::worker

@@ -1,0 +1,68 @@
+#pragma once
+
+// Internal to the control link: the state behind ControllerLink, shared by
+// controller_link.cc (the API the worker calls) and link_state.cc (what the
+// streams and the link's own thread do).
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "worker/control/controller_link.h"
+#include "worker/control/event_outbox.h"
+#include "worker/control/link_stream.h"
+
+namespace cast::worker {
+
+struct ControllerLink::State final : LinkPeer {
+  using Clock = std::chrono::steady_clock;
+
+  State(ControllerLinkConfig config_in, HeartbeatSource source)
+      : config(std::move(config_in)), heartbeat_source(std::move(source)) {}
+
+  Next next_write(LinkStream& stream, cast::v1::WorkerMessage& out) override;
+  void on_message(LinkStream& stream, cast::v1::ControllerMessage&& message) override;
+  void on_done(LinkStream& stream, const grpc::Status& status) override;
+
+  // The link's thread: one stream after another until closed, abandoned or refused.
+  void run();
+  void open_stream();
+  grpc::Status wait_for_stream_end();
+  bool keep_going(const grpc::Status& status, Clock::time_point& last_working);
+  void send_heartbeat();
+  std::shared_ptr<LinkStream> current_stream() const;
+  void pump_current();
+
+  ControllerLinkConfig config;
+  HeartbeatSource heartbeat_source;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<cast::v1::Control::Stub> stub;
+  std::thread thread;
+
+  mutable std::mutex mutex;
+  std::condition_variable changed;
+  EventOutbox outbox;
+
+  // The current stream and how far it got.
+  std::shared_ptr<LinkStream> stream;
+  bool hello_sent = false;
+  bool resumed = false;  // the controller answered Hello with its Ack
+  bool ready_sent = false;
+  bool done_sent = false;
+  std::optional<cast::v1::Heartbeat> heartbeat_due;
+  std::optional<grpc::Status> stream_status;  // set by OnDone
+  std::uint32_t streams_opened = 0;
+
+  // What outlives streams.
+  std::optional<cast::v1::Assignment> assignment;
+  std::optional<cast::v1::Ready> ready;
+  std::optional<cast::v1::Done> done;
+  std::optional<Clock::time_point> go_at;
+  std::optional<std::string> abort_reason;
+  std::optional<std::string> failure;
+  bool closing = false;
+  bool abandoned = false;
+  bool stopped = false;
+};
+
+}  // namespace cast::worker
