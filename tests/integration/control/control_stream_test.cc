@@ -1,0 +1,308 @@
+// The control contract over real gRPC on 127.0.0.1: one Coordinator and
+// several ControllerLinks in one process, each link driven by its own thread
+// the way a worker's main thread would drive it.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "controller/coordination/coordinator.h"
+#include "worker/control/controller_link.h"
+
+using namespace std::chrono_literals;
+using cast::controller::Coordinator;
+using cast::controller::CoordinatorConfig;
+using cast::controller::WorkerState;
+using cast::worker::ControllerLink;
+using cast::worker::ControllerLinkConfig;
+
+namespace {
+
+constexpr auto patience = 60s;  // generous: the machine is shared
+
+// Every event the controller's sink saw, per worker, in arrival order.
+class EventCollector {
+ public:
+  cast::controller::EventSink sink() {
+    return [this](const std::string& worker_id, std::vector<cast::v1::Event>&& events) {
+      std::lock_guard lock(mutex_);
+      auto& seqs = seqs_[worker_id];
+      for (const auto& event : events) {
+        seqs.push_back(event.seq());
+      }
+    };
+  }
+  std::vector<std::uint64_t> seqs(const std::string& worker_id) {
+    std::lock_guard lock(mutex_);
+    return seqs_[worker_id];
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::vector<std::uint64_t>> seqs_;
+};
+
+std::vector<std::uint64_t> one_to(std::uint64_t n) {
+  std::vector<std::uint64_t> seqs(n);
+  std::iota(seqs.begin(), seqs.end(), 1);
+  return seqs;
+}
+
+ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id, const std::string& token) {
+  ControllerLinkConfig config;
+  config.controller_address = "127.0.0.1:" + std::to_string(port);
+  config.auth_token = token;
+  config.hello.set_worker_id(worker_id);
+  config.hello.set_host("localhost");
+  config.hello.set_capacity(4);
+  config.hello.set_version("test");
+  config.heartbeat_interval = 50ms;
+  config.reconnect_delay = 50ms;
+  return config;
+}
+
+cast::v1::Assignment assignment_for(const std::string& worker_id, std::uint32_t first_index) {
+  cast::v1::Assignment assignment;
+  assignment.set_run_id("run-control-test");
+  assignment.set_payload_cap_bytes(4096);
+  assignment.mutable_targets()->set_ws_url("ws://127.0.0.1:1/ws");
+  for (std::uint32_t i = first_index; i < first_index + 4; ++i) {
+    auto* user = assignment.add_users();
+    user->set_index(i);
+    user->set_user_id("u-" + std::to_string(i) + "-" + worker_id);
+    user->set_canary("cst_test_" + std::to_string(i));
+  }
+  return assignment;
+}
+
+cast::v1::Event step_event(std::uint32_t user_index) {
+  cast::v1::Event event;
+  event.set_user_index(user_index);
+  event.set_kind(cast::v1::STEP_TIMING);
+  event.set_phase(cast::v1::PHASE_MESSAGE);
+  event.set_duration_us(1234);
+  return event;
+}
+
+// What a worker thread saw; checked on the test's own thread.
+struct WorkerOutcome {
+  std::vector<std::string> user_ids;
+  bool got_go = false;
+  bool drained = false;
+  bool closed = false;
+  cast::worker::LinkStats stats;
+};
+
+// A worker's life on its own thread: hello, assignment, ready, go, events, done.
+// `midway` runs after half of the events (to break the stream, say).
+WorkerOutcome run_worker(ControllerLink& link, int events, const std::function<void()>& midway = {}) {
+  WorkerOutcome outcome;
+  link.start();
+  auto assignment = link.wait_for_assignment(patience);
+  if (!assignment) {
+    return outcome;
+  }
+  for (const auto& user : assignment->users()) {
+    outcome.user_ids.push_back(user.user_id());
+  }
+  link.report_ready(static_cast<std::uint32_t>(assignment->users_size()));
+  outcome.got_go = link.wait_for_go(patience).has_value();
+  for (int i = 0; i < events; ++i) {
+    if (i == events / 2 && midway) {
+      midway();
+    }
+    link.emit(step_event(assignment->users(i % assignment->users_size()).index()));
+  }
+  cast::v1::Done done;
+  done.set_events_emitted(static_cast<std::uint64_t>(events));
+  link.report_done(done);
+  outcome.drained = link.wait_until_acknowledged(patience);
+  outcome.stats = link.stats();
+  outcome.closed = link.close(patience);
+  return outcome;
+}
+
+// The controller's side of a run with these workers: assign 4 users each, go, finish.
+void drive_run(Coordinator& coordinator, const std::vector<std::string>& worker_ids) {
+  coordinator.wait_for_workers(worker_ids.size(), patience);
+  std::uint32_t next_index = 0;
+  for (const auto& worker_id : worker_ids) {
+    coordinator.assign(worker_id, assignment_for(worker_id, next_index));
+    next_index += 4;
+  }
+  coordinator.wait_for_ready(patience);
+  coordinator.broadcast_go(20ms);
+  CHECK(coordinator.wait_for_finish(patience));
+}
+
+cast::controller::WorkerSnapshot snapshot_of(Coordinator& coordinator, const std::string& worker_id) {
+  for (auto& snapshot : coordinator.workers()) {
+    if (snapshot.worker_id == worker_id) {
+      return snapshot;
+    }
+  }
+  FAIL("worker " << worker_id << " unknown to the coordinator");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("three workers get their users, start on one go and deliver every event exactly once") {
+  EventCollector collected;
+  CoordinatorConfig config;
+  config.auth_token = "s3cret";
+  Coordinator coordinator(config, collected.sink());
+  auto port = coordinator.start();
+  REQUIRE(port != 0);
+
+  const std::vector<std::string> ids{"w-a", "w-b", "w-c"};
+  constexpr int events = 10'000;
+  std::vector<std::unique_ptr<ControllerLink>> links;
+  std::vector<WorkerOutcome> outcomes(ids.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    links.push_back(std::make_unique<ControllerLink>(link_config(port, ids[i], "s3cret")));
+    threads.emplace_back([&, i] { outcomes[i] = run_worker(*links[i], events); });
+  }
+  drive_run(coordinator, ids);
+  for (auto& thread : threads) {
+    thread.join();
+  }
+
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    CAPTURE(ids[i]);
+    auto expected_users = assignment_for(ids[i], static_cast<std::uint32_t>(4 * i));
+    REQUIRE(outcomes[i].user_ids.size() == 4);
+    CHECK(outcomes[i].user_ids.front() == expected_users.users(0).user_id());
+    CHECK(outcomes[i].got_go);
+    CHECK(outcomes[i].drained);
+    CHECK(outcomes[i].closed);
+    CHECK(outcomes[i].stats.unacknowledged == 0);
+    CHECK(outcomes[i].stats.acknowledged == events);
+    CHECK(collected.seqs(ids[i]) == one_to(events));
+
+    auto snapshot = snapshot_of(coordinator, ids[i]);
+    CHECK(snapshot.state == WorkerState::done);
+    CHECK(snapshot.events_received == events);
+    CHECK(snapshot.duplicates == 0);
+    CHECK(snapshot.gaps == 0);
+    CHECK(snapshot.users_prepared == 4);
+    CHECK(snapshot.hello.auth_token().empty());
+    REQUIRE(snapshot.done);
+    CHECK(snapshot.done->events_emitted() == events);
+  }
+}
+
+TEST_CASE("a worker whose stream breaks mid-run reconnects and resends only what is missing") {
+  EventCollector collected;
+  Coordinator coordinator(CoordinatorConfig{}, collected.sink());
+  auto port = coordinator.start();
+
+  constexpr int events = 10'000;
+  ControllerLink steady(link_config(port, "w-steady", ""));
+  ControllerLink flaky(link_config(port, "w-flaky", ""));
+  WorkerOutcome steady_outcome;
+  WorkerOutcome flaky_outcome;
+  std::thread steady_thread([&] { steady_outcome = run_worker(steady, events); });
+  std::thread flaky_thread([&] { flaky_outcome = run_worker(flaky, events, [&] { flaky.interrupt(); }); });
+  drive_run(coordinator, {"w-steady", "w-flaky"});
+  steady_thread.join();
+  flaky_thread.join();
+
+  CHECK(flaky_outcome.stats.streams_opened >= 2);
+  CHECK(flaky_outcome.drained);
+  CHECK(flaky_outcome.stats.unacknowledged == 0);
+  CHECK(collected.seqs("w-flaky") == one_to(events));
+  CHECK(collected.seqs("w-steady") == one_to(events));
+
+  auto snapshot = snapshot_of(coordinator, "w-flaky");
+  CHECK(snapshot.reconnects >= 1);
+  CHECK(snapshot.state == WorkerState::done);
+  CHECK(snapshot.events_received == events);
+  CHECK(snapshot.duplicates == 0);
+  CHECK(snapshot.gaps == 0);
+}
+
+TEST_CASE("a worker that vanishes is reported lost and its events are kept") {
+  EventCollector collected;
+  CoordinatorConfig config;
+  config.reconnect_grace = 200ms;
+  Coordinator coordinator(config, collected.sink());
+  auto port = coordinator.start();
+
+  ControllerLink staying(link_config(port, "w-staying", ""));
+  ControllerLink vanishing(link_config(port, "w-vanishing", ""));
+  WorkerOutcome staying_outcome;
+  std::thread staying_thread([&] { staying_outcome = run_worker(staying, 1'000); });
+  std::thread vanishing_thread([&] {
+    vanishing.start();
+    if (vanishing.wait_for_assignment(patience)) {
+      vanishing.report_ready(4);
+      vanishing.wait_for_go(patience);
+      for (int i = 0; i < 500; ++i) {
+        vanishing.emit(step_event(0));
+      }
+      vanishing.wait_until_acknowledged(patience);
+    }
+    vanishing.abandon();
+  });
+  drive_run(coordinator, {"w-staying", "w-vanishing"});
+  staying_thread.join();
+  vanishing_thread.join();
+
+  auto lost = snapshot_of(coordinator, "w-vanishing");
+  CHECK(lost.state == WorkerState::lost);
+  CHECK(lost.events_received == 500);
+  CHECK(collected.seqs("w-vanishing") == one_to(500));
+  CHECK(snapshot_of(coordinator, "w-staying").state == WorkerState::done);
+  CHECK(collected.seqs("w-staying") == one_to(1'000));
+}
+
+TEST_CASE("a worker with the wrong auth token is refused with the reason") {
+  CoordinatorConfig config;
+  config.auth_token = "right";
+  Coordinator coordinator(config, {});
+  auto port = coordinator.start();
+
+  for (const std::string token : {"wrong", ""}) {
+    CAPTURE(token);
+    ControllerLink link(link_config(port, "w-intruder", token));
+    link.start();
+    CHECK_FALSE(link.wait_for_assignment(patience));
+    auto failure = link.failure();
+    REQUIRE(failure);
+    CHECK(failure->find("refused worker w-intruder") != std::string::npos);
+    CHECK(failure->find("auth token") != std::string::npos);
+  }
+  CHECK(coordinator.workers().empty());
+  CHECK_THROWS_AS(coordinator.wait_for_workers(1, 100ms), cast::controller::CoordinationError);
+}
+
+TEST_CASE("heartbeats and an abort travel the stream") {
+  Coordinator coordinator(CoordinatorConfig{}, {});
+  auto port = coordinator.start();
+  ControllerLink link(link_config(port, "w-beating", ""), [] {
+    cast::v1::Heartbeat heartbeat;
+    heartbeat.set_cpu_percent(12.5);
+    (*heartbeat.mutable_users_by_phase())["connect"] = 3;
+    return heartbeat;
+  });
+  link.start();
+  coordinator.wait_for_workers(1, patience);
+
+  std::optional<cast::v1::Heartbeat> heartbeat;
+  for (auto deadline = std::chrono::steady_clock::now() + patience;
+       !heartbeat && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
+    heartbeat = snapshot_of(coordinator, "w-beating").last_heartbeat;
+  }
+  REQUIRE(heartbeat);
+  CHECK(heartbeat->cpu_percent() == doctest::Approx(12.5));
+  CHECK(heartbeat->users_by_phase().at("connect") == 3);
+  CHECK(heartbeat->rss_bytes() > 0);
+
+  coordinator.abort("platform unreachable");
+  CHECK_FALSE(link.wait_for_go(patience));
+  CHECK(link.abort_reason() == "platform unreachable");
+}

@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+
+#include "controller/coordination/worker_ledger.h"
+
+using cast::controller::WorkerLedger;
+using cast::controller::WorkerState;
+using namespace std::chrono_literals;
+
+namespace {
+
+cast::v1::Hello hello_from(const std::string& worker_id) {
+  cast::v1::Hello hello;
+  hello.set_worker_id(worker_id);
+  hello.set_capacity(10);
+  hello.set_auth_token("secret");
+  return hello;
+}
+
+cast::v1::EventBatch batch_of(std::initializer_list<std::uint64_t> seqs) {
+  cast::v1::EventBatch batch;
+  for (auto seq : seqs) {
+    batch.add_events()->set_seq(seq);
+  }
+  return batch;
+}
+
+}  // namespace
+
+TEST_CASE("WorkerLedger walks a worker from connected to done and forgets its token") {
+  WorkerLedger ledger;
+  auto attachment = ledger.attach(hello_from("w1"));
+  CHECK_FALSE(attachment.reconnect);
+  CHECK(attachment.resume_after == 0);
+  CHECK(ledger.find("w1")->hello.auth_token().empty());
+
+  CHECK(ledger.assign("w1", cast::v1::Assignment{}));
+  CHECK_FALSE(ledger.all_ready());
+  cast::v1::Ready ready;
+  ready.set_users_prepared(10);
+  CHECK(ledger.mark_ready("w1", attachment.generation, ready));
+  CHECK(ledger.all_ready());
+  ledger.mark_running();
+  CHECK(ledger.find("w1")->state == WorkerState::running);
+  CHECK_FALSE(ledger.all_finished(WorkerLedger::Clock::now(), 0ms));
+  CHECK(ledger.mark_done("w1", attachment.generation, cast::v1::Done{}));
+  CHECK(ledger.all_finished(WorkerLedger::Clock::now(), 0ms));
+  // A stream closing after Done is the normal end, not a loss.
+  CHECK_FALSE(ledger.detach("w1", attachment.generation, WorkerLedger::Clock::now()));
+  CHECK(ledger.find("w1")->state == WorkerState::done);
+}
+
+TEST_CASE("WorkerLedger keeps a lost worker's events and restores it on reconnect") {
+  WorkerLedger ledger;
+  auto first = ledger.attach(hello_from("w1"));
+  ledger.assign("w1", cast::v1::Assignment{});
+  auto admitted = ledger.admit("w1", first.generation, batch_of({1, 2, 3}));
+  REQUIRE(admitted);
+  CHECK(admitted->events.size() == 3);
+  CHECK(admitted->ack_up_to == 3);
+
+  auto now = WorkerLedger::Clock::now();
+  CHECK(ledger.detach("w1", first.generation, now));
+  CHECK(ledger.find("w1")->state == WorkerState::lost);
+  CHECK_FALSE(ledger.all_finished(now, 1000ms));  // still within the grace
+  CHECK(ledger.all_finished(now + 2s, 1000ms));
+
+  auto second = ledger.attach(hello_from("w1"));
+  CHECK(second.reconnect);
+  CHECK(second.resume_after == 3);
+  CHECK(ledger.find("w1")->state == WorkerState::assigned);
+  CHECK(ledger.find("w1")->reconnects == 1);
+
+  auto resent = ledger.admit("w1", second.generation, batch_of({3, 4}));
+  REQUIRE(resent);
+  REQUIRE(resent->events.size() == 1);
+  CHECK(resent->events[0].seq() == 4);
+  CHECK(ledger.find("w1")->sequence.duplicates() == 1);
+}
+
+TEST_CASE("WorkerLedger ignores a superseded stream") {
+  WorkerLedger ledger;
+  auto old_stream = ledger.attach(hello_from("w1"));
+  auto new_stream = ledger.attach(hello_from("w1"));
+  CHECK_FALSE(ledger.admit("w1", old_stream.generation, batch_of({1})));
+  CHECK_FALSE(ledger.detach("w1", old_stream.generation, WorkerLedger::Clock::now()));
+  CHECK(ledger.find("w1")->state == WorkerState::connected);
+  CHECK(ledger.admit("w1", new_stream.generation, batch_of({1})));
+  CHECK_FALSE(ledger.admit("nobody", new_stream.generation, batch_of({1})));
+}
+
+TEST_CASE("WorkerLedger moves a worker lost while ready to running when go is sent") {
+  WorkerLedger ledger;
+  auto attachment = ledger.attach(hello_from("w1"));
+  ledger.assign("w1", cast::v1::Assignment{});
+  ledger.mark_ready("w1", attachment.generation, cast::v1::Ready{});
+  ledger.detach("w1", attachment.generation, WorkerLedger::Clock::now());
+  ledger.mark_running();
+  ledger.attach(hello_from("w1"));
+  CHECK(ledger.find("w1")->state == WorkerState::running);
+  CHECK(cast::controller::to_string(WorkerState::running) == "running");
+}
