@@ -1,2 +1,3 @@
-// Placeholder entry until the reference platform lands.
-int main() { return 2; }
+#include "reference/cli/command_line.h"
+
+int main(int argc, char** argv) { return cast::reference::run_command_line(argc, argv); }
