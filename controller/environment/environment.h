@@ -14,9 +14,9 @@ namespace cast {
 // Where the three stores of the agent platform answer. An empty URL means
 // the service is not in use.
 struct ServiceUrls {
-  std::string postgres;    // postgresql://USER@127.0.0.1:PORT/cast
-  std::string redis;       // redis://127.0.0.1:PORT/0
-  std::string clickhouse;  // http://127.0.0.1:HTTP_PORT/?database=cast
+  std::string postgres{};    // postgresql://USER@127.0.0.1:PORT/cast
+  std::string redis{};       // redis://127.0.0.1:PORT/0
+  std::string clickhouse{};  // http://127.0.0.1:HTTP_PORT/?database=cast
 };
 
 struct EnvironmentOptions {

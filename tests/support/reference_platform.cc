@@ -1,0 +1,145 @@
+#include "tests/support/reference_platform.h"
+
+#include "common/crypto/encoding.h"
+#include "common/crypto/hmac.h"
+#include "common/net/http_client.h"
+#include "common/process/loopback_port.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+namespace cast::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int launch_attempts = 4;
+
+std::filesystem::path make_log_folder() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "cast-reference-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("ReferencePlatform: cannot create a log folder: " + std::string(std::strerror(errno)));
+  }
+  return pattern;
+}
+
+std::string read_tail(const std::filesystem::path& file, std::size_t lines = 20) {
+  std::ifstream in(file);
+  std::deque<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(std::move(line));
+    if (last.size() > lines) {
+      last.pop_front();
+    }
+  }
+  std::string text;
+  for (const auto& line : last) {
+    text += line + "\n";
+  }
+  return text;
+}
+
+// A lost race for the port shows up in the log; anything else is a real failure.
+bool lost_port_race(const std::string& log) {
+  std::string lower(log);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lower.find("address already in use") != std::string::npos || lower.find("bind") != std::string::npos;
+}
+
+bool healthy(std::uint16_t port) {
+  try {
+    return http_get("http://127.0.0.1:" + std::to_string(port) + "/health", 2s).status == 200;
+  } catch (const HttpError&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+ReferencePlatform::ReferencePlatform(const ReferenceOptions& options)
+    : secret_(options.secret.empty() ? hex_encode(random_bytes(16)) : options.secret),
+      log_folder_(make_log_folder()) {
+  try {
+    auth_ = launch("auth", {}, options.ready_timeout);
+    backend_ = launch("backend", backend_args(options), options.ready_timeout);
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+ReferencePlatform::~ReferencePlatform() { stop(); }
+
+std::vector<std::string> ReferencePlatform::backend_args(const ReferenceOptions& options) const {
+  std::vector<std::string> args{"--startup-ms", options.startup_ms};
+  if (options.stores) {
+    for (const auto& [flag, url] : {std::pair{"--postgres", options.stores->postgres},
+                                    std::pair{"--redis", options.stores->redis},
+                                    std::pair{"--clickhouse", options.stores->clickhouse}}) {
+      if (!url.empty()) {
+        args.insert(args.end(), {flag, url});
+      }
+    }
+  }
+  if (!options.redis_prefix.empty()) {
+    args.insert(args.end(), {"--redis-prefix", options.redis_prefix});
+  }
+  for (const auto& fault : options.faults) {
+    args.insert(args.end(), {"--fault", fault});
+  }
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  return args;
+}
+
+ReferencePlatform::Service ReferencePlatform::launch(const std::string& role,
+                                                     const std::vector<std::string>& role_args,
+                                                     std::chrono::seconds ready_timeout) {
+  auto log = log_folder_ / (role + ".log");
+  for (int attempt = 1;; ++attempt) {
+    Service service{.port = free_loopback_port()};
+    std::vector<std::string> args{role, "--host", "127.0.0.1", "--port", std::to_string(service.port),
+                                  "--secret", secret_};
+    args.insert(args.end(), role_args.begin(), role_args.end());
+    service.process = std::make_unique<ChildProcess>(
+        ProcessSpec{.program = std::string(CAST_BIN_DIR) + "/cast-reference", .args = args, .log_file = log});
+    auto deadline = std::chrono::steady_clock::now() + ready_timeout;
+    while (service.process->running() && std::chrono::steady_clock::now() < deadline) {
+      if (healthy(service.port) && service.process->running()) {
+        return service;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    auto status = service.process->terminate(1s);
+    auto tail = read_tail(log);
+    if (attempt >= launch_attempts || !lost_port_race(tail)) {
+      throw std::runtime_error("cast-reference " + role + " on 127.0.0.1:" + std::to_string(service.port) +
+                               " did not become healthy (" + status.describe() + ")\n--- tail of " + log.string() +
+                               " ---\n" + tail);
+    }
+  }
+}
+
+std::string ReferencePlatform::auth_url() const { return "http://127.0.0.1:" + std::to_string(auth_.port); }
+
+std::string ReferencePlatform::backend_url() const {
+  return "http://127.0.0.1:" + std::to_string(backend_.port);
+}
+
+std::string ReferencePlatform::ws_url() const { return "ws://127.0.0.1:" + std::to_string(backend_.port) + "/ws"; }
+
+pid_t ReferencePlatform::backend_pid() const { return backend_.process ? backend_.process->pid() : -1; }
+
+void ReferencePlatform::stop() {
+  backend_.process.reset();
+  auth_.process.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(log_folder_, ignored);
+}
+
+}  // namespace cast::test
