@@ -1,0 +1,160 @@
+#include "worker/transport/http_call.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+
+#include "worker/transport/service_endpoint.h"
+#include "worker/transport/tls_client.h"
+
+namespace cast::worker {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using beast::error_code;
+
+template <bool Tls>
+using Layer = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+template <bool Tls>
+class HttpExchange final : public HttpCall, public std::enable_shared_from_this<HttpExchange<Tls>> {
+ public:
+  template <class... LayerArgs>
+  HttpExchange(const ServiceEndpoint& endpoint, bool insecure, std::function<void(HttpOutcome&&)> done,
+               LayerArgs&&... args)
+      : stream_(std::forward<LayerArgs>(args)...), endpoint_(endpoint), insecure_(insecure), done_(std::move(done)) {}
+
+  void start(HttpCallRequest request) {
+    compose(request);
+    parser_.body_limit(request.body_limit);
+    auto& tcp = beast::get_lowest_layer(stream_);
+    tcp.expires_after(request.timeout);
+    tcp.async_connect(endpoint_.addresses,
+                      [self = this->shared_from_this()](error_code ec, const auto&) { self->on_connect(ec); });
+  }
+
+  void cancel() override {
+    done_ = nullptr;
+    beast::get_lowest_layer(stream_).close();
+  }
+
+ private:
+  void compose(const HttpCallRequest& request) {
+    request_.method_string(request.method);
+    request_.target(request.target);
+    request_.version(11);
+    request_.set(http::field::host, endpoint_.url.host_port());
+    request_.set(http::field::user_agent, "cast-worker");
+    request_.keep_alive(false);
+    if (!request.bearer.empty()) {
+      request_.set(http::field::authorization, "Bearer " + request.bearer);
+    }
+    if (!request.body.empty()) {
+      request_.set(http::field::content_type, "application/json");
+      request_.body() = request.body;
+    }
+    request_.prepare_payload();
+  }
+
+  void on_connect(error_code ec) {
+    if (!done_) {
+      return;
+    }
+    if (ec) {
+      return fail(ec, "http connect");
+    }
+    if constexpr (Tls) {
+      if (auto setup = prepare_tls_stream(stream_, endpoint_.url.host, insecure_)) {
+        return fail(setup, "tls setup");
+      }
+      stream_.async_handshake(asio::ssl::stream_base::client,
+                              [self = this->shared_from_this()](error_code e) { self->on_ready(e); });
+    } else {
+      on_ready({});
+    }
+  }
+
+  void on_ready(error_code ec) {
+    if (!done_) {
+      return;
+    }
+    if (ec) {
+      return fail(ec, "tls handshake");
+    }
+    http::async_write(stream_, request_,
+                      [self = this->shared_from_this()](error_code e, std::size_t) { self->on_written(e); });
+  }
+
+  void on_written(error_code ec) {
+    if (!done_) {
+      return;
+    }
+    if (ec) {
+      return fail(ec, "http write");
+    }
+    http::async_read(stream_, buffer_, parser_,
+                     [self = this->shared_from_this()](error_code e, std::size_t) { self->on_answer(e); });
+  }
+
+  void on_answer(error_code ec) {
+    if (!done_) {
+      return;
+    }
+    if (ec) {
+      return fail(ec, "http read");
+    }
+    auto answer = parser_.release();
+    finish({{}, static_cast<int>(answer.result_int()), std::move(answer.body())});
+  }
+
+  void fail(error_code ec, std::string_view step) {
+    finish({describe_failure(ec, std::string(step) + " " + request_.method_string().to_string(), endpoint_.text),
+            0,
+            {}});
+  }
+
+  void finish(HttpOutcome&& outcome) {
+    auto done = std::exchange(done_, nullptr);
+    beast::get_lowest_layer(stream_).close();
+    done(std::move(outcome));
+  }
+
+  Layer<Tls> stream_;
+  const ServiceEndpoint& endpoint_;
+  bool insecure_;
+  std::function<void(HttpOutcome&&)> done_;
+  http::request<http::string_body> request_;
+  http::response_parser<http::string_body> parser_;
+  beast::flat_buffer buffer_;
+};
+
+template <bool Tls, class... LayerArgs>
+std::shared_ptr<HttpCall> launch(const ServiceEndpoint& endpoint, bool insecure, HttpCallRequest request,
+                                 std::function<void(HttpOutcome&&)> done, LayerArgs&&... args) {
+  auto exchange = std::make_shared<HttpExchange<Tls>>(endpoint, insecure, std::move(done),
+                                                      std::forward<LayerArgs>(args)...);
+  exchange->start(std::move(request));
+  return exchange;
+}
+
+}  // namespace
+
+std::shared_ptr<HttpCall> start_http_call(asio::io_context& ioc, const ServiceEndpoint& endpoint,
+                                          asio::ssl::context* tls, bool insecure, HttpCallRequest request,
+                                          std::function<void(HttpOutcome&&)> done) {
+  if (!endpoint.url.tls()) {
+    return launch<false>(endpoint, insecure, std::move(request), std::move(done), ioc);
+  }
+  if (tls == nullptr) {
+    throw std::invalid_argument("a TLS context is needed for " + endpoint.text);
+  }
+  return launch<true>(endpoint, insecure, std::move(request), std::move(done), ioc, *tls);
+}
+
+}  // namespace cast::worker
