@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "worker/scenario/scenario.h"
+
+namespace cast::v1 {
+class Assignment;
+}
+
+namespace cast::worker {
+
+struct StepTimeouts {
+  std::chrono::milliseconds token{10'000};    // token request, Scenario.token_timeout_ms
+  std::chrono::milliseconds connect{10'000};  // TCP + TLS + upgrade, Scenario.connect_timeout_ms
+  std::chrono::milliseconds start{30'000};    // start_agent -> agent_started (AGENT_STARTUP_TIMEOUT)
+  std::chrono::milliseconds message{10'000};  // each message, state read and close
+  std::chrono::milliseconds run{180'000};     // go -> user finished (CONCURRENT_TEST_TIMEOUT)
+};
+
+// Everything every user of a run shares.
+struct RunSetup {
+  std::string run_id;
+  std::string auth_url{"http://127.0.0.1:8001"};
+  std::string backend_url{"http://127.0.0.1:8000"};
+  std::string ws_url{"ws://127.0.0.1:8000/ws"};
+  bool insecure_tls{false};  // skip certificate verification for https/wss
+  Scenario scenario{default_scenario()};
+  StepTimeouts timeouts;
+  std::size_t payload_cap_bytes{16 * 1024};  // observed payloads are cut to this, bytes
+  std::size_t read_message_max{4 << 20};     // largest WebSocket message accepted, bytes
+};
+
+// Throws ScenarioError for a bad scenario definition; zero timeouts and
+// caps in the assignment keep the defaults above.
+RunSetup run_setup_from(const cast::v1::Assignment& assignment);
+
+}  // namespace cast::worker

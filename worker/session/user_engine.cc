@@ -1,0 +1,133 @@
+#include "worker/session/user_engine.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+
+#include "worker/session/user_loop.h"
+#include "worker/session/virtual_user.h"
+#include "worker/transport/tls_client.h"
+
+namespace cast::worker {
+
+struct UserEngine::Shared {
+  RunEndpoints endpoints;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+};
+
+// Members in this order so that users (and their timers and sockets) go
+// before the io_context they were made on.
+struct UserEngine::Loop {
+  Loop(const RunSetup& setup, const RunEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink)
+      : context(setup, endpoints, tls, sink) {}
+  UserLoop context;
+  std::vector<std::unique_ptr<VirtualUser>> users;
+};
+
+namespace {
+
+ServiceEndpoint resolve_checked(const std::string& url, std::initializer_list<std::string_view> schemes,
+                                const char* role) {
+  auto endpoint = resolve_service(url);
+  for (auto scheme : schemes) {
+    if (endpoint.url.scheme == scheme) {
+      return endpoint;
+    }
+  }
+  throw std::invalid_argument(std::string(role) + " URL " + url + " has an unsupported scheme '" +
+                              endpoint.url.scheme + "'");
+}
+
+// Exceptions stop at the thread boundary: a handler that throws is a harness
+// error, counted, and the loop carries on with its other users.
+void run_loop(UserLoop& loop) {
+  for (;;) {
+    try {
+      loop.ioc.run();
+      return;
+    } catch (const std::exception& error) {
+      ++loop.tally.harness_errors;
+      spdlog::error("worker event loop: handler threw: {}", error.what());
+    }
+  }
+}
+
+}  // namespace
+
+UserEngine::UserEngine(RunSetup setup, EventSink& sink, EngineOptions options)
+    : setup_(std::move(setup)), sink_(sink), options_(options) {
+  options_.threads = std::max(1u, options_.threads);
+}
+
+UserEngine::~UserEngine() {
+  if (!threads_.empty()) {
+    abort("worker shutting down");
+    wait();
+  }
+}
+
+std::size_t UserEngine::prepare(const std::vector<cast::v1::UserSpec>& users) {
+  shared_ = std::make_unique<Shared>(Shared{
+      {resolve_checked(setup_.auth_url, {"http", "https"}, "auth"),
+       resolve_checked(setup_.backend_url, {"http", "https"}, "backend"),
+       resolve_checked(setup_.ws_url, {"ws", "wss"}, "WebSocket")},
+      {}});
+  const auto& endpoints = shared_->endpoints;
+  if (endpoints.auth.url.tls() || endpoints.backend.url.tls() || endpoints.ws.url.tls()) {
+    shared_->tls = make_tls_client_context(setup_.insecure_tls);
+  }
+  for (unsigned i = 0; i < options_.threads; ++i) {
+    loops_.push_back(std::make_unique<Loop>(setup_, endpoints, shared_->tls.get(), sink_));
+  }
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    auto& loop = *loops_[i % loops_.size()];
+    loop.users.push_back(std::make_unique<VirtualUser>(loop.context, users[i]));
+    ++loop.context.tally.users;
+  }
+  return users.size();
+}
+
+void UserEngine::start(std::chrono::steady_clock::time_point go) {
+  if (loops_.empty()) {
+    throw std::logic_error("UserEngine::start before prepare");
+  }
+  for (auto& loop : loops_) {
+    loop->context.go = go;
+  }
+  std::size_t position = 0;
+  for (std::size_t slot = 0; slot < loops_.front()->users.size(); ++slot) {
+    for (auto& loop : loops_) {
+      if (slot < loop->users.size()) {
+        loop->users[slot]->begin(go + options_.ramp_step * position++);
+      }
+    }
+  }
+  for (auto& loop : loops_) {
+    threads_.emplace_back([&context = loop->context] { run_loop(context); });
+  }
+}
+
+WorkerSummary UserEngine::wait() {
+  for (auto& thread : threads_) {
+    thread.join();
+  }
+  threads_.clear();
+  WorkerSummary total;
+  for (const auto& loop : loops_) {
+    total.merge(loop->context.tally);
+  }
+  return total;
+}
+
+void UserEngine::abort(const std::string& reason) {
+  for (auto& loop : loops_) {
+    boost::asio::post(loop->context.ioc, [&users = loop->users, reason] {
+      for (auto& user : users) {
+        user->abort(reason);
+      }
+    });
+  }
+}
+
+}  // namespace cast::worker

@@ -1,0 +1,221 @@
+#include "worker/session/virtual_user.h"
+
+#include <boost/asio/post.hpp>
+
+#include "worker/session/user_loop.h"
+
+namespace cast::worker {
+namespace {
+
+using cast::v1::Phase;
+
+}  // namespace
+
+std::string_view to_string(UserState state) {
+  switch (state) {
+    case UserState::idle: return "idle";
+    case UserState::waiting: return "waiting";
+    case UserState::token: return "token";
+    case UserState::connecting: return "connecting";
+    case UserState::starting: return "starting";
+    case UserState::messaging: return "messaging";
+    case UserState::reading_state: return "reading_state";
+    case UserState::reading_rest: return "reading_rest";
+    case UserState::closing: return "closing";
+    case UserState::done: return "done";
+    case UserState::failed: return "failed";
+  }
+  return "unknown";
+}
+
+VirtualUser::VirtualUser(UserLoop& loop, cast::v1::UserSpec spec)
+    : loop_(loop), spec_(std::move(spec)), index_text_(std::to_string(spec_.index())), timer_(loop.ioc) {}
+
+void VirtualUser::begin(Clock::time_point scheduled) {
+  state_ = UserState::waiting;
+  scheduled_ = started_ = scheduled;
+  run_deadline_ = loop_.go + loop_.setup.timeouts.run;
+  timer_.expires_at(scheduled);
+  timer_.async_wait([this, scheduled](boost::system::error_code ec) {
+    if (!ec && state_ == UserState::waiting) {
+      request_token(scheduled);
+    }
+  });
+}
+
+void VirtualUser::abort(const std::string& reason) {
+  if (!finished()) {
+    fail("aborted", "run aborted: " + reason);
+  }
+}
+
+void VirtualUser::request_token(Clock::time_point scheduled) {
+  const auto& setup = loop_.setup;
+  open_step(UserState::token, Phase::PHASE_TOKEN, 0, scheduled, setup.timeouts.token);
+  const auto& shape = setup.scenario.token.call;
+  HttpCallRequest request{shape.method, shape.target.fill(fields()), shape.body.fill(fields()), {},
+                          setup.timeouts.token};
+  http_ = start_http_call(loop_.ioc, loop_.endpoints.auth, loop_.tls, setup.insecure_tls, std::move(request),
+                          [this](HttpOutcome&& outcome) {
+                            http_.reset();
+                            on_token(std::move(outcome));
+                          });
+}
+
+void VirtualUser::connect(Clock::time_point scheduled) {
+  const auto& setup = loop_.setup;
+  open_step(UserState::connecting, Phase::PHASE_CONNECT, 0, scheduled, setup.timeouts.connect);
+  mark_ = scheduled_;
+  WsOpenOptions options{token_, setup.scenario.token.query_parameter, setup.timeouts.connect,
+                        setup.timeouts.connect, setup.read_message_max};
+  ws_ = make_ws_connection(loop_.ioc, loop_.endpoints.ws, loop_.tls, setup.insecure_tls, *this);
+  ws_->open(options);
+}
+
+void VirtualUser::send_start(Clock::time_point scheduled) {
+  open_step(UserState::starting, Phase::PHASE_START, 0, scheduled, loop_.setup.timeouts.start);
+  send_request(loop_.setup.scenario.start, {});
+}
+
+void VirtualUser::send_message(Clock::time_point scheduled) {
+  const auto& scenario = loop_.setup.scenario;
+  open_step(UserState::messaging, Phase::PHASE_MESSAGE, message_index_, scheduled, loop_.setup.timeouts.message);
+  auto content = scenario.messages[message_index_].fill(fields());
+  send_request(scenario.message, content);
+}
+
+void VirtualUser::send_get_state(Clock::time_point scheduled) {
+  open_step(UserState::reading_state, Phase::PHASE_STATE, 0, scheduled, loop_.setup.timeouts.message);
+  send_request(loop_.setup.scenario.state, {});
+}
+
+void VirtualUser::read_rest_state(Clock::time_point scheduled) {
+  const auto& setup = loop_.setup;
+  open_step(UserState::reading_rest, Phase::PHASE_STATE, 1, scheduled, setup.timeouts.message);
+  const auto& shape = *setup.scenario.state_rest;
+  HttpCallRequest request{shape.method, shape.target.fill(fields()), shape.body.fill(fields()), token_,
+                          setup.timeouts.message};
+  http_ = start_http_call(loop_.ioc, loop_.endpoints.backend, loop_.tls, setup.insecure_tls, std::move(request),
+                          [this](HttpOutcome&& outcome) {
+                            http_.reset();
+                            on_rest_state(std::move(outcome));
+                          });
+}
+
+void VirtualUser::close_connection(Clock::time_point scheduled) {
+  open_step(UserState::closing, Phase::PHASE_CLOSE, 0, scheduled, loop_.setup.timeouts.message);
+  ws_->close();
+}
+
+// The step that follows the one just finished, due at `due`.
+void VirtualUser::take_next_step(Clock::time_point due) {
+  const auto& scenario = loop_.setup.scenario;
+  switch (state_) {
+    case UserState::token:
+      return connect(due);
+    case UserState::connecting:
+      return send_start(due);
+    case UserState::starting:
+    case UserState::messaging:
+      if (message_index_ < scenario.messages.size()) {
+        return send_message(due);
+      }
+      if (!scenario.state.send.empty()) {
+        return send_get_state(due);
+      }
+      [[fallthrough]];
+    case UserState::reading_state:
+      if (scenario.state_rest) {
+        return read_rest_state(due);
+      }
+      [[fallthrough]];
+    case UserState::reading_rest:
+      return close_connection(due);
+    default:
+      return;
+  }
+}
+
+// Ends the current step and posts the next one, so that it starts from a
+// clean stack and any loop delay shows up as its schedule lag.
+void VirtualUser::advance() {
+  auto now = Clock::now();
+  emit_timing(cast::v1::PHASE_FINISHED, now);
+  ++serial_;
+  timer_.cancel();
+  if (state_ == UserState::messaging) {
+    ++message_index_;
+  }
+  boost::asio::post(loop_.ioc, [this, now, serial = serial_] {
+    if (serial == serial_ && !finished()) {
+      take_next_step(now);
+    }
+  });
+}
+
+void VirtualUser::open_step(UserState state, Phase phase, std::uint32_t step, Clock::time_point scheduled,
+                            std::chrono::milliseconds timeout) {
+  state_ = state;
+  phase_ = phase;
+  step_ = step;
+  scheduled_ = scheduled;
+  started_ = Clock::now();
+  auto lag = std::chrono::duration_cast<std::chrono::microseconds>(started_ - scheduled_).count();
+  loop_.tally.max_schedule_lag_us = std::max(loop_.tally.max_schedule_lag_us, lag);
+  emit_timing(cast::v1::PHASE_STARTED, started_);
+  arm_deadline(timeout);
+}
+
+void VirtualUser::arm_deadline(std::chrono::milliseconds timeout) {
+  auto step_deadline = started_ + timeout;
+  bool whole_run = run_deadline_ < step_deadline;
+  timer_.expires_at(whole_run ? run_deadline_ : step_deadline);
+  timer_.async_wait([this, whole_run, serial = ++serial_](boost::system::error_code ec) {
+    if (!ec && serial == serial_ && !finished()) {
+      on_deadline(whole_run);
+    }
+  });
+}
+
+void VirtualUser::on_deadline(bool whole_run) {
+  if (whole_run) {
+    auto limit = loop_.setup.timeouts.run.count();
+    return fail("run_timeout", "the run's " + std::to_string(limit) + " ms ran out in " + std::string(to_string(state_)));
+  }
+  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
+  fail("timeout", std::string(to_string(state_)) + " got no answer within " + std::to_string(waited) + " ms");
+}
+
+void VirtualUser::fail(std::string_view kind, std::string message) {
+  if (finished()) {
+    return;
+  }
+  auto now = Clock::now();
+  release_transport();
+  auto failed = event(cast::v1::USER_FAILED, now);
+  failed.set_duration_us(std::chrono::duration_cast<std::chrono::microseconds>(now - scheduled_).count());
+  failed.set_error_kind(std::string(kind));
+  failed.set_error_message(spec_.user_id() + ": " + message);
+  state_ = UserState::failed;
+  ++loop_.tally.failed;
+  ++loop_.tally.errors_by_kind[std::string(kind)];
+  ++loop_.tally.failures_by_phase[cast::v1::Phase_Name(phase_)];
+  loop_.emit(std::move(failed));
+}
+
+void VirtualUser::release_transport() {
+  ++serial_;
+  timer_.cancel();
+  if (ws_) {
+    ws_->abort();
+    ws_.reset();
+  }
+  if (http_) {
+    http_->cancel();
+    http_.reset();
+  }
+  token_.clear();
+  token_.shrink_to_fit();
+}
+
+}  // namespace cast::worker

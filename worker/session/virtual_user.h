@@ -1,0 +1,114 @@
+#pragma once
+
+// Narrow header (pulls in Asio): for worker/session .cc files only.
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cast_control.pb.h"
+#include "worker/scenario/scenario.h"
+#include "worker/transport/http_call.h"
+#include "worker/transport/ws_connection.h"
+
+namespace cast::worker {
+
+struct UserLoop;
+
+enum class UserState {
+  idle,
+  waiting,       // armed for its scheduled start
+  token,
+  connecting,
+  starting,      // start_agent sent, waiting for agent_started
+  messaging,
+  reading_state, // get_state over the WebSocket
+  reading_rest,  // state over REST
+  closing,
+  done,
+  failed,
+};
+
+std::string_view to_string(UserState state);
+
+// One user's walk through the scenario, on its loop's thread only. Every
+// step is timed from the moment it was due (its scheduled time), and the
+// gap between due and actual start is reported as schedule lag, so a late
+// harness is never mistaken for a slow platform. A user never throws and
+// never hangs: each step has a deadline and a failure ends the user with
+// its phase and a countable error kind.
+class VirtualUser final : public WsListener {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  VirtualUser(UserLoop& loop, cast::v1::UserSpec spec);
+  VirtualUser(const VirtualUser&) = delete;
+  VirtualUser& operator=(const VirtualUser&) = delete;
+
+  void begin(Clock::time_point scheduled);
+  void abort(const std::string& reason);
+  UserState state() const { return state_; }
+
+  void on_connect_stage(ConnectStage finished) override;
+  void on_open() override;
+  void on_frame(std::string_view message) override;
+  void on_closed(const TransportFailure& why) override;
+
+ private:
+  void request_token(Clock::time_point scheduled);
+  void on_token(HttpOutcome&& outcome);
+  void connect(Clock::time_point scheduled);
+  void send_start(Clock::time_point scheduled);
+  void send_message(Clock::time_point scheduled);
+  void send_get_state(Clock::time_point scheduled);
+  void read_rest_state(Clock::time_point scheduled);
+  void on_rest_state(HttpOutcome&& outcome);
+  void close_connection(Clock::time_point scheduled);
+  void take_next_step(Clock::time_point due);
+  void advance();
+
+  void open_step(UserState state, cast::v1::Phase phase, std::uint32_t step, Clock::time_point scheduled,
+                 std::chrono::milliseconds timeout);
+  void arm_deadline(std::chrono::milliseconds timeout);
+  void on_deadline(bool whole_run);
+  void fail(std::string_view kind, std::string message);
+  void release_transport();
+  bool finished() const { return state_ == UserState::done || state_ == UserState::failed; }
+
+  void send_request(const WsExchange& exchange, std::string_view content);
+  void on_answer(const ReplyFields& reply, std::string_view message);
+  const WsExchange* current_exchange() const;
+  TemplateFields fields(std::string_view request_id = {}, std::string_view content = {}) const;
+  std::string next_request_id();
+
+  cast::v1::Event event(cast::v1::EventKind kind, Clock::time_point at) const;
+  void emit_timing(cast::v1::EventKind kind, Clock::time_point at);
+  void emit_observation(cast::v1::Channel channel, std::string_view payload, const ReplyFields& reply,
+                        std::string_view error_kind = {});
+
+  UserLoop& loop_;
+  cast::v1::UserSpec spec_;
+  std::string index_text_;
+  UserState state_{UserState::idle};
+  boost::asio::steady_timer timer_;
+  std::shared_ptr<WsConnection> ws_;
+  std::shared_ptr<HttpCall> http_;
+  std::string token_;
+  std::string agent_id_;
+  std::string pending_request_;  // request id whose answer ends the current step
+  std::uint32_t requests_{0};
+  std::uint32_t message_index_{0};
+
+  cast::v1::Phase phase_{cast::v1::PHASE_UNSPECIFIED};
+  std::uint32_t step_{0};
+  Clock::time_point scheduled_{};  // when the current step was due
+  Clock::time_point started_{};    // when it actually began
+  Clock::time_point mark_{};       // end of the last connect stage
+  Clock::time_point run_deadline_{};
+  std::uint64_t serial_{0};        // tells a stale deadline from the current one
+};
+
+}  // namespace cast::worker
