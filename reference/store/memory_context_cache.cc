@@ -31,7 +31,15 @@ std::optional<nlohmann::json> MemoryContextCache::read_context(const ContextRead
   // The server answers as soon as the command arrives; the reply then waits
   // on the connection until somebody reads it.
   send(connection, execute_hgetall(read.key));
-  const bool gone = hold_in_flight(read);
+  bool gone = false;
+  try {
+    gone = hold_in_flight(read);
+  } catch (...) {
+    // Only the fault may leave a reply behind; a failing client_gone must not.
+    receive(connection);
+    release(connection);
+    throw;
+  }
   if (gone && read.abandon_reply_if_gone) {
     release(connection);
     return std::nullopt;

@@ -186,10 +186,10 @@ std::optional<nlohmann::json> RedisContextCache::read_context(const ContextRead&
       return std::nullopt;
     }
     return context_from(*reply);
-  } catch (const ConnectionBroken& error) {
-    connection.discard();
-    fail("HGETALL " + read.key, error.what());
   } catch (const std::exception& error) {
+    // Whatever failed, the connection may hold a reply nobody asked to leave
+    // behind: only the fault may do that, so start afresh.
+    connection.discard();
     fail("HGETALL " + read.key, error.what());
   }
 }

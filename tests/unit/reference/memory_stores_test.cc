@@ -118,6 +118,17 @@ TEST_CASE("memory cache: a client leaving mid-flight ends the wait early") {
   CHECK(cache.unread_replies() == 1);
 }
 
+TEST_CASE("memory cache: a failing client_gone leaves no reply behind") {
+  MemoryContextCache cache(1);
+  cache.put_context("k", "s", "a", json{{"canary", "c"}});
+  const ContextRead read{.key = "k",
+                         .client_gone = []() -> bool { throw std::runtime_error("probe failed"); },
+                         .abandon_reply_if_gone = true};
+  CHECK_THROWS_AS(cache.read_context(read), std::runtime_error);
+  CHECK(cache.unread_replies() == 0);
+  CHECK(cache.read_context({.key = "k"}) == json{{"canary", "c"}});
+}
+
 TEST_CASE("memory cache is safe under concurrent readers") {
   MemoryContextCache cache(3);
   for (int u = 0; u < 8; ++u) {
