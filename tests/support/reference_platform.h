@@ -1,62 +1,9 @@
 #pragma once
 
-// The reference agent platform (`cast-reference auth` + `backend`) as a
-// test fixture: both processes on free loopback ports, healthy before the
-// constructor returns, stopped by the destructor.
-
-#include "common/process/child_process.h"
-#include "controller/environment/environment.h"
-
-#include <chrono>
-#include <filesystem>
-#include <memory>
-#include <string>
-#include <vector>
+// Tests start the reference platform exactly as `cast run` does.
+#include "controller/environment/reference_platform.h"
 
 namespace cast::test {
-
-struct ReferenceOptions {
-  std::vector<std::string> faults{};       // each NAME or NAME:RATE, as for --fault
-  std::string startup_ms{"5:20"};          // simulated warm-up MIN:MAX, milliseconds (fast for tests)
-  const ServiceUrls* stores{nullptr};      // null: the backend keeps its stores in memory
-  std::string redis_prefix{};              // empty: the platform's default prefix
-  std::vector<std::string> extra_args{};   // appended to the backend's command line
-  std::string secret{};                    // empty: a random one
-  std::chrono::seconds ready_timeout{30};  // per process, until GET /health answers 200
-};
-
-// Spawns from the calling thread, which must outlive the platform
-// (PR_SET_PDEATHSIG): in tests, the main thread.
-class ReferencePlatform {
- public:
-  explicit ReferencePlatform(const ReferenceOptions& options = {});  // throws std::runtime_error with the log tail
-  ~ReferencePlatform();
-  ReferencePlatform(const ReferencePlatform&) = delete;
-  ReferencePlatform& operator=(const ReferencePlatform&) = delete;
-
-  std::string auth_url() const;     // http://127.0.0.1:P
-  std::string backend_url() const;  // http://127.0.0.1:P
-  std::string ws_url() const;       // ws://127.0.0.1:P/ws
-  const std::string& secret() const { return secret_; }
-  pid_t backend_pid() const;
-  // Where auth.log and backend.log are; removed by stop().
-  const std::filesystem::path& log_folder() const { return log_folder_; }
-  // Idempotent.
-  void stop();
-
- private:
-  struct Service {
-    std::unique_ptr<ChildProcess> process{};
-    std::uint16_t port{0};
-  };
-  Service launch(const std::string& role, const std::vector<std::string>& role_args,
-                 std::chrono::seconds ready_timeout);
-  std::vector<std::string> backend_args(const ReferenceOptions& options) const;
-
-  std::string secret_;
-  std::filesystem::path log_folder_;
-  Service auth_;
-  Service backend_;
-};
-
+using ReferenceOptions = cast::ReferenceOptions;
+using ReferencePlatform = cast::ReferencePlatform;
 }  // namespace cast::test

@@ -1,4 +1,4 @@
-#include "tests/support/reference_platform.h"
+#include "controller/environment/reference_platform.h"
 
 #include "common/crypto/encoding.h"
 #include "common/crypto/hmac.h"
@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace cast::test {
+namespace cast {
 namespace {
 
 using namespace std::chrono_literals;
@@ -60,11 +60,18 @@ bool healthy(std::uint16_t port) {
   }
 }
 
+std::filesystem::path sibling_binary(const std::string& name) {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path{name} : self.parent_path() / name;
+}
+
 }  // namespace
 
 ReferencePlatform::ReferencePlatform(const ReferenceOptions& options)
     : secret_(options.secret.empty() ? hex_encode(random_bytes(16)) : options.secret),
-      log_folder_(make_log_folder()) {
+      log_folder_(make_log_folder()),
+      binary_(options.binary.empty() ? sibling_binary("cast-reference") : options.binary) {
   try {
     auth_ = launch("auth", {}, options.ready_timeout);
     backend_ = launch("backend", backend_args(options), options.ready_timeout);
@@ -107,7 +114,7 @@ ReferencePlatform::Service ReferencePlatform::launch(const std::string& role,
                                   "--secret", secret_};
     args.insert(args.end(), role_args.begin(), role_args.end());
     service.process = std::make_unique<ChildProcess>(
-        ProcessSpec{.program = std::string(CAST_BIN_DIR) + "/cast-reference", .args = args, .log_file = log});
+        ProcessSpec{.program = binary_.string(), .args = args, .log_file = log});
     auto deadline = std::chrono::steady_clock::now() + ready_timeout;
     while (service.process->running() && std::chrono::steady_clock::now() < deadline) {
       if (healthy(service.port) && service.process->running()) {
@@ -135,6 +142,8 @@ std::string ReferencePlatform::ws_url() const { return "ws://127.0.0.1:" + std::
 
 pid_t ReferencePlatform::backend_pid() const { return backend_.process ? backend_.process->pid() : -1; }
 
+pid_t ReferencePlatform::auth_pid() const { return auth_.process ? auth_.process->pid() : -1; }
+
 void ReferencePlatform::stop() {
   backend_.process.reset();
   auth_.process.reset();
@@ -142,4 +151,4 @@ void ReferencePlatform::stop() {
   std::filesystem::remove_all(log_folder_, ignored);
 }
 
-}  // namespace cast::test
+}  // namespace cast

@@ -1,0 +1,25 @@
+// cast-worker: one worker process. Usually started by `cast run` on this
+// host, or by hand / a container on another host for distributed runs.
+#include <CLI/CLI.hpp>
+
+#include "common/log/logging.h"
+#include "worker/process/worker_run.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"cast-worker - runs virtual users for a cast controller"};
+  cast::worker::WorkerOptions options;
+  bool verbose = false;
+  app.add_option("--controller", options.controller_address, "controller address host:port")->required();
+  app.add_option("--worker-id", options.worker_id, "stable worker name (default host-pid)");
+  app.add_option("--token", options.auth_token, "shared secret expected by the controller");
+  app.add_option("--capacity", options.capacity, "users this worker will run")->check(CLI::Range(1u, 1'000'000u));
+  app.add_option("--threads", options.threads, "event-loop threads")->check(CLI::Range(1u, 256u));
+  app.add_flag("--verbose", verbose, "debug logging");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  cast::init_logging("worker", verbose ? cast::LogLevel::debug : cast::LogLevel::info);
+  return cast::worker::run_worker(options);
+}

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace cast::worker {
+
+struct WorkerOptions {
+  std::string controller_address;  // host:port
+  std::string worker_id;           // stable name; empty = host-pid
+  std::string auth_token;          // shared secret for the controller, may be empty
+  std::uint32_t capacity{1000};    // users this worker is willing to run
+  unsigned threads{1};             // event loops
+  std::chrono::milliseconds assignment_timeout{120'000};  // connect -> assignment
+};
+
+// The life of a worker process: dial the controller, take the assignment,
+// prepare the users, start them all at the go, stream every event, say done.
+// Returns the process exit code (design.md): 0 finished, 2 bad assignment,
+// 3 controller or platform unreachable, 4 aborted or stream lost.
+int run_worker(const WorkerOptions& options);
+
+}  // namespace cast::worker
