@@ -56,6 +56,7 @@ struct WorkerRecord {
   std::uint64_t events{0};
   std::uint64_t max_loop_lag_us{0};
   double peak_cpu_percent{0};  // of one core
+  std::uint32_t cores{0};      // cores the worker may use; 0 = not reported, judged as one
   std::uint64_t peak_rss_bytes{0};
   bool lost{false};
 };

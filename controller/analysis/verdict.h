@@ -15,6 +15,11 @@ struct Criterion {
   std::string observed;   // human-readable, with unit
   double observed_value{0};
   bool passed{false};
+  // A resource nobody sampled: shown as not measured, never failed.
+  bool measured{true};
+  // Failed only through isolation findings while ISOLATION_VALIDATION_STRICT
+  // is off: reported, but it does not fail its test case.
+  bool warning{false};
 };
 
 enum class CaseVerdict { passed, failed, not_evaluated };

@@ -1,0 +1,102 @@
+#include "controller/analysis/judge.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/stats/latency_samples.h"
+#include "controller/analysis/case_judges.h"
+
+namespace cast {
+namespace {
+
+TestCaseResult not_evaluated(std::string id, std::string title, std::string note) {
+  TestCaseResult result;
+  result.id = std::move(id);
+  result.title = std::move(title);
+  result.verdict = CaseVerdict::not_evaluated;
+  result.note = std::move(note);
+  return result;
+}
+
+// A criterion fails its case unless it only warns (non-strict isolation).
+void settle(TestCaseResult& result) {
+  std::size_t failed = 0, warnings = 0;
+  for (const Criterion& criterion : result.criteria) {
+    failed += !criterion.passed && !criterion.warning ? 1 : 0;
+    warnings += criterion.warning ? 1 : 0;
+  }
+  result.verdict = failed > 0 ? CaseVerdict::failed : CaseVerdict::passed;
+  std::string total = std::to_string(result.criteria.size());
+  result.note = failed > 0 ? std::to_string(failed) + " of " + total + " criteria failed"
+                           : "all " + total + " criteria passed";
+  if (warnings > 0) {
+    result.note += ", " + std::to_string(warnings) + " only warned (isolation not strict)";
+  }
+}
+
+LatencySummaryMs startup_summary(const RunRecord& record) {
+  LatencySamples samples;
+  for (const UserOutcome& user : record.users) {
+    if (user.start_us) {
+      samples.add(std::chrono::microseconds{*user.start_us});
+    }
+  }
+  LatencySummary exact = samples.summary();
+  auto ms = [](std::chrono::microseconds value) { return static_cast<double>(value.count()) / 1000; };
+  LatencySummaryMs summary;
+  summary.count = exact.count;
+  summary.mean = exact.mean_us / 1000;
+  summary.p50 = ms(exact.p50);
+  summary.p90 = ms(exact.p90);
+  summary.p95 = ms(exact.p95);
+  summary.p99 = ms(exact.p99);
+  summary.max = ms(exact.max);
+  return summary;
+}
+
+void judge_cases(const JudgeInput& input, RunVerdict& verdict) {
+  const RunConfig& config = input.config;
+  const char* skipped_isolation = "not evaluated: --performance-only";
+  const char* isolation_pending = "arrives with the isolation work";
+  auto& cases = verdict.test_cases;
+  cases.push_back(config.performance_only
+                      ? not_evaluated("startup_isolation", "1 startup isolation", skipped_isolation)
+                      : judge_startup_isolation(input, verdict.findings));
+  cases.push_back(not_evaluated("cross_contamination", "2 cross-contamination",
+                                config.performance_only ? skipped_isolation : isolation_pending));
+  cases.push_back(config.isolation_only
+                      ? not_evaluated("performance", "3 performance under load", "not evaluated: --isolation-only")
+                      : judge_performance(input));
+  cases.push_back(judge_websocket_scaling(input, verdict.findings));
+  cases.push_back(not_evaluated("state_persistence", "5 state persistence isolation",
+                                config.performance_only ? skipped_isolation : isolation_pending));
+  for (TestCaseResult& result : cases) {
+    if (!result.criteria.empty()) {
+      settle(result);
+    }
+  }
+}
+
+}  // namespace
+
+RunVerdict judge_run(const RunRecord& record, const RunConfig& config, const std::vector<PlannedUser>& planned) {
+  JudgeInput input(record, config, planned);
+  RunVerdict verdict;
+  judge_cases(input, verdict);
+  verdict.startup_ms = startup_summary(record);
+  for (const UserOutcome& user : record.users) {
+    verdict.harness_max_lag_ms = std::max(verdict.harness_max_lag_ms, static_cast<double>(user.max_schedule_lag_us) / 1000);
+  }
+  verdict.harness_start_skew_ms = static_cast<double>(record.start_skew_us) / 1000;
+  verdict.invalid_reasons = harness_invalid_reasons(record, config);
+  bool any_failed = std::any_of(verdict.test_cases.begin(), verdict.test_cases.end(),
+                                [](const TestCaseResult& result) { return result.verdict == CaseVerdict::failed; });
+  if (!verdict.invalid_reasons.empty()) {
+    verdict.kind = RunVerdictKind::invalid;
+  } else if (any_failed || (config.isolation_strict && !verdict.findings.empty())) {
+    verdict.kind = RunVerdictKind::failed;
+  }
+  return verdict;
+}
+
+}  // namespace cast

@@ -1,0 +1,178 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "controller/analysis/judge.h"
+#include "tests/unit/controller/analysis_run_fixture.h"
+
+using namespace cast::testing;
+
+TEST_CASE("a clean run passes every evaluated criterion and lists all five test cases") {
+  auto run = clean_run();
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::passed);
+  CHECK(verdict.exit_code() == 0);
+  CHECK(verdict.findings.empty());
+  CHECK(verdict.invalid_reasons.empty());
+  REQUIRE(verdict.test_cases.size() == 5);
+  const char* ids[] = {"startup_isolation", "cross_contamination", "performance", "websocket_scaling",
+                       "state_persistence"};
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(verdict.test_cases[i].id == ids[i]);
+  }
+  CHECK(test_case(verdict, "startup_isolation").criteria.size() == 5);
+  CHECK(test_case(verdict, "performance").criteria.size() == 6);
+  CHECK(test_case(verdict, "websocket_scaling").criteria.size() == 3);
+  for (const auto& result : verdict.test_cases) {
+    bool pending = result.id == "cross_contamination" || result.id == "state_persistence";
+    CHECK(result.verdict == (pending ? cast::CaseVerdict::not_evaluated : cast::CaseVerdict::passed));
+    if (pending) {
+      CHECK(result.note == "arrives with the isolation work");
+    }
+    for (const auto& c : result.criteria) {
+      CHECK_MESSAGE(c.passed, c.name << ": " << c.observed);
+    }
+  }
+  CHECK(criterion(verdict, "startup_isolation", "unique_agent_ids").observed == "10 distinct / 10 started");
+  CHECK(criterion(verdict, "websocket_scaling", "replies_routed").observed_value == doctest::Approx(100));
+}
+
+TEST_CASE("the startup summary and harness figures come from the exact samples") {
+  auto run = clean_run(20);  // start_us = 100 ms + i ms
+  auto verdict = judge(run);
+  CHECK(verdict.startup_ms.count == 20);
+  CHECK(verdict.startup_ms.p50 == doctest::Approx(109));  // rank 10
+  CHECK(verdict.startup_ms.p95 == doctest::Approx(118));  // rank 19
+  CHECK(verdict.startup_ms.p99 == doctest::Approx(119));
+  CHECK(verdict.startup_ms.max == doctest::Approx(119));
+  CHECK(verdict.startup_ms.mean == doctest::Approx(109.5));
+  CHECK(verdict.harness_max_lag_ms == doctest::Approx(2));
+  CHECK(verdict.harness_start_skew_ms == doctest::Approx(3));
+  CHECK(criterion(verdict, "performance", "startup_p95_s").observed_value == doctest::Approx(0.118));
+}
+
+TEST_CASE("a slow P95 fails performance, while P99 below its own limit passes") {
+  auto run = clean_run(20);
+  run.record.users[3].start_us = 6'000'000;  // 6 s: rank 19 of 20 is now the 2nd slowest
+  run.record.users[4].start_us = 6'500'000;
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+  CHECK(verdict.exit_code() == 1);
+  CHECK(test_case(verdict, "performance").verdict == cast::CaseVerdict::failed);
+  CHECK_FALSE(criterion(verdict, "performance", "startup_p95_s").passed);
+  CHECK(criterion(verdict, "performance", "startup_p95_s").observed_value == doctest::Approx(6.0));
+  CHECK(criterion(verdict, "performance", "startup_p99_s").passed);
+  CHECK_FALSE(criterion(verdict, "startup_isolation", "max_startup_s").passed);
+  CHECK(test_case(verdict, "websocket_scaling").verdict == cast::CaseVerdict::passed);
+}
+
+TEST_CASE("two users holding one agent id fail startup isolation with a finding naming both") {
+  auto run = clean_run();
+  set_agent(run, 3, "agent-1");
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::failed);
+  const auto& unique = criterion(verdict, "startup_isolation", "unique_agent_ids");
+  CHECK_FALSE(unique.passed);
+  CHECK(unique.observed == "9 distinct / 10 started");
+  REQUIRE(verdict.findings.size() == 1);
+  const auto& finding = verdict.findings[0];
+  CHECK(finding.kind == "duplicate_agent_id");
+  CHECK(finding.test_case == "startup_isolation");
+  CHECK(finding.observer == "u-000003");
+  CHECK(finding.owner == "u-000001");
+  CHECK(finding.excerpt.find(">>>agent-1<<<") != std::string::npos);
+  CHECK(test_case(verdict, "websocket_scaling").verdict == cast::CaseVerdict::passed);
+}
+
+TEST_CASE("a reply carrying another user's request id fails WebSocket scaling, naming observer and owner") {
+  auto run = clean_run();
+  misroute(run, 2, 5);
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+  CHECK(test_case(verdict, "websocket_scaling").verdict == cast::CaseVerdict::failed);
+  const auto& routed = criterion(verdict, "websocket_scaling", "replies_routed");
+  CHECK_FALSE(routed.passed);
+  CHECK(routed.observed_value == doctest::Approx(100.0 * 20 / 21));
+  REQUIRE(verdict.findings.size() == 1);
+  const auto& finding = verdict.findings[0];
+  CHECK(finding.kind == "misrouted_reply");
+  CHECK(finding.test_case == "websocket_scaling");
+  CHECK(finding.observer == "u-000002");
+  CHECK(finding.owner == "u-000005");
+  CHECK(finding.where == "agent_response request_id=u-000005-r2");
+  CHECK(finding.excerpt.find(">>>u-000005-r2<<<") != std::string::npos);
+  // The stray reply is not user 2's own, so its context still counts as intact.
+  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::passed);
+}
+
+TEST_CASE("a reply naming another user's agent under the user's own request id is misrouted too") {
+  auto run = clean_run();
+  auto frame = nlohmann::json{{"type", "agent_state"}, {"request_id", run.planned[2].request_id_prefix + "9"},
+                              {"agent_id", "agent-7"}};
+  run.record.observations.push_back(cast::testing::observe(run.planned[2], frame, 1));
+  auto verdict = judge(run);
+  REQUIRE(verdict.findings.size() == 1);
+  CHECK(verdict.findings[0].owner == "u-000007");
+  CHECK(verdict.findings[0].excerpt.find(">>>agent-7<<<") != std::string::npos);
+
+  // Probes ask for a victim's agent on purpose: that alone is not misrouting.
+  run.record.observations.back().phase = "probe";
+  CHECK(judge(run).findings.empty());
+}
+
+TEST_CASE("an agent that names another user, or forgets its context, fails startup isolation") {
+  auto run = clean_run();
+  auto& started = run.record.observations[2 * 6];  // user 6's agent_started
+  auto echoed = started.payload.find("\"user_id\":\"u-000006\"");
+  REQUIRE(echoed != std::string::npos);
+  started.payload.replace(echoed + 11, 8, "u-000007");
+  auto& reply = run.record.observations[2 * 8 + 1];  // user 8's agent_response
+  std::string canary = run.planned[8].canary;
+  for (auto at = reply.payload.find(canary); at != std::string::npos; at = reply.payload.find(canary)) {
+    reply.payload.replace(at, canary.size(), "forgotten");
+  }
+  auto verdict = judge(run);
+  CHECK_FALSE(criterion(verdict, "startup_isolation", "identity_echo").passed);
+  CHECK_FALSE(criterion(verdict, "startup_isolation", "context_intact").passed);
+  CHECK(criterion(verdict, "startup_isolation", "context_intact").observed == "9/10 quote their own context");
+  REQUIRE(verdict.findings.size() == 1);
+  CHECK(verdict.findings[0].kind == "identity_mismatch");
+  CHECK(verdict.findings[0].observer == "u-000006");
+  CHECK(verdict.findings[0].owner == "u-000007");
+}
+
+TEST_CASE("drops, missing connections and failed users fail their criteria") {
+  auto run = clean_run();
+  run.record.users[1].closed_unexpectedly = true;
+  run.record.users[2].connect_us.reset();
+  run.record.users[2].start_us.reset();
+  run.record.users[2].done = false;
+  run.record.users[2].failed = true;
+  auto verdict = judge(run);
+  CHECK_FALSE(criterion(verdict, "websocket_scaling", "unexpected_closes").passed);
+  CHECK(criterion(verdict, "websocket_scaling", "connections_established").observed == "9/10");
+  CHECK_FALSE(criterion(verdict, "performance", "success_rate").passed);  // 90 % < 95 %
+  CHECK_FALSE(criterion(verdict, "startup_isolation", "agents_started").passed);
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+}
+
+TEST_CASE("resources: unmeasured is reported, not failed, and over the limit fails") {
+  auto run = clean_run();
+  run.record.resources.clear();
+  auto verdict = judge(run);
+  const auto& memory = criterion(verdict, "performance", "platform_memory_mb");
+  CHECK_FALSE(memory.measured);
+  CHECK(memory.observed == "not measured");
+  CHECK(verdict.kind == cast::RunVerdictKind::passed);
+
+  run = clean_run();
+  run.record.resources[1].platform_rss_mb = 5000;
+  run.record.resources[2].host_cpu_percent = 91;
+  verdict = judge(run);
+  CHECK_FALSE(criterion(verdict, "performance", "platform_memory_mb").passed);
+  CHECK(criterion(verdict, "performance", "host_cpu_percent").observed_value == doctest::Approx(91));
+  CHECK_FALSE(criterion(verdict, "performance", "host_cpu_percent").passed);
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+}

@@ -1,0 +1,105 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "controller/analysis/judge.h"
+#include "tests/unit/controller/analysis_run_fixture.h"
+
+using namespace cast::testing;
+
+TEST_CASE("a lost worker makes the run invalid, saying which") {
+  auto run = clean_run();
+  run.record.workers[1].lost = true;
+  for (auto& user : run.record.users) {
+    if (user.worker_id == "w-1" && user.index >= 5) {
+      user.done = false;
+      user.failed = true;
+      user.lost = true;
+    }
+  }
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::invalid);
+  CHECK(verdict.exit_code() == 4);
+  REQUIRE(verdict.invalid_reasons.size() == 1);
+  CHECK(verdict.invalid_reasons[0] == "worker w-1 (127.0.0.1, pid 4001) was lost with 3 of its 5 users unfinished");
+}
+
+TEST_CASE("schedule lag over the limit makes the run invalid, naming the user and both values") {
+  auto run = clean_run();
+  run.config.max_schedule_lag_ms = 500;
+  run.record.users[4].max_schedule_lag_us = 800'000;
+  run.record.users[5].max_schedule_lag_us = 600'000;
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::invalid);
+  REQUIRE(verdict.invalid_reasons.size() == 1);
+  const auto& reason = verdict.invalid_reasons[0];
+  CHECK(reason.find("2 user(s)") != std::string::npos);
+  CHECK(reason.find("u-000004 on worker w-0 by 800.0 ms (limit 500.0 ms)") != std::string::npos);
+  CHECK(verdict.harness_max_lag_ms == doctest::Approx(800));
+
+  run.record.users[4].max_schedule_lag_us = 500'000;  // at the limit is still fine
+  run.record.users[5].max_schedule_lag_us = 0;
+  CHECK(judge(run).kind == cast::RunVerdictKind::passed);
+}
+
+TEST_CASE("a worker at 95 % of its cores makes the run invalid") {
+  auto run = clean_run();
+  run.record.workers[0].peak_cpu_percent = 150;  // of 2 cores: 75 %
+  CHECK(judge(run).kind == cast::RunVerdictKind::passed);
+  run.record.workers[0].peak_cpu_percent = 192;  // 96 %
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::invalid);
+  REQUIRE(verdict.invalid_reasons.size() == 1);
+  CHECK(verdict.invalid_reasons[0].find("worker w-0 (127.0.0.1, pid 4000) CPU saturated") == 0);
+  CHECK(verdict.invalid_reasons[0].find("96.0 % of its 2 core(s)") != std::string::npos);
+
+  run.record.workers[0].peak_cpu_percent = 97;
+  run.record.workers[0].cores = 0;  // not reported: judged as one core
+  verdict = judge(run);
+  REQUIRE(verdict.invalid_reasons.size() == 1);
+  CHECK(verdict.invalid_reasons[0].find("(cores not reported)") != std::string::npos);
+}
+
+TEST_CASE("non-strict isolation keeps the findings as warnings and passes") {
+  auto run = clean_run();
+  set_agent(run, 3, "agent-1");
+  misroute(run, 2, 5);
+  run.config.isolation_strict = false;
+  auto verdict = judge(run);
+  CHECK(verdict.findings.size() == 2);
+  CHECK(verdict.kind == cast::RunVerdictKind::passed);
+  const auto& unique = criterion(verdict, "startup_isolation", "unique_agent_ids");
+  CHECK_FALSE(unique.passed);
+  CHECK(unique.warning);
+  CHECK(criterion(verdict, "websocket_scaling", "replies_routed").warning);
+  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(verdict, "websocket_scaling").note.find("only warned") != std::string::npos);
+
+  run.config.isolation_strict = true;
+  verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+  CHECK_FALSE(criterion(verdict, "startup_isolation", "unique_agent_ids").warning);
+}
+
+TEST_CASE("--performance-only skips cases 1, 2 and 5 and --isolation-only skips case 3") {
+  auto run = clean_run();
+  set_agent(run, 3, "agent-1");
+  run.config.performance_only = true;
+  auto verdict = judge(run);
+  CHECK(verdict.findings.empty());
+  CHECK(verdict.kind == cast::RunVerdictKind::passed);
+  for (const char* id : {"startup_isolation", "cross_contamination", "state_persistence"}) {
+    CHECK(test_case(verdict, id).verdict == cast::CaseVerdict::not_evaluated);
+    CHECK(test_case(verdict, id).note == "not evaluated: --performance-only");
+  }
+  CHECK(test_case(verdict, "performance").verdict == cast::CaseVerdict::passed);
+
+  run = clean_run();
+  run.record.users[0].start_us = 9'000'000;
+  run.config.isolation_only = true;
+  verdict = judge(run);
+  CHECK(test_case(verdict, "performance").verdict == cast::CaseVerdict::not_evaluated);
+  CHECK(test_case(verdict, "performance").criteria.empty());
+  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::failed);  // 9 s > 5 s per agent
+}
