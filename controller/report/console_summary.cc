@@ -1,0 +1,169 @@
+#include "controller/report/console_summary.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ostream>
+#include <string_view>
+
+namespace cast {
+namespace {
+
+constexpr std::size_t kWidth = 98;  // leaves a margin on a 100-column terminal
+constexpr std::size_t kNameWidth = 26;
+constexpr std::size_t kThresholdWidth = 18;
+constexpr std::size_t kObservedWidth = 44;
+constexpr std::size_t kShownFindings = 20;
+
+// Control characters from payloads would break the layout.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  std::replace_if(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+  return out;
+}
+
+// Exactly `width` columns: cut with "..." or padded with spaces. Bytes stand
+// in for columns; the cut backs off to a UTF-8 boundary.
+std::string cell(std::string_view text, std::size_t width) {
+  std::string out = printable(text);
+  if (out.size() > width) {
+    std::size_t cut = width - 3;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    out = out.substr(0, cut) + "...";
+  }
+  return out + std::string(width > out.size() ? width - out.size() : 0, ' ');
+}
+
+// At most `width` columns, no padding.
+std::string clip(std::string_view text, std::size_t width) {
+  std::string out = cell(text, width);
+  out.erase(out.find_last_not_of(' ') + 1);
+  return out;
+}
+
+// An excerpt too long for the line is cut so that its marked part, the
+// evidence, stays in view.
+std::string around_marker(const std::string& excerpt, std::size_t width) {
+  std::size_t marker = excerpt.find(">>>");
+  if (excerpt.size() <= width || marker == std::string::npos || marker < width / 3) {
+    return clip(excerpt, width);
+  }
+  std::size_t from = marker - width / 3;
+  while (from < marker && (static_cast<unsigned char>(excerpt[from]) & 0xC0) == 0x80) {
+    ++from;
+  }
+  return clip("..." + excerpt.substr(from), width);
+}
+
+// Long reasons broken at spaces, every line after the first indented.
+void print_wrapped(std::ostream& out, std::string_view text, std::string_view first, std::string_view rest) {
+  std::string line(first);
+  bool fresh = true;  // nothing but the indent on this line yet
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = std::min(text.find(' ', pos), text.size());
+    std::string word = printable(text.substr(pos, end - pos));
+    if (!fresh && line.size() + word.size() + 1 > kWidth) {
+      out << line << "\n";
+      line = rest;
+      fresh = true;
+    }
+    line += (fresh ? "" : " ") + word;
+    fresh = false;
+    pos = end + 1;
+  }
+  out << line << "\n";
+}
+
+std::string ms(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", value);
+  return buffer;
+}
+
+const char* result_of(const Criterion& criterion) {
+  if (!criterion.measured) {
+    return "N/A";
+  }
+  if (criterion.passed) {
+    return "PASS";
+  }
+  return criterion.warning ? "WARN" : "FAIL";
+}
+
+void print_header(std::ostream& out, const RunReport& report) {
+  const RunRecord& record = report.record;
+  const RunVerdict& verdict = report.verdict;
+  std::string upper = to_string(verdict.kind);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  out << "cast " << record.run_id << ": " << record.users_planned << " users in " << ms(record.duration_s)
+      << " s -> " << upper << " (exit " << verdict.exit_code() << ")\n";
+  const LatencySummaryMs& s = verdict.startup_ms;
+  out << "startup ms: n=" << s.count << " mean " << ms(s.mean) << " p50 " << ms(s.p50) << " p90 " << ms(s.p90)
+      << " p95 " << ms(s.p95) << " p99 " << ms(s.p99) << " max " << ms(s.max) << "\n";
+  out << "harness: max schedule lag " << ms(verdict.harness_max_lag_ms) << " ms, start skew "
+      << ms(verdict.harness_start_skew_ms) << " ms\n";
+}
+
+void print_case(std::ostream& out, const TestCaseResult& result) {
+  out << "\n" << result.title << ": " << to_string(result.verdict);
+  out << (result.note.empty() ? "" : " (" + printable(result.note) + ")") << "\n";
+  if (result.criteria.empty()) {
+    return;
+  }
+  out << "  " << cell("criterion", kNameWidth) << " " << cell("threshold", kThresholdWidth) << " "
+      << cell("observed", kObservedWidth) << " result\n";
+  for (const Criterion& criterion : result.criteria) {
+    out << "  " << cell(criterion.name, kNameWidth) << " " << cell(criterion.threshold, kThresholdWidth) << " "
+        << cell(criterion.observed, kObservedWidth) << " " << result_of(criterion) << "\n";
+  }
+}
+
+void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
+  if (findings.empty()) {
+    return;
+  }
+  out << "\nfindings (" << findings.size() << "):\n";
+  for (std::size_t i = 0; i < std::min(kShownFindings, findings.size()); ++i) {
+    const Finding& f = findings[i];
+    out << clip("  " + f.kind + " [" + f.test_case + "] " + f.observer + " saw data of " + f.owner + " via " +
+                    f.channel + " " + f.where,
+                kWidth)
+        << "\n";
+    out << "      " << around_marker(f.excerpt, kWidth - 6) << "\n";
+  }
+  if (findings.size() > kShownFindings) {
+    out << "  ... and " << findings.size() - kShownFindings << " more (see the JSON report)\n";
+  }
+}
+
+void print_outputs(std::ostream& out, const RunReport& report, const ReportOutcome& outcome) {
+  if (!report.verdict.invalid_reasons.empty()) {
+    out << "\nrun INVALID: the harness, not the platform, was the bottleneck:\n";
+    for (const std::string& reason : report.verdict.invalid_reasons) {
+      print_wrapped(out, reason, "  - ", "    ");
+    }
+  }
+  out << "\n";
+  for (const std::string& written : outcome.written) {
+    out << "written " << written << "\n";
+  }
+  for (const std::string& error : outcome.errors) {
+    print_wrapped(out, error, "report error: ", "    ");
+  }
+}
+
+}  // namespace
+
+void print_console_summary(std::ostream& out, const RunReport& report, const ReportOutcome& outcome) {
+  print_header(out, report);
+  for (const TestCaseResult& result : report.verdict.test_cases) {
+    print_case(out, result);
+  }
+  print_findings(out, report.verdict.findings);
+  print_outputs(out, report, outcome);
+}
+
+}  // namespace cast

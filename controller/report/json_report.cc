@@ -1,0 +1,174 @@
+#include "controller/report/json_report.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace cast {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxFindings = 1000;
+constexpr std::size_t kMaxFailedUsers = 100;
+
+json criterion_json(const Criterion& criterion) {
+  return {{"name", criterion.name},          {"threshold", criterion.threshold},
+          {"observed", criterion.observed},  {"observed_value", criterion.observed_value},
+          {"passed", criterion.passed},      {"measured", criterion.measured},
+          {"warning", criterion.warning}};
+}
+
+json test_cases_json(const RunVerdict& verdict) {
+  json cases = json::array();
+  for (const TestCaseResult& result : verdict.test_cases) {
+    json criteria = json::array();
+    for (const Criterion& criterion : result.criteria) {
+      criteria.push_back(criterion_json(criterion));
+    }
+    cases.push_back({{"id", result.id},
+                     {"title", result.title},
+                     {"verdict", to_string(result.verdict)},
+                     {"note", result.note},
+                     {"criteria", std::move(criteria)}});
+  }
+  return cases;
+}
+
+json findings_json(const RunVerdict& verdict) {
+  json findings = json::array();
+  for (std::size_t i = 0; i < std::min(kMaxFindings, verdict.findings.size()); ++i) {
+    const Finding& f = verdict.findings[i];
+    findings.push_back({{"kind", f.kind},       {"test_case", f.test_case}, {"observer", f.observer},
+                        {"owner", f.owner},     {"channel", f.channel},     {"where", f.where},
+                        {"excerpt", f.excerpt}, {"t_s", f.t_s}});
+  }
+  return findings;
+}
+
+// The worst schedule lag among a worker's users: the figure that makes a
+// run invalid, next to the worker's own event-loop lag.
+double user_lag_ms(const RunRecord& record, const std::string& worker_id) {
+  std::int64_t worst = 0;
+  for (const UserOutcome& user : record.users) {
+    if (user.worker_id == worker_id) {
+      worst = std::max(worst, user.max_schedule_lag_us);
+    }
+  }
+  return static_cast<double>(worst) / 1000;
+}
+
+json workers_json(const RunRecord& record) {
+  json workers = json::array();
+  for (const WorkerRecord& w : record.workers) {
+    workers.push_back({{"id", w.worker_id},
+                       {"host", w.host},
+                       {"pid", w.pid},
+                       {"capacity", w.capacity},
+                       {"users", w.users},
+                       {"events", w.events},
+                       {"max_schedule_lag_ms", user_lag_ms(record, w.worker_id)},
+                       {"max_loop_lag_ms", static_cast<double>(w.max_loop_lag_us) / 1000},
+                       {"peak_cpu_percent", w.peak_cpu_percent},
+                       {"cores", w.cores},
+                       {"peak_rss_mb", static_cast<double>(w.peak_rss_bytes) / (1024.0 * 1024.0)},
+                       {"lost", w.lost}});
+  }
+  return workers;
+}
+
+json resources_json(const RunRecord& record) {
+  json samples = json::array();
+  double host = 0, rss = 0, cpu = 0;
+  for (const ResourceSample& s : record.resources) {
+    samples.push_back({{"t_s", s.t_s},
+                       {"host_cpu_percent", s.host_cpu_percent},
+                       {"platform_rss_mb", s.platform_rss_mb},
+                       {"platform_cpu_percent", s.platform_cpu_percent}});
+    host = std::max(host, s.host_cpu_percent);
+    rss = std::max(rss, s.platform_rss_mb);
+    cpu = std::max(cpu, s.platform_cpu_percent);
+  }
+  return {{"samples", std::move(samples)},
+          {"peak_host_cpu_percent", host},
+          {"peak_platform_rss_mb", rss},
+          {"peak_platform_cpu_percent", cpu}};
+}
+
+json failed_users_json(const RunRecord& record) {
+  json failed = json::array();
+  for (const UserOutcome& user : record.users) {
+    if (user.failed && failed.size() < kMaxFailedUsers) {
+      failed.push_back({{"user", user.user_id},
+                        {"worker", user.worker_id},
+                        {"phase", user.failed_phase},
+                        {"error_kind", user.error_kind},
+                        {"message", user.error_message}});
+    }
+  }
+  return failed;
+}
+
+// Users, processes and thresholds only: the targets stay out, since a
+// database URL may carry a password.
+json config_json(const RunConfig& c) {
+  json thresholds = {{"max_agent_startup_s", c.max_agent_startup_s},
+                     {"p95_limit_s", c.p95_limit_s},
+                     {"p99_limit_s", c.p99_limit_s},
+                     {"min_success_rate", c.min_success_rate},
+                     {"max_total_test_time_s", c.max_total_test_time_s},
+                     {"platform_memory_limit_mb", c.platform_memory_limit_mb},
+                     {"host_cpu_limit_percent", c.host_cpu_limit_percent},
+                     {"max_schedule_lag_ms", c.max_schedule_lag_ms}};
+  return {{"users", c.users},
+          {"workers", c.workers},
+          {"isolation_strict", c.isolation_strict},
+          {"performance_only", c.performance_only},
+          {"isolation_only", c.isolation_only},
+          {"run_timeout_s", static_cast<double>(c.run_timeout.count()) / 1000},
+          {"agent_startup_timeout_s", static_cast<double>(c.agent_startup_timeout.count()) / 1000},
+          {"payload_cap_bytes", c.payload_cap_bytes},
+          {"thresholds", std::move(thresholds)}};
+}
+
+json startup_json(const LatencySummaryMs& s) {
+  return {{"count", s.count}, {"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90},
+          {"p95", s.p95},     {"p99", s.p99},   {"max", s.max}};
+}
+
+std::size_t count_failed(const RunRecord& record) {
+  return static_cast<std::size_t>(
+      std::count_if(record.users.begin(), record.users.end(), [](const UserOutcome& u) { return u.failed; }));
+}
+
+}  // namespace
+
+json build_json_report(const RunReport& report) {
+  const RunRecord& record = report.record;
+  const RunVerdict& verdict = report.verdict;
+  json out;
+  out["schema"] = "cast.report/v1";
+  out["run_id"] = record.run_id;
+  out["verdict"] = to_string(verdict.kind);
+  out["exit_code"] = verdict.exit_code();
+  out["invalid_reasons"] = verdict.invalid_reasons;
+  out["users"] = record.users_planned;
+  out["duration_s"] = record.duration_s;
+  out["startup_ms"] = startup_json(verdict.startup_ms);
+  out["test_cases"] = test_cases_json(verdict);
+  out["findings"] = findings_json(verdict);
+  out["findings_total"] = verdict.findings.size();
+  out["workers"] = workers_json(record);
+  out["resources"] = resources_json(record);
+  out["harness"] = {{"start_skew_ms", verdict.harness_start_skew_ms}, {"max_lag_ms", verdict.harness_max_lag_ms}};
+  out["users_failed"] = failed_users_json(record);
+  out["users_failed_total"] = count_failed(record);
+  out["notes"] = record.notes;
+  out["config"] = config_json(report.config);
+  return out;
+}
+
+std::string render_json_report(const RunReport& report) {
+  return build_json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace cast

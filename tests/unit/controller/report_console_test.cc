@@ -1,0 +1,73 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+#include "controller/analysis/judge.h"
+#include "controller/report/console_summary.h"
+#include "tests/unit/controller/analysis_run_fixture.h"
+
+namespace {
+
+std::string summary_of(const cast::testing::CleanRun& run, const cast::RunVerdict& verdict,
+                       const cast::ReportOutcome& outcome = {}) {
+  std::ostringstream out;
+  cast::print_console_summary(out, {run.record, verdict, run.config}, outcome);
+  return out.str();
+}
+
+void check_width(const std::string& text) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    CHECK_MESSAGE(line.size() <= 100, line);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("console summary: header, every criterion with threshold, observed and result") {
+  auto run = cast::testing::clean_run();
+  run.record.users[0].start_us = 9'000'000;
+  run.record.resources.clear();
+  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  std::string text = summary_of(run, verdict, {{"JSON report: /tmp/r.json"}, {}});
+  CHECK(text.starts_with("cast run-20260101-120000-abc123: 10 users in 4.5 s -> FAILED (exit 1)\n"));
+  CHECK(text.find("1 startup isolation: failed (1 of 5 criteria failed)") != std::string::npos);
+  CHECK(text.find("2 cross-contamination: not_evaluated (arrives with the isolation work)") != std::string::npos);
+  CHECK(text.find("  startup_p95_s              < 5.00 s           9.000 s of 10") != std::string::npos);
+  CHECK(text.find("FAIL\n") != std::string::npos);
+  CHECK(text.find("not measured") != std::string::npos);
+  CHECK(text.find(" N/A\n") != std::string::npos);
+  CHECK(text.find("written JSON report: /tmp/r.json") != std::string::npos);
+  for (const auto& result : verdict.test_cases) {
+    for (const auto& criterion : result.criteria) {
+      CHECK(text.find("  " + criterion.name + " ") != std::string::npos);
+    }
+  }
+  check_width(text);
+}
+
+TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid reasons and report errors") {
+  auto run = cast::testing::clean_run();
+  run.record.workers[0].lost = true;
+  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  for (int i = 0; i < 23; ++i) {
+    verdict.findings.push_back({"misrouted_reply", "websocket_scaling", "u-000001", "u-00000" + std::to_string(i % 10),
+                                "ws", "agent_response", std::string(300, 'x') + ">>>foreign<<<", 0.5});
+  }
+  cast::ReportOutcome outcome;
+  outcome.errors.push_back("cannot write JSON report to '/nonexistent/folder/with/a/rather/long/name/that/goes/on/"
+                           "and/on/report.json': No such file or directory");
+  std::string text = summary_of(run, verdict, outcome);
+  CHECK(text.find("findings (23):") != std::string::npos);
+  CHECK(text.find("  ... and 3 more (see the JSON report)") != std::string::npos);
+  CHECK(text.find("run INVALID") != std::string::npos);
+  CHECK(text.find("  - worker w-0 (127.0.0.1, pid 4000) was lost") != std::string::npos);
+  // The long path goes to a line of its own rather than past the margin.
+  CHECK(text.find("report error: cannot write JSON report to\n    '/nonexistent/folder/") != std::string::npos);
+  CHECK(text.find("No such file") != std::string::npos);
+  // A long excerpt is cut around its marked part, which stays visible.
+  CHECK(text.find("x>>>foreign<<<\n") != std::string::npos);
+  CHECK(text.find("-> INVALID (exit 4)") != std::string::npos);
+  check_width(text);
+}
