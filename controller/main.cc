@@ -1,14 +1,20 @@
-// `cast`: the harness's single entry point. Subcommands arrive with the
-// harness issue; until then it only describes itself.
-#include "controller/cli/env_command.h"
-
+// `cast`: the harness's single entry point.
 #include <CLI/CLI.hpp>
+
+#include "controller/cli/env_command.h"
+#include "controller/cli/run_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"cast - Concurrent Agent Startup Test suite"};
-  app.require_subcommand(0, 1);
+  app.require_subcommand(1);
+  cast::add_run_command(app);
   cast::add_env_command(app);
-  CLI11_PARSE(app, argc, argv);
-  std::puts("cast: no subcommand given; see --help");
-  return 2;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return 0;
 }

@@ -77,6 +77,11 @@ struct RunRecord {
   std::vector<Observation> observations;
   std::vector<WorkerRecord> workers;
   std::vector<ResourceSample> resources;
+  // Test case 3's host CPU is the platform's share of its host. The harness
+  // can only know it when the platform runs here (the embedded default),
+  // where the raw host figure would also count the harness itself.
+  bool platform_local{false};
+  std::uint32_t host_cores{0};
   std::vector<std::string> notes;  // things the run wants a reader to know (e.g. a worker lost)
 };
 

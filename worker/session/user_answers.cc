@@ -170,6 +170,11 @@ void VirtualUser::emit_timing(cast::v1::EventKind kind, Clock::time_point at) {
   if (kind != cast::v1::PHASE_STARTED) {
     timing.set_duration_us(micros(at - scheduled_));
   }
+  // The controller learns each user's own agent from its step events,
+  // never from a frame, which might have been misrouted from someone else.
+  if (!agent_id_.empty()) {
+    timing.set_agent_id(agent_id_);
+  }
   loop_.emit(std::move(timing));
 }
 

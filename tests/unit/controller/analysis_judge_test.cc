@@ -169,10 +169,27 @@ TEST_CASE("resources: unmeasured is reported, not failed, and over the limit fai
 
   run = clean_run();
   run.record.resources[1].platform_rss_mb = 5000;
-  run.record.resources[2].host_cpu_percent = 91;
+  run.record.platform_local = true;
+  run.record.host_cores = 2;
+  run.record.resources[2].platform_cpu_percent = 182;  // of one core: 91 % of two
   verdict = judge(run);
   CHECK_FALSE(criterion(verdict, "performance", "platform_memory_mb").passed);
   CHECK(criterion(verdict, "performance", "host_cpu_percent").observed_value == doctest::Approx(91));
   CHECK_FALSE(criterion(verdict, "performance", "host_cpu_percent").passed);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
+}
+
+TEST_CASE("host CPU counts the platform's share, never the harness sharing the host") {
+  auto run = clean_run();
+  run.record.platform_local = true;
+  run.record.host_cores = 2;
+  for (auto& sample : run.record.resources) {
+    sample.host_cpu_percent = 100;     // the whole box is busy (harness, builds)
+    sample.platform_cpu_percent = 60;  // the platform uses 30 % of it
+  }
+  auto verdict = judge(run);
+  CHECK(criterion(verdict, "performance", "host_cpu_percent").observed_value == doctest::Approx(30));
+  CHECK(criterion(verdict, "performance", "host_cpu_percent").passed);
+  run.record.platform_local = false;  // a remote platform's host is not ours to measure
+  CHECK_FALSE(criterion(judge(run), "performance", "host_cpu_percent").measured);
 }

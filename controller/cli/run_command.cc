@@ -1,0 +1,70 @@
+#include "controller/cli/run_command.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "common/log/logging.h"
+#include "controller/config/config_loader.h"
+#include "controller/coordination/coordinator.h"
+#include "controller/metrics/controller_metrics.h"
+#include "controller/run/interruption.h"
+#include "controller/run/platform_target.h"
+#include "controller/run/run_session.h"
+
+namespace cast {
+namespace {
+
+struct RunFlags {
+  std::string config_file;
+  GivenFlags given;
+};
+
+int fail(int code, const std::string& what) {
+  spdlog::error("{}", what);
+  std::cerr << "cast run: " << what << "\n";
+  return code;
+}
+
+int execute(const RunFlags& flags) {
+  RunConfig config;
+  try {
+    config = load_run_config(flags.config_file, [](const char* name) { return std::getenv(name); }, flags.given);
+  } catch (const ConfigError& e) {
+    std::cerr << "cast run: configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  init_logging("cast", config.verbose ? LogLevel::debug : LogLevel::info, config.log_file);
+  install_interruption_handlers();
+  try {
+    return run_session(config, std::cout);
+  } catch (const ConfigError& e) {
+    return fail(2, std::string{"configuration error: "} + e.what());
+  } catch (const controller::MetricsListenError& e) {
+    return fail(2, e.what());
+  } catch (const PlatformUnreachable& e) {
+    return fail(3, e.what());
+  } catch (const controller::CoordinationError& e) {
+    return fail(4, std::string{"workers: "} + e.what());
+  } catch (const std::exception& e) {
+    return fail(4, std::string{"the harness failed: "} + e.what());
+  }
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto flags = std::make_shared<RunFlags>();
+  auto* command = app.add_subcommand("run", "Run the concurrent agent startup and isolation test");
+  command->add_option("--config", flags->config_file, "YAML configuration file")->check(CLI::ExistingFile);
+  add_run_flags(*command, flags->given);
+  command->callback([flags] {
+    int code = execute(*flags);
+    throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace cast

@@ -1,0 +1,15 @@
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace cast {
+
+// `cast run [flags]`: one whole run (see controller/run/run_session.h).
+// Flags, environment variables and `--config FILE` as in the README; the
+// exit code is design.md's: 0 passed, 1 failed, 2 usage or configuration,
+// 3 platform or service unreachable, 4 invalid run.
+void add_run_command(CLI::App& app);
+
+}  // namespace cast

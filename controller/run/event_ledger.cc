@@ -1,0 +1,146 @@
+#include "controller/run/event_ledger.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "cast_control.pb.h"
+
+namespace cast {
+namespace {
+
+const char* phase_name(v1::Phase phase) {
+  switch (phase) {
+    case v1::PHASE_TOKEN: return "token";
+    case v1::PHASE_CONNECT: return "connect";
+    case v1::PHASE_START: return "start";
+    case v1::PHASE_MESSAGE: return "message";
+    case v1::PHASE_STATE: return "state";
+    case v1::PHASE_PROBE: return "probe";
+    case v1::PHASE_CLOSE: return "close";
+    default: return "unknown";
+  }
+}
+
+// STEP_TIMING events are sub-stages of a step (TCP, TLS, upgrade); the
+// step's own duration comes with PHASE_FINISHED.
+bool is_step_end(v1::EventKind kind) { return kind == v1::PHASE_FINISHED; }
+
+}  // namespace
+
+EventLedger::EventLedger(const std::vector<std::string>& user_ids)
+    : first_step_offset_us_(user_ids.size(), INT64_MIN), finished_users_(user_ids.size(), false) {
+  record_.users_planned = static_cast<std::uint32_t>(user_ids.size());
+  record_.users.resize(user_ids.size());
+  for (std::uint32_t i = 0; i < user_ids.size(); ++i) {
+    record_.users[i].index = i;
+    record_.users[i].user_id = user_ids[i];
+  }
+}
+
+void EventLedger::assign(const std::string& worker_id, const std::vector<std::uint32_t>& user_indices) {
+  for (auto index : user_indices) {
+    if (index < record_.users.size()) record_.users[index].worker_id = worker_id;
+  }
+}
+
+void EventLedger::apply(const std::string& worker_id, const v1::Event& event) {
+  ++events_;
+  if (event.user_index() >= record_.users.size()) {
+    record_.notes.push_back("worker " + worker_id + " sent an event for unknown user index " +
+                            std::to_string(event.user_index()));
+    return;
+  }
+  auto& user = record_.users[event.user_index()];
+  auto kind = event.kind();
+  if (is_step_end(kind)) apply_step(user, event);
+  if (kind == v1::FRAME_RECEIVED || kind == v1::REST_ANSWER) observe(event);
+  if (kind == v1::USER_FAILED) {
+    apply_failure(user, event);
+    finish(user);
+  }
+  if (kind == v1::CONNECTION_CLOSED) user.closed_unexpectedly = true;
+  if (kind == v1::USER_DONE) {
+    user.done = !user.failed;
+    finish(user);
+  }
+  user.max_schedule_lag_us = std::max(user.max_schedule_lag_us, event.schedule_lag_us());
+}
+
+void EventLedger::apply_step(UserOutcome& user, const v1::Event& event) {
+  auto duration = event.duration_us();
+  switch (event.phase()) {
+    case v1::PHASE_TOKEN: user.token_us = duration; break;
+    case v1::PHASE_CONNECT: user.connect_us = duration; break;
+    case v1::PHASE_START:
+      user.start_us = duration;
+      if (!event.agent_id().empty()) user.agent_id = event.agent_id();
+      break;
+    case v1::PHASE_MESSAGE: user.message_us.push_back(duration); break;
+    case v1::PHASE_STATE: user.state_us = duration; break;
+    default: break;
+  }
+  auto& first = first_step_offset_us_[user.index];
+  auto started_at = event.offset_us() - duration;
+  if (first == INT64_MIN || started_at < first) first = started_at;
+}
+
+void EventLedger::apply_failure(UserOutcome& user, const v1::Event& event) {
+  if (user.failed) return;  // the first failure is the one that counts
+  user.failed = true;
+  user.failed_phase = phase_name(event.phase());
+  user.error_kind = event.error_kind();
+  user.error_message = event.error_message();
+}
+
+void EventLedger::observe(const v1::Event& event) {
+  Observation o;
+  o.user_index = event.user_index();
+  o.channel = event.kind() == v1::REST_ANSWER ? ObservationChannel::rest : ObservationChannel::ws;
+  o.payload = event.payload();
+  o.original_size = event.original_size();
+  o.truncated = event.truncated();
+  o.request_id = event.request_id();
+  o.agent_id = event.agent_id();
+  o.offset_us = event.offset_us();
+  o.phase = phase_name(event.phase());
+  record_.observations.push_back(std::move(o));
+}
+
+void EventLedger::finish(UserOutcome& user) {
+  if (finished_users_[user.index]) return;
+  finished_users_[user.index] = true;
+  ++finished_;
+}
+
+void EventLedger::mark_worker_lost(const std::string& worker_id) {
+  for (auto& user : record_.users) {
+    if (user.worker_id != worker_id || user.done || user.failed) continue;
+    user.lost = true;
+    user.failed = true;
+    user.failed_phase = "lost";
+    user.error_kind = "worker_lost";
+    user.error_message = "worker " + worker_id + " was lost before the user finished";
+    finish(user);
+  }
+  for (auto& w : record_.workers) {
+    if (w.worker_id == worker_id) w.lost = true;
+  }
+  record_.notes.push_back("worker " + worker_id + " was lost; its events up to then are kept");
+}
+
+}  // namespace cast
+
+namespace cast {
+
+void EventLedger::finalize() {
+  std::int64_t earliest = INT64_MAX;
+  std::int64_t latest = INT64_MIN;
+  for (auto first : first_step_offset_us_) {
+    if (first == INT64_MIN) continue;
+    earliest = std::min(earliest, first);
+    latest = std::max(latest, first);
+  }
+  record_.start_skew_us = latest >= earliest ? latest - earliest : 0;
+}
+
+}  // namespace cast

@@ -1,0 +1,52 @@
+#pragma once
+
+// Folds the workers' event streams into a RunRecord as events arrive. The
+// controller's run loop owns it and feeds it from one thread, so it takes
+// no locks; a worker's lost stream leaves everything already folded intact.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "controller/analysis/run_record.h"
+
+namespace cast::v1 {
+class Event;
+}
+
+namespace cast {
+
+struct PlannedUser;
+
+class EventLedger {
+ public:
+  // `user_ids[i]` is the id of user i; every user starts as not done.
+  explicit EventLedger(const std::vector<std::string>& user_ids);
+
+  // Records that `worker_id` runs these user indices.
+  void assign(const std::string& worker_id, const std::vector<std::uint32_t>& user_indices);
+  void apply(const std::string& worker_id, const v1::Event& event);
+  // The worker's stream ended for good: its unfinished users are lost.
+  void mark_worker_lost(const std::string& worker_id);
+  // Fills the record's derived figures (start skew) once events stop.
+  void finalize();
+
+  std::uint64_t events_applied() const { return events_; }
+  std::uint32_t users_finished() const { return finished_; }
+  const RunRecord& record() const { return record_; }
+  RunRecord& record() { return record_; }
+
+ private:
+  void apply_step(UserOutcome& user, const v1::Event& event);
+  void apply_failure(UserOutcome& user, const v1::Event& event);
+  void observe(const v1::Event& event);
+  void finish(UserOutcome& user);
+
+  RunRecord record_;
+  std::vector<std::int64_t> first_step_offset_us_;  // per user; INT64_MIN until seen
+  std::vector<bool> finished_users_;                // per user: counted in finished_
+  std::uint64_t events_{0};
+  std::uint32_t finished_{0};
+};
+
+}  // namespace cast

@@ -1,0 +1,165 @@
+#include "controller/run/run_loop.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "controller/analysis/judge.h"
+#include "controller/coordination/coordinator.h"
+#include "controller/run/event_inbox.h"
+#include "controller/run/interruption.h"
+#include "controller/workers/local_workers.h"
+
+namespace cast {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::string> user_ids(const std::vector<PlannedUser>& users) {
+  std::vector<std::string> ids;
+  ids.reserve(users.size());
+  for (const auto& u : users) ids.push_back(u.user_id);
+  return ids;
+}
+
+controller::ResourceMonitorConfig monitor_config(const PlatformEndpoints& target) {
+  controller::ResourceMonitorConfig c;
+  c.platform_pids = target.local_pids;
+  if (target.local_pids.empty()) c.backend_url = target.backend_url;
+  return c;
+}
+
+// The run timeout bounds the users; the controller waits a little longer
+// for their last events before it gives up on them.
+constexpr auto kDrainGrace = 10s;
+
+}  // namespace
+
+RunLoop::RunLoop(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
+                 const std::string& run_id, controller::Coordinator& coordinator, EventInbox& inbox,
+                 controller::LocalWorkers& workers)
+    : config_(config),
+      target_(target),
+      users_(users),
+      coordinator_(coordinator),
+      inbox_(inbox),
+      workers_(workers),
+      ledger_(user_ids(users)),
+      metrics_(config.metrics_listen),
+      monitor_(monitor_config(target)) {
+  ledger_.record().run_id = run_id;
+  if (metrics_.serving()) spdlog::info("controller metrics at {}", metrics_.url());
+}
+
+void RunLoop::assign(const std::vector<std::vector<std::uint32_t>>& dealt,
+                     const std::vector<controller::WorkerSnapshot>& workers) {
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    ledger_.assign(workers[i].worker_id, dealt[i]);
+    WorkerRecord record;
+    record.worker_id = workers[i].worker_id;
+    record.host = workers[i].hello.host();
+    record.pid = workers[i].hello.pid();
+    record.capacity = workers[i].hello.capacity();
+    record.cores = workers[i].hello.cores();
+    record.users = static_cast<std::uint32_t>(dealt[i].size());
+    ledger_.record().workers.push_back(record);
+  }
+}
+
+RunOutcome RunLoop::run() {
+  auto go = Clock::now() + config_.start_offset;
+  monitor_.start(go);
+  coordinator_.broadcast_go(config_.start_offset);
+  collect(go + config_.run_timeout + kDrainGrace);
+  monitor_.stop();
+  finish_record(go);
+  RunOutcome outcome{std::move(ledger_.record()), {}};
+  outcome.verdict = judge_run(outcome.record, config_, users_);
+  if (interruption_requested()) {
+    outcome.verdict.kind = RunVerdictKind::invalid;
+    outcome.verdict.invalid_reasons.push_back("the run was interrupted by signal " +
+                                              std::to_string(interruption_signal()));
+  }
+  return outcome;
+}
+
+void RunLoop::collect(Clock::time_point deadline) {
+  while (ledger_.users_finished() < users_.size()) {
+    if (Clock::now() >= deadline) {
+      coordinator_.abort("run timeout of " + std::to_string(config_.run_timeout.count()) + " ms passed");
+      ledger_.record().notes.push_back("the run timed out; users still running were aborted");
+      break;
+    }
+    if (interruption_requested()) {
+      coordinator_.abort("interrupted by signal " + std::to_string(interruption_signal()));
+      ledger_.record().notes.push_back("interrupted; results up to then are kept");
+      break;
+    }
+    if (coordinator_.wait_for_finish(100ms)) break;
+    drain();
+    watch_workers();
+    metrics_.publish();
+  }
+  coordinator_.wait_for_finish(5s);  // let the last batches land
+  drain();
+}
+
+void RunLoop::drain() {
+  for (auto& batch : inbox_.drain()) {
+    for (const auto& event : batch.events) {
+      ledger_.apply(batch.worker_id, event);
+      note_event(batch.worker_id, event);
+    }
+    metrics_.count_events(batch.worker_id, batch.events.size());
+  }
+}
+
+void RunLoop::note_event(const std::string&, const v1::Event& event) {
+  if (event.kind() == v1::PHASE_FINISHED && event.phase() == v1::PHASE_START) metrics_.count_startup(std::chrono::microseconds{event.duration_us()});
+  if (event.kind() == v1::USER_FAILED) metrics_.count_error(event.error_kind());
+}
+
+// Local worker processes that died are lost; their users count as failed
+// in the phase they were in, and everything they sent is kept.
+void RunLoop::watch_workers() {
+  for (const auto& exit : workers_.reap_exited()) {
+    bool finished = false;
+    for (const auto& w : coordinator_.workers()) {
+      if (w.worker_id == exit.worker_id && w.done) finished = true;
+    }
+    if (!finished) {
+      spdlog::error("{}", exit.note());
+      ledger_.mark_worker_lost(exit.worker_id);
+    }
+  }
+  for (const auto& w : coordinator_.workers()) {
+    if (!w.last_heartbeat) continue;
+    metrics_.set_worker_event_lag(w.worker_id, std::chrono::microseconds{w.last_heartbeat->loop_lag_us()});
+    for (auto& record : ledger_.record().workers) {
+      if (record.worker_id != w.worker_id) continue;
+      record.peak_cpu_percent = std::max(record.peak_cpu_percent, w.last_heartbeat->cpu_percent());
+      record.peak_rss_bytes = std::max(record.peak_rss_bytes, w.last_heartbeat->rss_bytes());
+      record.max_loop_lag_us = std::max(record.max_loop_lag_us, w.last_heartbeat->loop_lag_us());
+    }
+  }
+}
+
+void RunLoop::finish_record(Clock::time_point go) {
+  ledger_.finalize();
+  auto& record = ledger_.record();
+  record.duration_s = std::chrono::duration<double>(Clock::now() - go).count();
+  record.resources = monitor_.samples();
+  record.platform_local = !target_.local_pids.empty();
+  record.host_cores = std::max(1u, std::thread::hardware_concurrency());
+  for (const auto& w : coordinator_.workers()) {
+    for (auto& r : record.workers) {
+      if (r.worker_id != w.worker_id) continue;
+      r.events = w.events_received;
+      if (w.state == controller::WorkerState::lost) r.lost = true;
+    }
+  }
+  if (!monitor_.last_error().empty()) record.notes.push_back("resource monitor: " + monitor_.last_error());
+}
+
+}  // namespace cast

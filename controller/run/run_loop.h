@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "controller/analysis/run_record.h"
+#include "controller/analysis/verdict.h"
+#include "controller/config/run_config.h"
+#include "controller/metrics/controller_metrics.h"
+#include "controller/monitor/resource_monitor.h"
+#include "controller/plan/population.h"
+#include "controller/run/event_ledger.h"
+#include "controller/run/platform_target.h"
+
+namespace cast {
+
+namespace controller {
+class Coordinator;
+class LocalWorkers;
+struct WorkerSnapshot;
+}  // namespace controller
+
+class EventInbox;
+
+struct RunOutcome {
+  RunRecord record;
+  RunVerdict verdict;
+};
+
+// The measured part of a run, on the controller's main thread: one go,
+// then fold events as they arrive, watch workers and resources, and stop
+// when every user has finished, every worker is done or lost, or the run
+// timeout passes (then the workers are told to abort and what arrived is
+// kept). Single-threaded: the gRPC threads only fill the inbox.
+class RunLoop {
+ public:
+  RunLoop(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
+          const std::string& run_id, controller::Coordinator& coordinator, EventInbox& inbox,
+          controller::LocalWorkers& workers);
+
+  void assign(const std::vector<std::vector<std::uint32_t>>& dealt,
+              const std::vector<controller::WorkerSnapshot>& workers);
+  RunOutcome run();
+
+ private:
+  void collect(std::chrono::steady_clock::time_point deadline);
+  void drain();
+  void note_event(const std::string& worker_id, const v1::Event& event);
+  void watch_workers();
+  void finish_record(std::chrono::steady_clock::time_point go);
+
+  const RunConfig& config_;
+  const PlatformEndpoints& target_;
+  const std::vector<PlannedUser>& users_;
+  controller::Coordinator& coordinator_;
+  EventInbox& inbox_;
+  controller::LocalWorkers& workers_;
+  EventLedger ledger_;
+  controller::ControllerMetrics metrics_;
+  controller::ResourceMonitor monitor_;
+};
+
+}  // namespace cast

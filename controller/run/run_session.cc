@@ -1,0 +1,115 @@
+#include "controller/run/run_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "common/crypto/encoding.h"
+#include "common/crypto/hmac.h"
+#include "controller/analysis/judge.h"
+#include "controller/coordination/coordinator.h"
+#include "controller/plan/population.h"
+#include "controller/plan/split.h"
+#include "controller/report/console_summary.h"
+#include "controller/report/run_report.h"
+#include "controller/run/assignment_builder.h"
+#include "controller/run/event_inbox.h"
+#include "controller/run/platform_target.h"
+#include "controller/run/run_loop.h"
+#include "controller/workers/local_workers.h"
+
+namespace cast {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string read_scenario(const RunConfig& config) {
+  if (config.scenario_file.empty()) return {};
+  std::ifstream in{config.scenario_file};
+  if (!in) throw ConfigError(config.scenario_file, "cannot read the scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int worker_count(const RunConfig& config) {
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int wanted = config.workers > 0 ? config.workers : cores;
+  return std::max(1, std::min(wanted, config.users));
+}
+
+// Deals the users to the connected workers and sends each its assignment.
+std::vector<std::vector<std::uint32_t>> assign_users(controller::Coordinator& coordinator,
+                                                     const std::vector<controller::WorkerSnapshot>& workers,
+                                                     const std::string& run_id, const std::vector<PlannedUser>& users,
+                                                     const PlatformEndpoints& target, const RunConfig& config,
+                                                     const std::string& scenario) {
+  std::vector<std::size_t> capacities;
+  for (const auto& w : workers) capacities.push_back(w.hello.capacity());
+  auto shares = split_users(users.size(), capacities);
+  std::vector<std::vector<std::uint32_t>> dealt;
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    std::vector<std::uint32_t> indices(shares[i].begin(), shares[i].end());
+    coordinator.assign(workers[i].worker_id, build_assignment(run_id, users, indices, target, config, scenario));
+    dealt.push_back(std::move(indices));
+  }
+  return dealt;
+}
+
+struct Harness {
+  EventInbox inbox;
+  controller::Coordinator coordinator;
+  controller::LocalWorkers workers;
+
+  explicit Harness(const std::string& token)
+      : coordinator(controller::CoordinatorConfig{.auth_token = token},
+                    [this](const std::string& worker, std::vector<v1::Event>&& events) {
+                      inbox.push(worker, std::move(events));
+                    }) {}
+};
+
+RunOutcome drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
+                     const std::string& run_id, const std::string& scenario) {
+  auto token = hex_encode(random_bytes(16));
+  Harness harness{token};
+  auto port = harness.coordinator.start();
+  int count = worker_count(config);
+  int capacity = (config.users + count - 1) / count;
+  harness.workers.spawn({.count = count,
+                         .controller_address = "127.0.0.1:" + std::to_string(port),
+                         .token = token,
+                         .capacity_per_worker = capacity,
+                         .threads_per_worker = 1,
+                         .log_dir = {}});
+  auto connected = harness.coordinator.wait_for_workers(static_cast<std::size_t>(count), 30s);
+  RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers};
+  loop.assign(assign_users(harness.coordinator, connected, run_id, users, target, config, scenario), connected);
+  harness.coordinator.wait_for_ready(60s);
+  auto outcome = loop.run();
+  harness.coordinator.shutdown();
+  harness.workers.terminate_all(5s);
+  return outcome;
+}
+
+}  // namespace
+
+int run_session(const RunConfig& config, std::ostream& console) {
+  auto scenario = read_scenario(config);
+  auto run_id = make_run_id();
+  auto users = plan_population({.run_id = run_id, .run_key = make_run_key(), .users = static_cast<std::size_t>(config.users)});
+  spdlog::info("run {}: {} users", run_id, users.size());
+  auto target = PlatformTarget::open(config);
+  auto outcome = drive_run(config, target->endpoints(), users, run_id, scenario);
+  RunReport report{outcome.record, outcome.verdict, config};
+  auto written = write_reports(report);
+  print_console_summary(console, report, written);
+  // A report that could not be written is a usage error, unless the run
+  // itself already says something worse.
+  auto code = outcome.verdict.exit_code();
+  return written.errors.empty() || code != 0 ? code : 2;
+}
+
+}  // namespace cast
