@@ -1,7 +1,10 @@
 // ClickHouse: each startup metric attributed to the user who started the
 // agent, and as many rows per user as agents that user saw start.
 
+#include <chrono>
 #include <map>
+#include <numeric>
+#include <thread>
 
 #include "controller/analysis/excerpt.h"
 #include "controller/validators/store_checks.h"
@@ -11,6 +14,7 @@ namespace {
 
 constexpr const char* store = "clickhouse";
 constexpr const char* table_where = "agent_startup_metrics";
+constexpr std::chrono::milliseconds settle_poll{200};
 
 std::string metrics_query(const CheckContext& context) {
   auto query = context.layout().clickhouse.metrics_query;
@@ -41,7 +45,7 @@ void report_count(CheckContext& context, const std::string& user_id, std::size_t
   const auto count = std::to_string(rows);
   const auto text = count + " metric rows for " + user_id + ", who saw " + std::to_string(started) + " agents start";
   context.add("metric_count_mismatch", store, std::string(table_where) + " user_id=" + user_id, user_id,
-              mark_excerpt(text, 0, count.size()));
+              mark_excerpt(text, 0, count.size(), text.size()));
 }
 
 void check_counts(CheckContext& context, std::map<std::string, std::size_t> rows_per_user) {
@@ -59,11 +63,25 @@ void check_counts(CheckContext& context, std::map<std::string, std::size_t> rows
   }
 }
 
+// Re-reads until the rows cover every agent the harness saw start, or the
+// settle time is up; late rows are the platform's batching, not a defect.
+std::vector<StoreRow> settled_rows(const CheckContext& context, const std::string& query) {
+  const auto& started = context.harness().agents_started;
+  const auto expected = std::accumulate(started.begin(), started.end(), std::size_t{0});
+  const auto deadline = std::chrono::steady_clock::now() + context.scope().metrics_settle;
+  auto rows = clickhouse_select(context.scope().stores.clickhouse, query);
+  while (rows.size() < expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(settle_poll);
+    rows = clickhouse_select(context.scope().stores.clickhouse, query);
+  }
+  return rows;
+}
+
 }  // namespace
 
 void check_clickhouse(CheckContext& context) {
   const auto query = metrics_query(context);
-  const auto rows = clickhouse_select(context.scope().stores.clickhouse, query);
+  const auto rows = settled_rows(context, query);
   context.report().clickhouse_rows = rows.size();
   std::map<std::string, std::size_t> rows_per_user;
   for (const auto& row : rows) {

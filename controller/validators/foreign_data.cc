@@ -28,7 +28,8 @@ ForeignDataScanner::ForeignDataScanner(const std::vector<PlannedUser>& users, st
   profiles_.freeze();
 }
 
-std::vector<ForeignValue> ForeignDataScanner::foreign_in(std::string_view text, std::optional<std::size_t> owner) const {
+std::vector<ForeignValue> ForeignDataScanner::foreign_in(std::string_view text,
+                                                         std::optional<std::size_t> owner) const {
   std::vector<ForeignValue> found;
   scan_canaries(text, owner, found);
   scan_profiles(text, owner, found);

@@ -30,13 +30,14 @@ KeyPattern::KeyPattern(std::string_view text) {
       ++index;
     }
     if (index == std::size(placeholder_names)) {
-      throw std::invalid_argument("unknown placeholder {" + std::string(name) + "} in key pattern '" + std::string(text) +
-                                  "' (known: {prefix}, {run_id}, {user_id}, {agent_id})");
+      throw std::invalid_argument("unknown placeholder {" + std::string(name) + "} in key pattern '" +
+                                  std::string(text) + "' (known: {prefix}, {run_id}, {user_id}, {agent_id})");
     }
     const auto slot = static_cast<Slot>(index + 1);
     bool& seen = slot == Slot::user_id ? seen_user : seen_agent;
     if (is_capture(slot) && seen) {
-      throw std::invalid_argument("{" + std::string(name) + "} appears twice in key pattern '" + std::string(text) + "'");
+      throw std::invalid_argument("{" + std::string(name) + "} appears twice in key pattern '" + std::string(text) +
+                                  "'");
     }
     if (is_capture(slot) && !pieces_.empty() && is_capture(pieces_.back().slot)) {
       throw std::invalid_argument("two captures with nothing between them in key pattern '" + std::string(text) + "'");
@@ -56,7 +57,9 @@ KeyPattern KeyPattern::bound(std::string_view prefix, std::string_view run_id) c
       out.pieces_.push_back(piece);
       continue;
     }
-    const std::string_view text = piece.slot == Slot::prefix ? prefix : piece.slot == Slot::run_id ? run_id : piece.text;
+    const std::string_view text = piece.slot == Slot::prefix   ? prefix
+                                  : piece.slot == Slot::run_id ? run_id
+                                                               : piece.text;
     if (!out.pieces_.empty() && out.pieces_.back().slot == Slot::literal) {
       out.pieces_.back().text += text;
     } else {
@@ -86,7 +89,7 @@ std::optional<KeyPattern::Parts> KeyPattern::match(std::string_view key) const {
       found = key.substr(at).starts_with(piece.text) ? at : std::string_view::npos;
     } else if (last) {
       found = key.size() >= piece.text.size() + at + 1 && key.ends_with(piece.text) ? key.size() - piece.text.size()
-                                                                                      : std::string_view::npos;
+                                                                                    : std::string_view::npos;
     } else {
       found = key.find(piece.text, at + 1);  // a capture is never empty
     }

@@ -31,7 +31,7 @@ class MultiPatternMatcher {
  private:
   struct Node {
     std::int32_t fail{0};
-    std::int32_t output_link{-1};  // nearest node along the fail chain with patterns
+    std::int32_t output_link{-1};         // nearest node along the fail chain with patterns
     std::vector<std::uint32_t> patterns;  // indexes into lengths_/ids_
   };
   struct Pattern {

@@ -80,7 +80,8 @@ void check_pattern(const std::string& text, const std::vector<std::string>& need
   }
 }
 
-void require_text(const std::string& text, const std::string& needle, const std::string& source, const std::string& key) {
+void require_text(const std::string& text, const std::string& needle, const std::string& source,
+                  const std::string& key) {
   if (text.find(needle) == std::string::npos) {
     throw ConfigError(source, "'" + key + "' must contain " + needle + ": '" + text + "'");
   }
@@ -106,8 +107,10 @@ PersistenceLayout read_persistence_layout(const YAML::Node& node, const std::str
       {"metrics_query", text_field(ch.metrics_query, "metrics_query")},
       {"cleanup_tables", list_field(ch.cleanup_tables, "cleanup_tables")}};
   read_map(node, "persistence", source,
-           {{"postgres", [&](const YAML::Node& value, const std::string&) { read_map(value, "persistence.postgres", source, pg_fields); }},
-            {"redis", [&](const YAML::Node& value, const std::string&) { read_map(value, "persistence.redis", source, redis_fields); }},
+           {{"postgres", [&](const YAML::Node& value,
+                             const std::string&) { read_map(value, "persistence.postgres", source, pg_fields); }},
+            {"redis", [&](const YAML::Node& value,
+                          const std::string&) { read_map(value, "persistence.redis", source, redis_fields); }},
             {"clickhouse", [&](const YAML::Node& value, const std::string&) {
                read_map(value, "persistence.clickhouse", source, ch_fields);
              }}});
@@ -130,8 +133,8 @@ void check_persistence_layout(const PersistenceLayout& layout, const std::string
   const auto scope = KeyPattern{layout.redis.run_keys}.bound("p", "r").literal_head();
   for (const auto* key : {&layout.redis.agent_key, &layout.redis.user_agents_key}) {
     if (!KeyPattern{*key}.bound("p", "r").literal_head().starts_with(scope)) {
-      throw ConfigError(source, "'persistence.redis': '" + *key + "' does not start with run_keys '" +
-                                    layout.redis.run_keys + "'");
+      throw ConfigError(
+          source, "'persistence.redis': '" + *key + "' does not start with run_keys '" + layout.redis.run_keys + "'");
     }
   }
   require_text(layout.clickhouse.metrics_query, "{run_id}", source, "persistence.clickhouse.metrics_query");

@@ -4,6 +4,7 @@
 // Redis and ClickHouse and check that each belongs to the user who started
 // the agent, carries nobody else's data, and sits where the layout says.
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -25,12 +26,15 @@ struct HarnessView {
 };
 
 struct PersistenceScope {
-  std::string run_id;            // must pass is_safe_run_id
-  std::string run_key;           // the canaries' HMAC key, raw bytes
+  std::string run_id;   // must pass is_safe_run_id
+  std::string run_key;  // the canaries' HMAC key, raw bytes
   std::string redis_prefix{"cast"};
-  ServiceUrls stores;            // an empty URL skips that store
+  ServiceUrls stores;                          // an empty URL skips that store
   std::optional<RedisKeyCensus> redis_before;  // taken at run start; none = no outside-key count
-  double t_s{0};                 // stamped on findings: seconds since the run started
+  // Platforms write metrics in batches: wait up to this long for as many
+  // rows as agents started before judging the counts.
+  std::chrono::milliseconds metrics_settle{5'000};
+  double t_s{0};                               // stamped on findings: seconds since the run started
 };
 
 struct PersistenceReport {

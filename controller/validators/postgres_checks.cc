@@ -76,7 +76,7 @@ void report_missing(CheckContext& context, const std::unordered_set<std::string>
   for (const auto& [agent_id, starter] : missing) {
     const auto text = "no agents row for " + agent_id + " started by " + context.user_id(starter);
     context.add("missing_row", store, "agents/" + agent_id, context.user_id(starter),
-                mark_excerpt(text, text.find(agent_id), agent_id.size()));
+                mark_excerpt(text, text.find(agent_id), agent_id.size(), text.size()));
   }
 }
 

@@ -34,9 +34,11 @@ void report_growth(CheckContext& context, const RedisKeyCensus& before, const Re
     return;
   }
   const auto count = std::to_string(grown - naming_run);
-  const auto text = count + " keys appeared outside " + scope + "* during the run without naming it (outside: " +
-                    std::to_string(before.outside()) + " before, " + std::to_string(after.outside()) + " after)";
-  context.add("key_outside_prefix", store, "outside " + scope + "*", "", mark_excerpt(text, 0, count.size()));
+  const auto text = count + " keys appeared outside " + scope +
+                    "* during the run without naming it (outside: " + std::to_string(before.outside()) + " before, " +
+                    std::to_string(after.outside()) + " after)";
+  context.add("key_outside_prefix", store, "outside " + scope + "*", "",
+              mark_excerpt(text, 0, count.size(), text.size()));
 }
 
 }  // namespace

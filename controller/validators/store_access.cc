@@ -28,7 +28,8 @@ std::string without_secrets(const std::string& url, std::string text) {
     return text;
   }
   const auto query_password = parsed.query.find("password");
-  for (const auto* secret : {&parsed.password, query_password == parsed.query.end() ? nullptr : &query_password->second}) {
+  for (const auto* secret :
+       {&parsed.password, query_password == parsed.query.end() ? nullptr : &query_password->second}) {
     if (secret == nullptr || secret->empty()) {
       continue;
     }
@@ -80,7 +81,9 @@ RedisValue to_value(const redisReply& reply) {
   return value;
 }
 
-std::string value_text(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+std::string value_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
 
 }  // namespace
 
@@ -130,7 +133,8 @@ std::vector<std::uint64_t> postgres_execute(const std::string& url, const std::v
     pqxx::work transaction{connection};
     std::vector<std::uint64_t> affected;
     for (const auto& statement : statements) {
-      affected.push_back(transaction.exec_params(statement, pqxx::prepare::make_dynamic_params(params)).affected_rows());
+      affected.push_back(
+          transaction.exec_params(statement, pqxx::prepare::make_dynamic_params(params)).affected_rows());
     }
     transaction.commit();
     return affected;
@@ -233,8 +237,10 @@ RedisValue RedisSession::command(const std::vector<std::string>& args) {
     lengths.push_back(arg.size());
   }
   // AUTH arguments never reach a message.
-  const auto step = args.front() == "AUTH" ? std::string{"AUTH"} : args.front() + (args.size() > 1 ? " " + args[1] : "");
-  auto* raw = static_cast<redisReply*>(redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+  const auto step =
+      args.front() == "AUTH" ? std::string{"AUTH"} : args.front() + (args.size() > 1 ? " " + args[1] : "");
+  auto* raw =
+      static_cast<redisReply*>(redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
   if (raw == nullptr) {
     fail(step, context_->err != 0 ? context_->errstr : "no reply");
   }

@@ -55,7 +55,7 @@ std::string redis_glob_escape(std::string_view text);
 struct RedisValue {
   enum class Kind { nil, text, integer, array, status };
   Kind kind{Kind::nil};
-  std::string text;       // text and status
+  std::string text;  // text and status
   long long integer{0};
   std::vector<RedisValue> items;
 };
