@@ -80,7 +80,8 @@ void EventLedger::apply_step(UserOutcome& user, const v1::Event& event) {
     default: break;
   }
   auto& first = first_step_offset_us_[user.index];
-  auto started_at = event.offset_us() - duration;
+  // Durations run from the scheduled start; the actual start is later by the lag.
+  auto started_at = event.offset_us() - duration + event.schedule_lag_us();
   if (first == INT64_MIN || started_at < first) first = started_at;
 }
 

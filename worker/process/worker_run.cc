@@ -7,13 +7,18 @@
 #include <thread>
 
 #include "worker/control/controller_link.h"
+#include "worker/probe/probe_round.h"
 #include "worker/scenario/scenario.h"
+#include "worker/process/self_usage.h"
 #include "worker/session/user_engine.h"
 
 namespace cast::worker {
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+// After Done, how long a worker waits for a probe plan or the Release before
+// it closes on its own; a controller that ends the stream ends it sooner.
+constexpr std::chrono::minutes kReleaseWait{10};
 
 // Hands the users' events to the link, which numbers and queues them.
 class LinkSink : public EventSink {
@@ -68,6 +73,27 @@ class AbortWatch {
   std::thread thread_;
 };
 
+// The probe phase: plan rounds until the controller releases this worker
+// (or ends the stream). Each round is answered with ProbeDone, even one
+// that could not run, so the controller never waits on it in vain.
+void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assignment,
+                        std::chrono::steady_clock::time_point go) {
+  LinkSink sink{link};
+  auto setup = run_setup_from(assignment);
+  while (auto plan = link.wait_for_probe_plan(kReleaseWait)) {
+    cast::v1::ProbeDone done;
+    done.set_round(plan->round());
+    try {
+      auto summary = run_probe_round(setup, *plan, sink, go);
+      done.set_probes_run(summary.probes_run);
+      done.set_probes_unanswered(summary.probes_unanswered);
+    } catch (const std::exception& e) {
+      spdlog::error("worker: probe round {} could not run: {}", plan->round(), e.what());
+    }
+    link.report_probe_done(done);
+  }
+}
+
 int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, const WorkerOptions& options) {
   LinkSink sink{link};
   UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, {}}};
@@ -91,13 +117,27 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
   link.report_done(done);
   spdlog::info("worker: {} users, {} succeeded, {} failed, {} events", summary.users, summary.succeeded, summary.failed,
                summary.events_emitted);
+  if (!link.abort_reason()) {
+    serve_probe_rounds(link, assignment, *go);
+  }
   return link.abort_reason() ? 4 : 0;
+}
+
+// Called on the link's own thread only, so the usage reader needs no lock.
+ControllerLink::HeartbeatSource heartbeat_source() {
+  auto usage = std::make_shared<SelfUsage>();
+  return [usage] {
+    cast::v1::Heartbeat beat;
+    beat.set_cpu_percent(usage->cpu_percent_since_last());
+    beat.set_rss_bytes(SelfUsage::rss_bytes());
+    return beat;
+  };
 }
 
 }  // namespace
 
 int run_worker(const WorkerOptions& options) {
-  ControllerLink link{link_config(options)};
+  ControllerLink link{link_config(options), heartbeat_source()};
   link.start();
   auto assignment = link.wait_for_assignment(options.assignment_timeout);
   if (!assignment) {
