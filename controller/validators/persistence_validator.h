@@ -49,7 +49,7 @@ struct PersistenceReport {
 
 // Throws StoreError (see store_access.h) naming the store and its URL when
 // one cannot be reached or refuses a query; std::invalid_argument for an
-// unsafe run id.
+// unsafe run id; ConfigError for an inconsistent layout.
 PersistenceReport validate_persistence(const std::vector<PlannedUser>& users, const HarnessView& harness,
                                        const PersistenceScope& scope, const PersistenceLayout& layout = {});
 
