@@ -134,3 +134,11 @@ TEST_CASE("targets are all or nothing, and faults only go with the embedded plat
   CHECK_THROWS_AS(cast::load_run_config("", full.lookup(), parse_flags({"--reference-fault", "misroute"})),
                   cast::ConfigError);
 }
+
+TEST_CASE("the shipped example configuration loads") {
+  cast::RunConfig c;
+  cast::apply_yaml_file(c, std::string(CAST_SOURCE_DIR) + "/deploy/examples/cast.yaml");
+  CHECK(c.users == 150);
+  CHECK(c.workers == 2);
+  CHECK(c.report_file == "cast-report.json");
+}
