@@ -1,5 +1,7 @@
 #include "worker/session/run_setup.h"
 
+#include <algorithm>
+
 #include "cast_control.pb.h"
 
 namespace cast::worker {
@@ -30,6 +32,9 @@ RunSetup run_setup_from(const cast::v1::Assignment& assignment) {
   take_timeout(scenario.start_timeout_ms(), setup.timeouts.start);
   take_timeout(scenario.message_timeout_ms(), setup.timeouts.message);
   take_timeout(scenario.run_timeout_ms(), setup.timeouts.run);
+  // Out-of-range rates are clamped rather than refused: the controller
+  // validated the setting, and a worker must not die of a rounding slip.
+  setup.cancel_rate = std::clamp(scenario.cancel_rate(), 0.0, 1.0);
   if (assignment.payload_cap_bytes() > 0) {
     setup.payload_cap_bytes = assignment.payload_cap_bytes();
   }

@@ -31,6 +31,7 @@ struct RunSetup {
   StepTimeouts timeouts;
   std::size_t payload_cap_bytes{16 * 1024};  // observed payloads are cut to this, bytes
   std::size_t read_message_max{4 << 20};     // largest WebSocket message accepted, bytes
+  double cancel_rate{0};                     // share of users, 0..1, that drop mid-request (--cancel-rate)
 };
 
 // Throws ScenarioError for a bad scenario definition; zero timeouts and

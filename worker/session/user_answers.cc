@@ -141,7 +141,8 @@ const WsExchange* VirtualUser::current_exchange() const {
   const auto& scenario = loop_.setup.scenario;
   switch (state_) {
     case UserState::starting: return &scenario.start;
-    case UserState::messaging: return &scenario.message;
+    case UserState::messaging:
+    case UserState::cancelling: return &scenario.message;
     case UserState::reading_state: return &scenario.state;
     default: return nullptr;
   }

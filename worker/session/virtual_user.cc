@@ -2,12 +2,21 @@
 
 #include <boost/asio/post.hpp>
 
+#include "worker/session/cancel_chaos.h"
 #include "worker/session/user_loop.h"
 
 namespace cast::worker {
 namespace {
 
 using cast::v1::Phase;
+
+// A chosen user drops its connection while sending its first message: all
+// users reach it at about the same moment, so the others still have every
+// later message to send through whatever the platform got wrong.
+constexpr std::uint32_t kCancelledMessage = 0;
+// Long enough for the message to leave this host, short enough that the
+// platform is still working on it when the connection goes.
+constexpr std::chrono::milliseconds kCancelAfter{20};
 
 }  // namespace
 
@@ -22,14 +31,20 @@ std::string_view to_string(UserState state) {
     case UserState::reading_state: return "reading_state";
     case UserState::reading_rest: return "reading_rest";
     case UserState::closing: return "closing";
+    case UserState::cancelling: return "cancelling";
     case UserState::done: return "done";
     case UserState::failed: return "failed";
+    case UserState::cancelled: return "cancelled";
   }
   return "unknown";
 }
 
 VirtualUser::VirtualUser(UserLoop& loop, cast::v1::UserSpec spec)
-    : loop_(loop), spec_(std::move(spec)), index_text_(std::to_string(spec_.index())), timer_(loop.ioc) {}
+    : loop_(loop),
+      spec_(std::move(spec)),
+      index_text_(std::to_string(spec_.index())),
+      timer_(loop.ioc),
+      cancels_(chosen_to_cancel(loop.setup.run_id, spec_.index(), loop.setup.cancel_rate)) {}
 
 void VirtualUser::begin(Clock::time_point scheduled) {
   state_ = UserState::waiting;
@@ -82,6 +97,35 @@ void VirtualUser::send_message(Clock::time_point scheduled) {
   open_step(UserState::messaging, Phase::PHASE_MESSAGE, message_index_, scheduled, loop_.setup.timeouts.message);
   auto content = scenario.messages[message_index_].fill(fields());
   send_request(scenario.message, content);
+  if (cancels_ && message_index_ == kCancelledMessage) {
+    drop_mid_request();
+  }
+}
+
+// Like a client that went away: no WebSocket close, the TCP connection just
+// ends while the request is in flight. Frames that arrive meanwhile are
+// still observed, but the answer no longer ends the step.
+void VirtualUser::drop_mid_request() {
+  state_ = UserState::cancelling;
+  pending_request_.clear();
+  timer_.expires_after(kCancelAfter);
+  timer_.async_wait([this, serial = ++serial_](boost::system::error_code ec) {
+    if (!ec && serial == serial_ && state_ == UserState::cancelling) {
+      finish_cancelled();
+    }
+  });
+}
+
+void VirtualUser::finish_cancelled() {
+  auto now = Clock::now();
+  release_transport();
+  auto cancelled = event(cast::v1::USER_CANCELLED, now);
+  cancelled.set_duration_us(std::chrono::duration_cast<std::chrono::microseconds>(now - scheduled_).count());
+  cancelled.set_error_message(spec_.user_id() + ": dropped the connection to " + loop_.endpoints.ws.text +
+                              " mid-request on purpose (--cancel-rate)");
+  state_ = UserState::cancelled;
+  ++loop_.tally.cancelled;
+  loop_.emit(std::move(cancelled));
 }
 
 void VirtualUser::send_get_state(Clock::time_point scheduled) {

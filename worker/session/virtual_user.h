@@ -28,8 +28,10 @@ enum class UserState {
   reading_state, // get_state over the WebSocket
   reading_rest,  // state over REST
   closing,
+  cancelling,    // chaos: the message is out, the connection is about to be dropped
   done,
   failed,
+  cancelled,     // chaos: dropped its connection mid-request on purpose; not a failure
 };
 
 std::string_view to_string(UserState state);
@@ -68,6 +70,8 @@ class VirtualUser final : public WsListener {
   void on_rest_state(HttpOutcome&& outcome);
   void close_connection(Clock::time_point scheduled);
   void take_next_step(Clock::time_point due);
+  void drop_mid_request();
+  void finish_cancelled();
   void advance();
 
   void open_step(UserState state, cast::v1::Phase phase, std::uint32_t step, Clock::time_point scheduled,
@@ -76,7 +80,9 @@ class VirtualUser final : public WsListener {
   void on_deadline(bool whole_run);
   void fail(std::string_view kind, std::string message);
   void release_transport();
-  bool finished() const { return state_ == UserState::done || state_ == UserState::failed; }
+  bool finished() const {
+    return state_ == UserState::done || state_ == UserState::failed || state_ == UserState::cancelled;
+  }
 
   void send_request(const WsExchange& exchange, std::string_view content);
   void on_answer(const ReplyFields& reply, std::string_view message);
@@ -101,6 +107,7 @@ class VirtualUser final : public WsListener {
   std::string pending_request_;  // request id whose answer ends the current step
   std::uint32_t requests_{0};
   std::uint32_t message_index_{0};
+  bool cancels_{false};  // chosen by --cancel-rate to drop its connection mid-request
 
   cast::v1::Phase phase_{cast::v1::PHASE_UNSPECIFIED};
   std::uint32_t step_{0};

@@ -8,6 +8,7 @@ void WorkerSummary::merge(const WorkerSummary& other) {
   users += other.users;
   succeeded += other.succeeded;
   failed += other.failed;
+  cancelled += other.cancelled;
   events_emitted += other.events_emitted;
   max_schedule_lag_us = std::max(max_schedule_lag_us, other.max_schedule_lag_us);
   for (const auto& [kind, count] : other.errors_by_kind) {

@@ -12,6 +12,7 @@ struct WorkerSummary {
   std::uint32_t users{0};
   std::uint32_t succeeded{0};
   std::uint32_t failed{0};
+  std::uint32_t cancelled{0};  // dropped their connection mid-request on purpose (--cancel-rate)
   std::uint64_t events_emitted{0};
   std::int64_t max_schedule_lag_us{0};                  // worst start lag of any step, microseconds
   std::map<std::string, std::uint64_t> errors_by_kind;  // failures and unexpected closes
