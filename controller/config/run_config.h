@@ -35,6 +35,9 @@ struct RunConfig {
   double max_schedule_lag_ms{500};        // harness lag beyond which a run is invalid
   bool isolation_strict{true};            // ISOLATION_VALIDATION_STRICT: findings fail the run
 
+  // Chaos
+  double cancel_rate{0};  // --cancel-rate, chaos.cancel_rate: share of users (0..1) that drop mid-request
+
   // Targets; all empty = the embedded default
   std::string auth_url;        // E2E_AUTH_SERVICE_URL
   std::string backend_url;     // E2E_BACKEND_URL

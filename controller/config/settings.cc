@@ -102,6 +102,15 @@ std::vector<Setting> criteria_settings() {
   };
 }
 
+// Clients that misbehave on purpose, to show the platform copes (issue 4).
+std::vector<Setting> chaos_settings() {
+  return {
+      make("chaos.cancel_rate", {}, "cancel-rate", Kind::number,
+           "share of users (0..1) that drop their connection mid-request",
+           [](RunConfig& c, const std::string& v) { c.cancel_rate = parse_number(v, 0, 1); }),
+  };
+}
+
 std::vector<Setting> target_settings() {
   auto text = [](std::string RunConfig::*field) {
     return [field](RunConfig& c, const std::string& v) { c.*field = v; };
@@ -155,7 +164,8 @@ std::vector<Setting> output_settings() {
 const std::vector<Setting>& run_settings() {
   static const std::vector<Setting> all = [] {
     std::vector<Setting> out;
-    for (auto group : {population_settings(), timing_settings(), criteria_settings(), target_settings(), output_settings()}) {
+    for (auto group : {population_settings(), timing_settings(), criteria_settings(), chaos_settings(), target_settings(),
+                       output_settings()}) {
       out.insert(out.end(), group.begin(), group.end());
     }
     return out;

@@ -36,6 +36,7 @@ v1::Assignment build_assignment(const std::string& run_id, const std::vector<Pla
   scenario->set_start_timeout_ms(ms(config.agent_startup_timeout));
   scenario->set_message_timeout_ms(ms(config.message_timeout));
   scenario->set_run_timeout_ms(ms(config.run_timeout));
+  scenario->set_cancel_rate(config.cancel_rate);
   a.set_payload_cap_bytes(config.payload_cap_bytes);
   return a;
 }
