@@ -32,16 +32,23 @@ Criterion startup_percentile(const LatencySamples& samples, const char* name, do
                         seconds < limit_s);
 }
 
+// Users cancelled on purpose (--cancel-rate) were never meant to finish:
+// the rate is over the users that stayed.
 Criterion success_rate(const JudgeInput& input) {
-  std::size_t done = 0;
+  std::size_t done = 0, cancelled = 0;
   for (const UserOutcome& user : input.record.users) {
     done += user.done ? 1 : 0;
+    cancelled += user.cancelled ? 1 : 0;
   }
   std::size_t planned = input.planned_users();
-  double rate = planned > 0 ? static_cast<double>(done) / static_cast<double>(planned) : 0.0;
-  return make_criterion("success_rate", ">= " + fixed(input.config.min_success_rate * 100, 1) + " %",
-                        fixed(rate * 100, 1) + " % (" + ratio(done, planned) + ")", rate,
-                        planned > 0 && rate >= input.config.min_success_rate);
+  std::size_t stayed = planned > cancelled ? planned - cancelled : 0;
+  double rate = stayed > 0 ? static_cast<double>(done) / static_cast<double>(stayed) : 0.0;
+  std::string observed = fixed(rate * 100, 1) + " % (" + ratio(done, stayed);
+  if (cancelled > 0) {
+    observed += ", " + std::to_string(cancelled) + " cancelled on purpose";
+  }
+  return make_criterion("success_rate", ">= " + fixed(input.config.min_success_rate * 100, 1) + " %", observed + ")",
+                        rate, stayed > 0 && rate >= input.config.min_success_rate);
 }
 
 Criterion total_time(const JudgeInput& input) {

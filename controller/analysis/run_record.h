@@ -45,6 +45,9 @@ struct UserOutcome {
   std::string agent_id;                    // from agent_started
   bool closed_unexpectedly{false};         // the server closed the connection mid-session
   bool lost{false};                        // its worker was lost before the user finished
+  // Chaos (--cancel-rate): dropped its connection mid-request on purpose.
+  // Neither done nor failed; judges leave it out of success and drop counts.
+  bool cancelled{false};
 };
 
 struct WorkerRecord {

@@ -90,20 +90,23 @@ Criterion replies_routed(const JudgeInput& input, std::vector<Finding>& findings
   return criterion;
 }
 
+// A cancelled user only cancels after its connection is up, so it counts
+// as connected; it is never a missing connection.
 Criterion connections_established(const JudgeInput& input) {
   std::size_t connected = 0;
   for (const UserOutcome& user : input.record.users) {
-    connected += user.connect_us ? 1 : 0;
+    connected += user.connect_us || user.cancelled ? 1 : 0;
   }
   std::size_t planned = input.planned_users();
   return make_criterion("connections_established", "= " + std::to_string(planned) + " users",
                         ratio(connected, planned), static_cast<double>(connected), connected == planned);
 }
 
+// A user cancelled on purpose ended its own connection; that is no drop.
 Criterion unexpected_closes(const JudgeInput& input) {
   std::size_t closed = 0;
   for (const UserOutcome& user : input.record.users) {
-    closed += user.closed_unexpectedly ? 1 : 0;
+    closed += user.closed_unexpectedly && !user.cancelled ? 1 : 0;
   }
   return make_criterion("unexpected_closes", "= 0", std::to_string(closed), static_cast<double>(closed), closed == 0);
 }

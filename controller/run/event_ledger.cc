@@ -59,6 +59,10 @@ void EventLedger::apply(const std::string& worker_id, const v1::Event& event) {
     finish(user);
   }
   if (kind == v1::CONNECTION_CLOSED) user.closed_unexpectedly = true;
+  if (kind == v1::USER_CANCELLED) {
+    user.cancelled = !user.failed;
+    finish(user);
+  }
   if (kind == v1::USER_DONE) {
     user.done = !user.failed;
     finish(user);
@@ -115,7 +119,7 @@ void EventLedger::finish(UserOutcome& user) {
 
 void EventLedger::mark_worker_lost(const std::string& worker_id) {
   for (auto& user : record_.users) {
-    if (user.worker_id != worker_id || user.done || user.failed) continue;
+    if (user.worker_id != worker_id || user.done || user.failed || user.cancelled) continue;
     user.lost = true;
     user.failed = true;
     user.failed_phase = "lost";
@@ -142,6 +146,13 @@ void EventLedger::finalize() {
     latest = std::max(latest, first);
   }
   record_.start_skew_us = latest >= earliest ? latest - earliest : 0;
+  auto cancelled = std::count_if(record_.users.begin(), record_.users.end(),
+                                 [](const UserOutcome& user) { return user.cancelled; });
+  if (cancelled > 0) {
+    record_.notes.push_back(std::to_string(cancelled) +
+                            " user(s) dropped their connection mid-request on purpose (--cancel-rate); "
+                            "they are not counted as failures");
+  }
 }
 
 }  // namespace cast
