@@ -48,6 +48,9 @@ std::string ratio(std::size_t part, std::size_t whole);
 TestCaseResult judge_startup_isolation(const JudgeInput& input, std::vector<Finding>& findings);
 TestCaseResult judge_performance(const JudgeInput& input);
 TestCaseResult judge_websocket_scaling(const JudgeInput& input, std::vector<Finding>& findings);
+// Cases 2 and 5 from RunRecord::isolation; each adds its evidence to `findings`.
+TestCaseResult judge_cross_contamination(const JudgeInput& input, std::vector<Finding>& findings);
+TestCaseResult judge_state_persistence(const JudgeInput& input, std::vector<Finding>& findings);
 
 // Why the harness, not the platform, was the bottleneck; empty when it was not.
 std::vector<std::string> harness_invalid_reasons(const RunRecord& record, const RunConfig& config);

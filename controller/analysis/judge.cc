@@ -57,19 +57,20 @@ LatencySummaryMs startup_summary(const RunRecord& record) {
 void judge_cases(const JudgeInput& input, RunVerdict& verdict) {
   const RunConfig& config = input.config;
   const char* skipped_isolation = "not evaluated: --performance-only";
-  const char* isolation_pending = "arrives with the isolation work";
   auto& cases = verdict.test_cases;
   cases.push_back(config.performance_only
                       ? not_evaluated("startup_isolation", "1 startup isolation", skipped_isolation)
                       : judge_startup_isolation(input, verdict.findings));
-  cases.push_back(not_evaluated("cross_contamination", "2 cross-contamination",
-                                config.performance_only ? skipped_isolation : isolation_pending));
+  cases.push_back(config.performance_only
+                      ? not_evaluated("cross_contamination", "2 cross-contamination", skipped_isolation)
+                      : judge_cross_contamination(input, verdict.findings));
   cases.push_back(config.isolation_only
                       ? not_evaluated("performance", "3 performance under load", "not evaluated: --isolation-only")
                       : judge_performance(input));
   cases.push_back(judge_websocket_scaling(input, verdict.findings));
-  cases.push_back(not_evaluated("state_persistence", "5 state persistence isolation",
-                                config.performance_only ? skipped_isolation : isolation_pending));
+  cases.push_back(config.performance_only
+                      ? not_evaluated("state_persistence", "5 state persistence isolation", skipped_isolation)
+                      : judge_state_persistence(input, verdict.findings));
   for (TestCaseResult& result : cases) {
     if (!result.criteria.empty()) {
       settle(result);

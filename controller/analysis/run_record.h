@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "controller/analysis/verdict.h"
+
 namespace cast {
 
 enum class ObservationChannel { ws, rest };
@@ -71,6 +73,18 @@ struct ResourceSample {
   double platform_cpu_percent{0};    // of one core
 };
 
+// What the isolation checks that run after the sessions found: the
+// contamination detector over every observation, the authorization probes,
+// the persistence validators. Each finding names its test case.
+struct IsolationEvidence {
+  bool contamination_scanned{false};
+  bool probes_run{false};
+  bool persistence_checked{false};
+  std::string persistence_note;  // why the stores were not checked, when they were not
+  std::size_t probes{0};         // probe calls made
+  std::vector<Finding> findings;
+};
+
 struct RunRecord {
   std::string run_id;
   std::uint32_t users_planned{0};
@@ -86,6 +100,7 @@ struct RunRecord {
   bool platform_local{false};
   std::uint32_t host_cores{0};
   std::vector<std::string> notes;  // things the run wants a reader to know (e.g. a worker lost)
+  IsolationEvidence isolation;
 };
 
 }  // namespace cast

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "controller/config/settings.h"
+#include "controller/validators/persistence_layout.h"
 
 namespace cast {
 namespace {
@@ -41,7 +42,10 @@ void walk(RunConfig& config, const YAML::Node& map, const std::string& prefix, c
     const YAML::Node& value = entry.second;
     auto key = prefix + key_node.as<std::string>();
     auto where = where_in(source, key_node.Mark());
-    if (const auto* setting = find_setting_by_key(key)) {
+    if (key == "persistence") {
+      read_persistence_layout(value, source);  // checked here, where lines are known
+      config.persistence_yaml = YAML::Dump(value);
+    } else if (const auto* setting = find_setting_by_key(key)) {
       apply_yaml_value(config, *setting, value, where);
     } else if (value.IsMap()) {
       walk(config, value, key + ".", source);

@@ -59,6 +59,10 @@ struct RunConfig {
   std::string log_file{"concurrent_test_run.log"};
   std::uint32_t payload_cap_bytes{16 * 1024};  // longest observed payload kept whole, bytes
   std::string metrics_listen;    // host:port for the controller's /metrics; empty = off
+  bool keep_data{false};         // --keep-data: leave this run's rows and keys in the stores
+  // The YAML `persistence:` section (queries, key patterns, owner
+  // extraction for the validators), checked when loaded; empty = protocol.md's layout.
+  std::string persistence_yaml;
 
   bool uses_embedded_platform() const { return auth_url.empty() && backend_url.empty() && ws_url.empty(); }
 };

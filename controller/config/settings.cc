@@ -156,6 +156,8 @@ std::vector<Setting> output_settings() {
            [](RunConfig& c, const std::string& v) { c.payload_cap_bytes = static_cast<std::uint32_t>(parse_integer(v, 256, 16 << 20)); }),
       make("metrics.listen", {}, "metrics-listen", Kind::text, "host:port for the controller's /metrics",
            text(&RunConfig::metrics_listen)),
+      make("keep_data", {}, "keep-data", Kind::boolean, "leave this run's rows and keys in the stores (debugging)",
+           flag(&RunConfig::keep_data)),
   };
 }
 

@@ -4,7 +4,6 @@
 
 #include <thread>
 
-#include "controller/analysis/judge.h"
 #include "controller/coordination/coordinator.h"
 #include "controller/run/event_inbox.h"
 #include "controller/run/interruption.h"
@@ -67,21 +66,14 @@ void RunLoop::assign(const std::vector<std::vector<std::uint32_t>>& dealt,
   }
 }
 
-RunOutcome RunLoop::run() {
+RunRecord RunLoop::run() {
   auto go = Clock::now() + config_.start_offset;
   monitor_.start(go);
   coordinator_.broadcast_go(config_.start_offset);
   collect(go + config_.run_timeout + kDrainGrace);
   monitor_.stop();
   finish_record(go);
-  RunOutcome outcome{std::move(ledger_.record()), {}};
-  outcome.verdict = judge_run(outcome.record, config_, users_);
-  if (interruption_requested()) {
-    outcome.verdict.kind = RunVerdictKind::invalid;
-    outcome.verdict.invalid_reasons.push_back("the run was interrupted by signal " +
-                                              std::to_string(interruption_signal()));
-  }
-  return outcome;
+  return std::move(ledger_.record());
 }
 
 void RunLoop::collect(Clock::time_point deadline) {

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "controller/analysis/run_record.h"
-#include "controller/analysis/verdict.h"
 #include "controller/config/run_config.h"
 #include "controller/metrics/controller_metrics.h"
 #include "controller/monitor/resource_monitor.h"
@@ -24,11 +23,6 @@ struct WorkerSnapshot;
 
 class EventInbox;
 
-struct RunOutcome {
-  RunRecord record;
-  RunVerdict verdict;
-};
-
 // The measured part of a run, on the controller's main thread: one go,
 // then fold events as they arrive, watch workers and resources, and stop
 // when every user has finished, every worker is done or lost, or the run
@@ -42,7 +36,9 @@ class RunLoop {
 
   void assign(const std::vector<std::vector<std::uint32_t>>& dealt,
               const std::vector<controller::WorkerSnapshot>& workers);
-  RunOutcome run();
+  // Everything the workers reported, folded; judging comes later, once the
+  // isolation checks have added their evidence.
+  RunRecord run();
 
  private:
   void collect(std::chrono::steady_clock::time_point deadline);

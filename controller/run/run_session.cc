@@ -17,6 +17,8 @@
 #include "controller/report/run_report.h"
 #include "controller/run/assignment_builder.h"
 #include "controller/run/event_inbox.h"
+#include "controller/run/interruption.h"
+#include "controller/run/persistence_phase.h"
 #include "controller/run/platform_target.h"
 #include "controller/run/run_loop.h"
 #include "controller/workers/local_workers.h"
@@ -59,6 +61,15 @@ std::vector<std::vector<std::uint32_t>> assign_users(controller::Coordinator& co
   return dealt;
 }
 
+RunVerdict judge(const RunRecord& record, const RunConfig& config, const std::vector<PlannedUser>& users) {
+  auto verdict = judge_run(record, config, users);
+  if (interruption_requested()) {
+    verdict.kind = RunVerdictKind::invalid;
+    verdict.invalid_reasons.push_back("the run was interrupted by signal " + std::to_string(interruption_signal()));
+  }
+  return verdict;
+}
+
 struct Harness {
   EventInbox inbox;
   controller::Coordinator coordinator;
@@ -71,8 +82,8 @@ struct Harness {
                     }) {}
 };
 
-RunOutcome drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
-                     const std::string& run_id, const std::string& scenario) {
+RunRecord drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
+                    const std::string& run_id, const std::string& scenario, PersistencePhase& persistence) {
   auto token = hex_encode(random_bytes(16));
   Harness harness{token};
   auto port = harness.coordinator.start();
@@ -88,10 +99,11 @@ RunOutcome drive_run(const RunConfig& config, const PlatformEndpoints& target, c
   RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers};
   loop.assign(assign_users(harness.coordinator, connected, run_id, users, target, config, scenario), connected);
   harness.coordinator.wait_for_ready(60s);
-  auto outcome = loop.run();
+  persistence.before_go();
+  auto record = loop.run();
   harness.coordinator.shutdown();
   harness.workers.terminate_all(5s);
-  return outcome;
+  return record;
 }
 
 }  // namespace
@@ -99,16 +111,20 @@ RunOutcome drive_run(const RunConfig& config, const PlatformEndpoints& target, c
 int run_session(const RunConfig& config, std::ostream& console) {
   auto scenario = read_scenario(config);
   auto run_id = make_run_id();
-  auto users = plan_population({.run_id = run_id, .run_key = make_run_key(), .users = static_cast<std::size_t>(config.users)});
+  auto run_key = make_run_key();
+  auto users = plan_population({.run_id = run_id, .run_key = run_key, .users = static_cast<std::size_t>(config.users)});
   spdlog::info("run {}: {} users", run_id, users.size());
   auto target = PlatformTarget::open(config);
-  auto outcome = drive_run(config, target->endpoints(), users, run_id, scenario);
-  RunReport report{outcome.record, outcome.verdict, config};
+  PersistencePhase persistence{config, target->endpoints(), run_id, run_key};
+  auto record = drive_run(config, target->endpoints(), users, run_id, scenario, persistence);
+  persistence.after_sessions(record, users);
+  auto verdict = judge(record, config, users);
+  RunReport report{record, verdict, config};
   auto written = write_reports(report);
   print_console_summary(console, report, written);
   // A report that could not be written is a usage error, unless the run
   // itself already says something worse.
-  auto code = outcome.verdict.exit_code();
+  auto code = verdict.exit_code();
   return written.errors.empty() || code != 0 ? code : 2;
 }
 

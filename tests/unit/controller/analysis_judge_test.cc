@@ -28,7 +28,7 @@ TEST_CASE("a clean run passes every evaluated criterion and lists all five test 
     bool pending = result.id == "cross_contamination" || result.id == "state_persistence";
     CHECK(result.verdict == (pending ? cast::CaseVerdict::not_evaluated : cast::CaseVerdict::passed));
     if (pending) {
-      CHECK(result.note == "arrives with the isolation work");
+      CHECK(result.note.find("not evaluated") == 0);  // no isolation check ran in this record
     }
     for (const auto& c : result.criteria) {
       CHECK_MESSAGE(c.passed, c.name << ": " << c.observed);
@@ -192,4 +192,33 @@ TEST_CASE("host CPU counts the platform's share, never the harness sharing the h
   CHECK(criterion(verdict, "performance", "host_cpu_percent").passed);
   run.record.platform_local = false;  // a remote platform's host is not ours to measure
   CHECK_FALSE(criterion(judge(run), "performance", "host_cpu_percent").measured);
+}
+
+TEST_CASE("isolation evidence: cases 2 and 5 count their findings, and a check that ran clean passes") {
+  auto run = clean_run();
+  run.record.isolation.contamination_scanned = true;
+  run.record.isolation.probes_run = true;
+  run.record.isolation.probes = 40;
+  run.record.isolation.persistence_checked = true;
+  auto clean = judge(run);
+  CHECK(test_case(clean, "cross_contamination").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(clean, "state_persistence").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(clean, "state_persistence").criteria.size() == 2);
+  CHECK(clean.exit_code() == 0);
+
+  cast::Finding leak{"foreign_canary", "cross_contamination", "u-000001", "u-000002", "ws", "agent_response", "x", 0};
+  cast::Finding row{"wrong_owner_row", "state_persistence", "postgres", "u-000003", "postgres", "agents", "y", 0};
+  cast::Finding probe{"unauthorized_read", "state_persistence", "u-000004", "u-000005", "rest", "GET", "z", 0};
+  run.record.isolation.findings = {leak, row, probe};
+  auto dirty = judge(run);
+  CHECK(test_case(dirty, "cross_contamination").verdict == cast::CaseVerdict::failed);
+  CHECK(criterion(dirty, "state_persistence", "stored_data_ownership").observed_value == 1);
+  CHECK(criterion(dirty, "state_persistence", "authorization_probes").observed_value == 1);
+  CHECK(dirty.findings.size() == 3);
+  CHECK(dirty.exit_code() == 1);
+
+  run.config.isolation_strict = false;
+  auto lenient = judge(run);
+  CHECK(lenient.findings.size() == 3);
+  CHECK(lenient.exit_code() == 0);
 }
