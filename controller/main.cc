@@ -8,6 +8,8 @@ int main(int argc, char** argv) {
   CLI::App app{"cast - Concurrent Agent Startup Test suite"};
   app.require_subcommand(1);
   cast::add_run_command(app);
+  cast::add_controller_command(app);
+  cast::add_worker_command(app);
   cast::add_env_command(app);
   try {
     app.parse(argc, argv);

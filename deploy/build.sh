@@ -10,6 +10,9 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   dir=$root/build-sanitize
   flags+=(-DCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
 fi
+# ccache keyed on paths relative to the checkout, so a fresh clone (CI)
+# reuses what an earlier build on this machine compiled.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 jobs=$(nproc)
 # Beast and gRPC translation units take over 1 GiB each; keep headroom.
 mem_jobs=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1500000 ))

@@ -14,6 +14,12 @@
 #include "controller/run/interruption.h"
 #include "controller/run/platform_target.h"
 #include "controller/run/run_session.h"
+#include "controller/workers/local_workers.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace cast {
 namespace {
@@ -55,6 +61,41 @@ int execute(const RunFlags& flags) {
 }
 
 }  // namespace
+
+// `cast worker ARGS`: the worker is its own binary, so that the controller
+// and worker code never link into one process; this just hands over.
+void add_worker_command(CLI::App& app) {
+  auto* command = app.add_subcommand("worker", "Run a worker that dials a controller (see cast-worker --help)");
+  command->allow_extras();
+  command->prefix_command();
+  command->callback([command] {
+    auto worker = controller::default_worker_binary().string();
+    std::vector<std::string> args{worker};
+    for (const auto& extra : command->remaining()) args.push_back(extra);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(worker.c_str(), argv.data());
+    std::cerr << "cast worker: cannot start " << worker << ": " << std::strerror(errno) << "\n";
+    throw CLI::RuntimeError(2);
+  });
+}
+
+// `cast controller`: `cast run` for workers on other hosts, which dial
+// --listen; the run starts once --expect-workers have said hello.
+void add_controller_command(CLI::App& app) {
+  auto flags = std::make_shared<RunFlags>();
+  auto* command = app.add_subcommand("controller", "Run the controller for workers on other hosts");
+  command->add_option("--config", flags->config_file, "YAML configuration file")->check(CLI::ExistingFile);
+  add_run_flags(*command, flags->given);
+  command->callback([flags] {
+    if (flags->given.values["expect-workers"].empty()) {
+      std::cerr << "cast controller: --expect-workers N is required (workers on other hosts to wait for)\n";
+      throw CLI::RuntimeError(2);
+    }
+    throw CLI::RuntimeError(execute(*flags));
+  });
+}
 
 void add_run_command(CLI::App& app) {
   auto flags = std::make_shared<RunFlags>();

@@ -12,4 +12,9 @@ namespace cast {
 // 3 platform or service unreachable, 4 invalid run.
 void add_run_command(CLI::App& app);
 
+// `cast controller [run flags] --listen HOST:PORT --expect-workers N` and
+// `cast worker --controller HOST:PORT ...` for runs spread over hosts.
+void add_controller_command(CLI::App& app);
+void add_worker_command(CLI::App& app);
+
 }  // namespace cast

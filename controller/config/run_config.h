@@ -59,6 +59,11 @@ struct RunConfig {
   std::string log_file{"concurrent_test_run.log"};
   std::uint32_t payload_cap_bytes{16 * 1024};  // longest observed payload kept whole, bytes
   std::string metrics_listen;    // host:port for the controller's /metrics; empty = off
+  // Distributed runs (`cast controller`): workers on other hosts dial in.
+  std::string listen{"127.0.0.1:0"};  // controller's gRPC address for workers; port 0 = any
+  int expect_workers{0};              // remote workers to wait for; 0 = spawn local ones
+  std::string worker_token;           // CAST_WORKER_TOKEN: shared secret workers must present; empty = random (local)
+  std::chrono::milliseconds worker_wait{120'000};  // how long to wait for remote workers
   bool keep_data{false};         // --keep-data: leave this run's rows and keys in the stores
   // The YAML `persistence:` section (queries, key patterns, owner
   // extraction for the validators), checked when loaded; empty = protocol.md's layout.

@@ -156,6 +156,19 @@ std::vector<Setting> output_settings() {
            [](RunConfig& c, const std::string& v) { c.payload_cap_bytes = static_cast<std::uint32_t>(parse_integer(v, 256, 16 << 20)); }),
       make("metrics.listen", {}, "metrics-listen", Kind::text, "host:port for the controller's /metrics",
            text(&RunConfig::metrics_listen)),
+      make("controller.listen", {}, "listen", Kind::text, "gRPC address workers dial (HOST:PORT)",
+           [](RunConfig& c, const std::string& v) {
+             auto colon = v.rfind(':');
+             if (colon == std::string::npos || colon == 0) throw std::invalid_argument("'" + v + "' is not HOST:PORT");
+             parse_integer(v.substr(colon + 1), 0, 65535);
+             c.listen = v;
+           }),
+      make("controller.expect_workers", {}, "expect-workers", Kind::integer, "remote workers to wait for",
+           [](RunConfig& c, const std::string& v) { c.expect_workers = static_cast<int>(parse_integer(v, 0, 10'000)); }),
+      make("controller.worker_token", {"CAST_WORKER_TOKEN"}, "", Kind::text, "shared secret of the workers",
+           text(&RunConfig::worker_token)),
+      make("controller.worker_wait_s", {}, "", Kind::number, "how long to wait for remote workers, s",
+           [](RunConfig& c, const std::string& v) { c.worker_wait = seconds(v); }),
       make("keep_data", {}, "keep-data", Kind::boolean, "leave this run's rows and keys in the stores (debugging)",
            flag(&RunConfig::keep_data)),
   };

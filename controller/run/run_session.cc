@@ -75,27 +75,46 @@ struct Harness {
   controller::Coordinator coordinator;
   controller::LocalWorkers workers;
 
-  explicit Harness(const std::string& token)
-      : coordinator(controller::CoordinatorConfig{.auth_token = token},
+  Harness(const RunConfig& config, const std::string& token)
+      : coordinator(coordinator_config(config, token),
                     [this](const std::string& worker, std::vector<v1::Event>&& events) {
                       inbox.push(worker, std::move(events));
                     }) {}
+
+  static controller::CoordinatorConfig coordinator_config(const RunConfig& config, const std::string& token) {
+    auto colon = config.listen.rfind(':');
+    controller::CoordinatorConfig c{.auth_token = token};
+    c.listen_host = config.listen.substr(0, colon);
+    c.port = static_cast<std::uint16_t>(std::stoi(config.listen.substr(colon + 1)));
+    return c;
+  }
 };
 
-RunRecord drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
-                    const std::string& run_id, const std::string& scenario, PersistencePhase& persistence) {
-  auto token = hex_encode(random_bytes(16));
-  Harness harness{token};
-  auto port = harness.coordinator.start();
+// Local workers are spawned here; remote ones (`cast controller`) are
+// waited for. Returns the workers that said hello.
+std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const RunConfig& config,
+                                                       const std::string& token, std::uint16_t port) {
+  if (config.expect_workers > 0) {
+    spdlog::info("waiting up to {} s for {} workers on {}:{}", config.worker_wait.count() / 1000,
+                 config.expect_workers, config.listen.substr(0, config.listen.rfind(':')), port);
+    return harness.coordinator.wait_for_workers(static_cast<std::size_t>(config.expect_workers), config.worker_wait);
+  }
   int count = worker_count(config);
-  int capacity = (config.users + count - 1) / count;
   harness.workers.spawn({.count = count,
                          .controller_address = "127.0.0.1:" + std::to_string(port),
                          .token = token,
-                         .capacity_per_worker = capacity,
+                         .capacity_per_worker = (config.users + count - 1) / count,
                          .threads_per_worker = 1,
                          .log_dir = {}});
-  auto connected = harness.coordinator.wait_for_workers(static_cast<std::size_t>(count), 30s);
+  return harness.coordinator.wait_for_workers(static_cast<std::size_t>(count), 30s);
+}
+
+RunRecord drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
+                    const std::string& run_id, const std::string& scenario, PersistencePhase& persistence) {
+  auto token = config.worker_token.empty() ? hex_encode(random_bytes(16)) : config.worker_token;
+  Harness harness{config, token};
+  auto port = harness.coordinator.start();
+  auto connected = gather_workers(harness, config, token, port);
   RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers};
   loop.assign(assign_users(harness.coordinator, connected, run_id, users, target, config, scenario), connected);
   harness.coordinator.wait_for_ready(60s);
