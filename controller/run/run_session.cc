@@ -9,7 +9,9 @@
 
 #include "common/crypto/encoding.h"
 #include "common/crypto/hmac.h"
+#include "common/identity/canary.h"
 #include "controller/analysis/judge.h"
+#include "controller/isolation/contamination_detector.h"
 #include "controller/coordination/coordinator.h"
 #include "controller/plan/population.h"
 #include "controller/plan/split.h"
@@ -59,6 +61,21 @@ std::vector<std::vector<std::uint32_t>> assign_users(controller::Coordinator& co
     dealt.push_back(std::move(indices));
   }
   return dealt;
+}
+
+// Phase 2's verdict material: every payload any user saw, scanned for what
+// belongs to someone else. The judge already checks each user's own
+// agent_started echo, so the detector leaves that frame type to it.
+void scan_for_contamination(RunRecord& record, const std::vector<PlannedUser>& users, const RunConfig& config,
+                            const std::string& run_id, const std::string& run_key) {
+  if (config.performance_only) return;
+  ContaminationDetector detector{DetectorOptions{.identity_echo_types = {"agent_state"}}};
+  auto report = detector.scan_with_notes(record, users, CanaryAuthority{run_id, run_key});
+  auto& evidence = record.isolation;
+  evidence.contamination_scanned = true;
+  evidence.findings.insert(evidence.findings.end(), report.findings.begin(), report.findings.end());
+  for (auto& note : report.notes) record.notes.push_back("contamination scan: " + note);
+  spdlog::info("contamination scan: {} payloads, {} findings", report.payloads_scanned, report.findings.size());
 }
 
 RunVerdict judge(const RunRecord& record, const RunConfig& config, const std::vector<PlannedUser>& users) {
@@ -136,6 +153,7 @@ int run_session(const RunConfig& config, std::ostream& console) {
   auto target = PlatformTarget::open(config);
   PersistencePhase persistence{config, target->endpoints(), run_id, run_key};
   auto record = drive_run(config, target->endpoints(), users, run_id, scenario, persistence);
+  scan_for_contamination(record, users, config, run_id, run_key);
   persistence.after_sessions(record, users);
   auto verdict = judge(record, config, users);
   RunReport report{record, verdict, config};

@@ -135,7 +135,7 @@ TEST_CASE("isolation detector: another user's canary in a reply is a foreign can
   CHECK(report.findings.size() == 3);  // one per kind: the profile's two values are one finding
 }
 
-TEST_CASE("isolation detector: a canary hidden by JSON \\u escapes is found in the unescaped form") {
+TEST_CASE("isolation detector: a canary hidden by JSON unicode escapes is found in the unescaped form") {
   Run run = clean_run();
   std::string hidden = "\\u0063" + run.planned[4].canary.substr(1);
   run.record.observations.push_back(observe(run, 0, R"({"type":"agent_response","content":"x )" + hidden + R"("})"));

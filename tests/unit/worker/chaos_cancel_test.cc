@@ -24,7 +24,7 @@ std::set<std::uint32_t> chosen(const std::string& run_id, std::uint32_t users, d
 
 }  // namespace
 
-TEST_CASE("the cancel draw is a pure function of run id and user index, in [0, 1)") {
+TEST_CASE("the cancel draw is a pure function of run id and user index between 0 and 1") {
   for (std::uint32_t i = 0; i < 1000; ++i) {
     auto draw = cancel_draw("run-20240101-000000-abcdef", i);
     CHECK(draw >= 0.0);
@@ -57,7 +57,7 @@ TEST_CASE("over many users the chosen share is close to the rate") {
   }
 }
 
-TEST_CASE("the assignment's cancel rate reaches the worker's run setup, clamped to [0, 1]") {
+TEST_CASE("the assignment cancel rate reaches the worker run setup clamped between 0 and 1") {
   cast::v1::Assignment assignment;
   assignment.set_run_id("run-chaos");
   CHECK(run_setup_from(assignment).cancel_rate == 0.0);
