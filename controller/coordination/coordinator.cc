@@ -115,17 +115,46 @@ void Coordinator::broadcast_go(std::chrono::milliseconds start_offset) {
 }
 
 bool Coordinator::wait_for_finish(std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  std::unique_lock lock(core_->mutex);
-  // Polls as well as waits: the reconnect grace runs out without any event.
-  while (!core_->ledger.all_finished(Clock::now(), core_->config.reconnect_grace)) {
-    auto now = Clock::now();
-    if (now >= deadline) {
-      return false;
+  return core_->wait_until(timeout, [this](Clock::time_point now) {
+    return core_->ledger.all_finished(now, core_->config.reconnect_grace);
+  });
+}
+
+void Coordinator::send_probe_plan(const std::string& worker_id, cast::v1::ProbePlan plan) {
+  ControllerMessage message;
+  *message.mutable_probe_plan() = plan;
+  Core::StreamPtr stream;
+  {
+    std::lock_guard lock(core_->mutex);
+    if (!core_->ledger.plan_probes(worker_id, std::move(plan))) {
+      throw CoordinationError("cannot send a probe plan to unknown worker " + worker_id);
     }
-    core_->changed.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(100)));
+    auto it = core_->by_worker.find(worker_id);
+    if (it != core_->by_worker.end()) {
+      stream = it->second;
+    }
   }
-  return true;
+  core_->changed.notify_all();
+  // A worker that is away right now gets the plan when it reattaches.
+  if (stream) {
+    stream->send(std::move(message));
+  }
+}
+
+bool Coordinator::wait_for_probes(std::uint32_t round, std::chrono::milliseconds timeout) {
+  return core_->wait_until(timeout, [this, round](Clock::time_point now) {
+    return core_->ledger.all_probed(round, now, core_->config.reconnect_grace);
+  });
+}
+
+void Coordinator::release(const std::string& reason) {
+  ControllerMessage message;
+  message.mutable_release()->set_reason(reason);
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->released = message;
+  }
+  core_->broadcast(message);
 }
 
 void Coordinator::abort(const std::string& reason) {

@@ -34,6 +34,8 @@ struct WorkerSnapshot {
   std::uint32_t users_prepared = 0;
   std::optional<cast::v1::Heartbeat> last_heartbeat;
   std::optional<cast::v1::Done> done;
+  std::optional<cast::v1::ProbeDone> probe_done;  // the latest probe round it answered
+  bool attached = true;                           // a stream speaks for it right now
 };
 
 class CoordinationError : public std::runtime_error {
@@ -67,8 +69,18 @@ class Coordinator {
   void wait_for_ready(std::chrono::milliseconds timeout);
   void broadcast_go(std::chrono::milliseconds start_offset);
   // True once every worker is done or lost beyond the grace; false on timeout.
+  // Done workers keep their streams open for the probe phase and the Release.
   bool wait_for_finish(std::chrono::milliseconds timeout);
   void abort(const std::string& reason);
+
+  // Sends (and remembers, for a reconnect) one round of a worker's probe plan.
+  // Throws CoordinationError for an unknown worker.
+  void send_probe_plan(const std::string& worker_id, cast::v1::ProbePlan plan);
+  // True once every worker sent round `round` has answered it with ProbeDone
+  // or has been away for longer than the reconnect grace; false on timeout.
+  bool wait_for_probes(std::uint32_t round, std::chrono::milliseconds timeout);
+  // The run is over: every worker (and any that reconnects) is told to exit.
+  void release(const std::string& reason);
 
   std::vector<WorkerSnapshot> workers() const;
   // Ends every stream and stops listening. Idempotent; the destructor calls it.

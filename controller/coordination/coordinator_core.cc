@@ -24,6 +24,8 @@ WorkerSnapshot snapshot_of(const WorkerRecord& record) {
   snapshot.users_prepared = record.users_prepared;
   snapshot.last_heartbeat = record.last_heartbeat;
   snapshot.done = record.done;
+  snapshot.probe_done = record.probe_done;
+  snapshot.attached = record.attached;
   return snapshot;
 }
 
@@ -93,8 +95,15 @@ std::vector<ControllerMessage> Coordinator::Core::greeting(const WorkerRecord& r
   if (go && record.state == WorkerState::running) {
     replies.push_back(*go);
   }
+  // The worker ignores a round it already holds, so re-sending is safe.
+  if (record.probe_plan && record.state == WorkerState::probing) {
+    replies.emplace_back().mutable_probe_plan()->CopyFrom(*record.probe_plan);
+  }
   if (aborted) {
     replies.push_back(*aborted);
+  }
+  if (released) {
+    replies.push_back(*released);
   }
   return replies;
 }
@@ -127,6 +136,8 @@ void Coordinator::Core::on_state(WorkerStream& stream, const cast::v1::WorkerMes
       ledger.mark_ready(stream.worker_id, stream.generation, message.ready());
     } else if (message.has_done()) {
       ledger.mark_done(stream.worker_id, stream.generation, message.done());
+    } else if (message.has_probe_done()) {
+      ledger.mark_probe_done(stream.worker_id, stream.generation, message.probe_done());
     } else if (message.has_heartbeat()) {
       ledger.record_heartbeat(stream.worker_id, stream.generation, message.heartbeat());
       return;  // nobody waits on heartbeats
@@ -187,6 +198,21 @@ std::vector<WorkerSnapshot> Coordinator::Core::snapshots() const {
     result.push_back(snapshot_of(record));
   }
   return result;
+}
+
+bool Coordinator::Core::wait_until(std::chrono::milliseconds timeout,
+                                   const std::function<bool(Clock::time_point)>& finished) {
+  auto deadline = Clock::now() + timeout;
+  std::unique_lock lock(mutex);
+  // Polls as well as waits: a reconnect grace runs out without any message.
+  while (!finished(Clock::now())) {
+    auto now = Clock::now();
+    if (now >= deadline) {
+      return false;
+    }
+    changed.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(100)));
+  }
+  return true;
 }
 
 void Coordinator::Core::broadcast(const ControllerMessage& message) {

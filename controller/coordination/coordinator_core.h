@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -33,6 +34,9 @@ struct Coordinator::Core final : StreamOwner {
   std::vector<StreamPtr> attached_streams() const;
   std::vector<WorkerSnapshot> snapshots() const;
   void broadcast(const ControllerMessage& message);
+  // Blocks until `finished` holds for the ledger, re-checking as grace periods run out.
+  bool wait_until(std::chrono::milliseconds timeout,
+                  const std::function<bool(std::chrono::steady_clock::time_point)>& finished);
 
   CoordinatorConfig config;
   EventSink sink;
@@ -43,6 +47,7 @@ struct Coordinator::Core final : StreamOwner {
   std::map<WorkerStream*, StreamPtr> live;     // every stream gRPC has not finished with
   std::optional<ControllerMessage> go;
   std::optional<ControllerMessage> aborted;
+  std::optional<ControllerMessage> released;
   bool shutting_down = false;
   std::unique_ptr<ControlService> service;
   std::unique_ptr<grpc::Server> server;

@@ -11,6 +11,7 @@ std::string_view to_string(WorkerState state) {
     case WorkerState::ready: return "ready";
     case WorkerState::running: return "running";
     case WorkerState::done: return "done";
+    case WorkerState::probing: return "probing";
     case WorkerState::lost: return "lost";
   }
   return "unknown";
@@ -22,6 +23,7 @@ WorkerLedger::Attachment WorkerLedger::attach(const cast::v1::Hello& hello) {
   record.hello = hello;
   record.hello.clear_auth_token();
   record.generation = next_generation_++;
+  record.attached = true;
   if (!inserted) {
     ++record.reconnects;
     if (record.state == WorkerState::lost) {
@@ -33,7 +35,13 @@ WorkerLedger::Attachment WorkerLedger::attach(const cast::v1::Hello& hello) {
 
 bool WorkerLedger::detach(const std::string& worker_id, std::uint64_t generation, Clock::time_point now) {
   WorkerRecord* record = current(worker_id, generation);
-  if (record == nullptr || record->state == WorkerState::done || record->state == WorkerState::lost) {
+  if (record == nullptr) {
+    return false;
+  }
+  record->attached = false;
+  // A done worker may leave (it has nothing more to send): not a loss.
+  if (record->state == WorkerState::done || record->state == WorkerState::lost) {
+    record->lost_at = now;
     return false;
   }
   record->state_before_loss = record->state;
@@ -89,8 +97,43 @@ bool WorkerLedger::mark_done(const std::string& worker_id, std::uint64_t generat
   if (record == nullptr) {
     return false;
   }
-  record->state = WorkerState::done;
+  // A Done resent on a new stream must not undo a probe round in progress.
+  if (record->state != WorkerState::probing) {
+    record->state = WorkerState::done;
+  }
   record->done = done;
+  return true;
+}
+
+bool WorkerLedger::plan_probes(const std::string& worker_id, cast::v1::ProbePlan plan) {
+  auto it = records_.find(worker_id);
+  if (it == records_.end()) {
+    return false;
+  }
+  WorkerRecord& record = it->second;
+  bool answered = record.probe_done && record.probe_done->round() >= plan.round();
+  record.probe_plan = std::move(plan);
+  if (answered) {
+    return true;  // a round sent again changes nothing
+  }
+  if (record.state == WorkerState::done) {
+    record.state = WorkerState::probing;
+  } else if (record.state == WorkerState::lost && record.state_before_loss == WorkerState::done) {
+    record.state_before_loss = WorkerState::probing;
+  }
+  return true;
+}
+
+bool WorkerLedger::mark_probe_done(const std::string& worker_id, std::uint64_t generation,
+                                   const cast::v1::ProbeDone& done) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr || !record->probe_plan || done.round() != record->probe_plan->round()) {
+    return false;  // an answer to an older round, resent after a reconnect
+  }
+  record->probe_done = done;
+  if (record->state == WorkerState::probing) {
+    record->state = WorkerState::done;
+  }
   return true;
 }
 
@@ -124,8 +167,22 @@ bool WorkerLedger::all_ready() const {
 bool WorkerLedger::all_finished(Clock::time_point now, std::chrono::milliseconds grace) const {
   return std::all_of(records_.begin(), records_.end(), [&](const auto& entry) {
     const WorkerRecord& record = entry.second;
-    return record.state == WorkerState::done ||
-           (record.state == WorkerState::lost && now - record.lost_at >= grace);
+    bool past_done = record.state == WorkerState::done || record.state == WorkerState::probing;
+    bool lost_after_done = record.state == WorkerState::lost && record.state_before_loss == WorkerState::probing;
+    return past_done || lost_after_done || (record.state == WorkerState::lost && now - record.lost_at >= grace);
+  });
+}
+
+bool WorkerLedger::owes_probe_round(const WorkerRecord& record, std::uint32_t round) {
+  bool sent = record.probe_plan && record.probe_plan->round() == round;
+  bool answered = record.probe_done && record.probe_done->round() >= round;
+  return sent && !answered;
+}
+
+bool WorkerLedger::all_probed(std::uint32_t round, Clock::time_point now, std::chrono::milliseconds grace) const {
+  return std::all_of(records_.begin(), records_.end(), [&](const auto& entry) {
+    const WorkerRecord& record = entry.second;
+    return !owes_probe_round(record, round) || (!record.attached && now - record.lost_at >= grace);
   });
 }
 

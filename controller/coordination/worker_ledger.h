@@ -13,7 +13,9 @@
 
 namespace cast::controller {
 
-enum class WorkerState { connected, assigned, ready, running, done, lost };
+// After `done` a worker keeps its stream: `probing` while it holds a probe
+// plan round it has not answered, `done` again once it has.
+enum class WorkerState { connected, assigned, ready, running, done, probing, lost };
 
 std::string_view to_string(WorkerState state);
 
@@ -28,7 +30,10 @@ struct WorkerRecord {
   std::optional<cast::v1::Assignment> assignment;
   std::optional<cast::v1::Heartbeat> last_heartbeat;
   std::optional<cast::v1::Done> done;
-  std::chrono::steady_clock::time_point lost_at{};
+  std::optional<cast::v1::ProbePlan> probe_plan;      // the latest round sent, re-sent on a reconnect
+  std::optional<cast::v1::ProbeDone> probe_done;      // the latest round answered
+  bool attached = true;                               // a stream speaks for it right now
+  std::chrono::steady_clock::time_point lost_at{};    // when it was lost, or last detached
 };
 
 // Every worker the controller has heard from and where each one stands. A
@@ -64,11 +69,18 @@ class WorkerLedger {
                         const cast::v1::Heartbeat& heartbeat);
   // Workers that are ready (or lost while ready) move on to running.
   void mark_running();
+  // Remembers the plan; a done worker (or one lost while done) starts probing.
+  bool plan_probes(const std::string& worker_id, cast::v1::ProbePlan plan);
+  bool mark_probe_done(const std::string& worker_id, std::uint64_t generation, const cast::v1::ProbeDone& done);
 
   std::size_t size() const { return records_.size(); }
   bool all_ready() const;
   // Every worker is done, or lost for longer than `grace` (it may still come back before that).
   bool all_finished(Clock::time_point now, std::chrono::milliseconds grace) const;
+  // Every worker sent a plan of `round` answered it, or has been away for longer than `grace`.
+  bool all_probed(std::uint32_t round, Clock::time_point now, std::chrono::milliseconds grace) const;
+  // The round was sent to this worker and it has not answered (yet).
+  static bool owes_probe_round(const WorkerRecord& record, std::uint32_t round);
   const WorkerRecord* find(const std::string& worker_id) const;
   const std::map<std::string, WorkerRecord>& records() const { return records_; }
 

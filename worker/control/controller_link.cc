@@ -81,6 +81,37 @@ void ControllerLink::report_done(const cast::v1::Done& done) {
   state_->pump_current();
 }
 
+std::optional<cast::v1::ProbePlan> ControllerLink::wait_for_probe_plan(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait_for(lock, timeout, [&] {
+    return state_->probe_plan || state_->released || state_->abort_reason || state_->stopped;
+  });
+  if (state_->released || state_->abort_reason) {
+    return std::nullopt;
+  }
+  return std::exchange(state_->probe_plan, std::nullopt);
+}
+
+void ControllerLink::report_probe_done(const cast::v1::ProbeDone& done) {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->probe_done = done;
+    state_->probe_done_sent = false;
+  }
+  state_->pump_current();
+}
+
+bool ControllerLink::wait_for_release(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait_for(lock, timeout, [&] { return state_->released || state_->stopped; });
+  return state_->released;
+}
+
+bool ControllerLink::released() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->released;
+}
+
 bool ControllerLink::wait_until_acknowledged(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
   return state_->changed.wait_for(lock, timeout, [&] {

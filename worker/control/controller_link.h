@@ -56,9 +56,22 @@ class ControllerLink {
 
   // Numbers the event and queues it; never waits for the network. Returns its seq.
   std::uint64_t emit(cast::v1::Event event);
-  // Sent after every event emitted before it.
+  // Sent after every event emitted before it. The stream stays open: the
+  // controller may follow with probe plans, and ends the run with a Release.
   void report_done(const cast::v1::Done& done);
   bool wait_until_acknowledged(std::chrono::milliseconds timeout);
+
+  // The next probe plan round, each round handed out once (a round re-sent
+  // after a reconnect is ignored). Nothing once released, aborted or
+  // stopped, or on timeout.
+  std::optional<cast::v1::ProbePlan> wait_for_probe_plan(std::chrono::milliseconds timeout);
+  // Sent after every event emitted before it.
+  void report_probe_done(const cast::v1::ProbeDone& done);
+  // True once the controller sent Release, or the stream ended while this
+  // worker had reported Done, had every event acknowledged and held no
+  // unanswered probe round: then the link stops by itself.
+  bool wait_for_release(std::chrono::milliseconds timeout);
+  bool released() const;
 
   // Waits for every event to be acknowledged, ends the stream cleanly and
   // stops. False if that did not happen within `timeout` (then it abandons).

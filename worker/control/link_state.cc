@@ -54,6 +54,9 @@ Next ControllerLink::State::next_write(LinkStream& current, cast::v1::WorkerMess
   } else if (done && !done_sent) {
     *out.mutable_done() = *done;
     done_sent = true;
+  } else if (probe_done && done_sent && !probe_done_sent) {
+    *out.mutable_probe_done() = *probe_done;
+    probe_done_sent = true;
   } else {
     return closing ? Next::writes_done : Next::nothing;
   }
@@ -75,6 +78,11 @@ void ControllerLink::State::on_message(LinkStream& current, ControllerMessage&& 
       assignment = std::move(*message.mutable_assignment());
     } else if (message.has_go() && !go_at) {
       go_at = Clock::now() + std::chrono::milliseconds(message.go().start_offset_ms());
+    } else if (message.has_probe_plan() && message.probe_plan().round() > probe_round_seen) {
+      probe_round_seen = message.probe_plan().round();
+      probe_plan = std::move(*message.mutable_probe_plan());
+    } else if (message.has_release()) {
+      released = true;
     } else if (message.has_abort()) {
       abort_reason = message.abort().reason();
     }
@@ -122,7 +130,7 @@ void ControllerLink::State::open_stream() {
   {
     std::lock_guard lock(mutex);
     stream = fresh;
-    hello_sent = resumed = ready_sent = done_sent = false;
+    hello_sent = resumed = ready_sent = done_sent = probe_done_sent = false;
     heartbeat_due.reset();
     stream_status.reset();
     ++streams_opened;
@@ -156,6 +164,10 @@ bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_p
   if (abandoned || (closing && outbox.unacknowledged() == 0)) {
     return false;
   }
+  if (released || finished_with_run()) {
+    released = true;  // the controller ended the run without a word
+    return false;
+  }
   if (is_refusal(status.error_code())) {
     failure = fmt::format("controller at {} refused worker {}: {}", config.controller_address,
                           config.hello.worker_id(), status.error_message());
@@ -175,6 +187,13 @@ bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_p
   spdlog::warn("worker {}: control stream to {} ended ({}: {}); reconnecting", config.hello.worker_id(),
                config.controller_address, static_cast<int>(status.error_code()), status.error_message());
   return true;
+}
+
+// Done reported, everything acknowledged and no probe round unanswered:
+// the controller has all this worker will ever send.
+bool ControllerLink::State::finished_with_run() const {
+  std::uint32_t answered = probe_done ? probe_done->round() : 0;
+  return done && outbox.unacknowledged() == 0 && !probe_plan && answered >= probe_round_seen;
 }
 
 void ControllerLink::State::send_heartbeat() {

@@ -29,6 +29,7 @@ struct ControllerLink::State final : LinkPeer {
   void open_stream();
   grpc::Status wait_for_stream_end();
   bool keep_going(const grpc::Status& status, Clock::time_point& last_working);
+  bool finished_with_run() const;
   void send_heartbeat();
   std::shared_ptr<LinkStream> current_stream() const;
   void pump_current();
@@ -49,6 +50,7 @@ struct ControllerLink::State final : LinkPeer {
   bool resumed = false;  // the controller answered Hello with its Ack
   bool ready_sent = false;
   bool done_sent = false;
+  bool probe_done_sent = false;
   std::optional<cast::v1::Heartbeat> heartbeat_due;
   std::optional<grpc::Status> stream_status;  // set by OnDone
   std::uint32_t streams_opened = 0;
@@ -57,6 +59,10 @@ struct ControllerLink::State final : LinkPeer {
   std::optional<cast::v1::Assignment> assignment;
   std::optional<cast::v1::Ready> ready;
   std::optional<cast::v1::Done> done;
+  std::optional<cast::v1::ProbePlan> probe_plan;  // received, not yet handed out
+  std::uint32_t probe_round_seen = 0;             // highest round received
+  std::optional<cast::v1::ProbeDone> probe_done;  // latest round answered
+  bool released = false;
   std::optional<Clock::time_point> go_at;
   std::optional<std::string> abort_reason;
   std::optional<std::string> failure;

@@ -306,3 +306,77 @@ TEST_CASE("heartbeats and an abort travel the stream") {
   CHECK_FALSE(link.wait_for_go(patience));
   CHECK(link.abort_reason() == "platform unreachable");
 }
+
+// After Done: the probe phase's rounds, then the Release (or the stream's end).
+struct AfterDone {
+  std::vector<std::uint32_t> rounds;
+  bool released = false;
+  bool closed = false;
+};
+
+AfterDone serve_after_done(ControllerLink& link) {
+  AfterDone outcome;
+  link.start();
+  if (!link.wait_for_assignment(patience)) {
+    return outcome;
+  }
+  link.report_ready(4);
+  link.wait_for_go(patience);
+  link.emit(step_event(0));
+  link.report_done(cast::v1::Done{});
+  while (auto plan = link.wait_for_probe_plan(patience)) {
+    outcome.rounds.push_back(plan->round());
+    link.emit(step_event(0));
+    cast::v1::ProbeDone done;
+    done.set_round(plan->round());
+    link.report_probe_done(done);
+  }
+  outcome.released = link.wait_for_release(patience);
+  outcome.closed = link.close(patience);
+  return outcome;
+}
+
+TEST_CASE("after Done a worker stays attached for probe rounds, each handed out once, until the Release") {
+  EventCollector collected;
+  Coordinator coordinator(CoordinatorConfig{}, collected.sink());
+  auto port = coordinator.start();
+  ControllerLink link(link_config(port, "w-probing", ""));
+  AfterDone outcome;
+  std::thread worker([&] { outcome = serve_after_done(link); });
+  drive_run(coordinator, {"w-probing"});
+  std::this_thread::sleep_for(200ms);  // a worker that closed after Done would be detached by now
+  CHECK(snapshot_of(coordinator, "w-probing").attached);
+
+  for (std::uint32_t round : {1u, 2u}) {
+    cast::v1::ProbePlan plan;
+    plan.set_round(round);
+    coordinator.send_probe_plan("w-probing", plan);
+    coordinator.send_probe_plan("w-probing", plan);  // a repeat is not a new round
+    CHECK(coordinator.wait_for_probes(round, patience));
+  }
+  coordinator.release("run over");
+  worker.join();
+  CHECK(outcome.rounds == std::vector<std::uint32_t>{1, 2});
+  CHECK(outcome.released);
+  CHECK(outcome.closed);
+  CHECK(collected.seqs("w-probing") == one_to(3));
+  auto snapshot = snapshot_of(coordinator, "w-probing");
+  CHECK(snapshot.state == WorkerState::done);
+  REQUIRE(snapshot.probe_done);
+  CHECK(snapshot.probe_done->round() == 2);
+}
+
+TEST_CASE("a done worker whose controller ends the stream takes it as the Release") {
+  Coordinator coordinator(CoordinatorConfig{}, {});
+  auto port = coordinator.start();
+  ControllerLink link(link_config(port, "w-released", ""));
+  AfterDone outcome;
+  std::thread worker([&] { outcome = serve_after_done(link); });
+  drive_run(coordinator, {"w-released"});
+  coordinator.shutdown();
+  worker.join();
+  CHECK(outcome.rounds.empty());
+  CHECK(outcome.released);
+  CHECK(outcome.closed);
+  CHECK_FALSE(link.failure());
+}

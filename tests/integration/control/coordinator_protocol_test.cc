@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <mutex>
+#include <thread>
 
 #include "cast_control.grpc.pb.h"
 #include "controller/coordination/coordinator.h"
@@ -153,4 +154,58 @@ TEST_CASE("a re-assignment survives a reconnect before the worker is ready") {
   CHECK(again.next_ack() == 0);
   CHECK(again.next().assignment().run_id() == "run-1");
   CHECK(harness.worker("w-early").state == WorkerState::assigned);
+}
+
+TEST_CASE("a probe plan sent while the worker is away arrives on its next stream; ProbeDone and Release follow") {
+  Harness harness;
+  auto send_state = [](RawWorker& raw, auto fill) {
+    cast::v1::WorkerMessage message;
+    fill(message);
+    REQUIRE(raw.stream->Write(message));
+  };
+  {
+    RawWorker raw(*harness.stub);
+    raw.hello("w-prober");
+    CHECK(raw.next_ack() == 0);
+    send_state(raw, [](auto& m) { m.mutable_done()->set_users_succeeded(1); });
+    for (int i = 0; i < 200 && harness.worker("w-prober").state != WorkerState::done; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    CHECK(harness.worker("w-prober").state == WorkerState::done);
+    raw.context.TryCancel();
+    raw.stream->Finish();
+  }
+  // A done worker that leaves is not lost: it had nothing more to send.
+  for (int i = 0; i < 200 && harness.worker("w-prober").attached; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(harness.worker("w-prober").state == WorkerState::done);
+  CHECK(harness.coordinator.wait_for_finish(1s));
+
+  cast::v1::ProbePlan plan;
+  plan.set_round(1);
+  plan.add_attacks()->set_victim_agent_id("agent-x");
+  harness.coordinator.send_probe_plan("w-prober", plan);
+  CHECK(harness.worker("w-prober").state == WorkerState::probing);
+  CHECK_FALSE(harness.coordinator.wait_for_probes(1, 50ms));
+
+  RawWorker again(*harness.stub);
+  again.hello("w-prober");
+  CHECK(again.next_ack() == 0);
+  auto resent = again.next();
+  REQUIRE(resent.has_probe_plan());
+  CHECK(resent.probe_plan().attacks(0).victim_agent_id() == "agent-x");
+  // A Done resent on the new stream does not end the probe round.
+  send_state(again, [](auto& m) { m.mutable_done()->set_users_succeeded(1); });
+  send_state(again, [](auto& m) { m.mutable_probe_done()->set_round(1); });
+  CHECK(harness.coordinator.wait_for_probes(1, 30s));
+  auto snapshot = harness.worker("w-prober");
+  CHECK(snapshot.state == WorkerState::done);
+  REQUIRE(snapshot.probe_done);
+  CHECK(snapshot.probe_done->round() == 1);
+
+  harness.coordinator.release("run over");
+  auto release = again.next();
+  REQUIRE(release.has_release());
+  CHECK(release.release().reason() == "run over");
 }

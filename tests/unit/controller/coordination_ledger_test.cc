@@ -99,3 +99,40 @@ TEST_CASE("WorkerLedger moves a worker lost while ready to running when go is se
   CHECK(ledger.find("w1")->state == WorkerState::running);
   CHECK(cast::controller::to_string(WorkerState::running) == "running");
 }
+
+TEST_CASE("WorkerLedger: probe rounds after Done, a resent Done, and a worker lost mid-round") {
+  WorkerLedger ledger;
+  auto first = ledger.attach(hello_from("w1"));
+  CHECK(ledger.mark_done("w1", first.generation, cast::v1::Done{}));
+  auto now = WorkerLedger::Clock::now();
+  // Done and leaving is not a loss.
+  CHECK_FALSE(ledger.detach("w1", first.generation, now));
+  CHECK(ledger.find("w1")->state == WorkerState::done);
+  auto second = ledger.attach(hello_from("w1"));
+
+  cast::v1::ProbePlan plan;
+  plan.set_round(1);
+  CHECK(ledger.plan_probes("w1", plan));
+  CHECK(ledger.find("w1")->state == WorkerState::probing);
+  CHECK(ledger.all_finished(now, 1s));
+  CHECK(ledger.mark_done("w1", second.generation, cast::v1::Done{}));
+  CHECK(ledger.find("w1")->state == WorkerState::probing);
+  CHECK_FALSE(ledger.all_probed(1, now, 1s));
+  cast::v1::ProbeDone answered;
+  answered.set_round(1);
+  CHECK_FALSE(ledger.mark_probe_done("w1", first.generation, answered));  // a stale stream
+  CHECK(ledger.mark_probe_done("w1", second.generation, answered));
+  CHECK(ledger.find("w1")->state == WorkerState::done);
+  CHECK(ledger.all_probed(1, now, 1s));
+  CHECK(ledger.plan_probes("w1", plan));  // round 1 again: already answered
+  CHECK(ledger.find("w1")->state == WorkerState::done);
+
+  plan.set_round(2);
+  CHECK(ledger.plan_probes("w1", plan));
+  CHECK(ledger.detach("w1", second.generation, now));
+  CHECK(ledger.find("w1")->state == WorkerState::lost);
+  CHECK_FALSE(ledger.all_probed(2, now, 1s));
+  CHECK(ledger.all_probed(2, now + 2s, 1s));
+  CHECK(ledger.attach(hello_from("w1")).reconnect);
+  CHECK(ledger.find("w1")->state == WorkerState::probing);
+}
