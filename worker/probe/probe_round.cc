@@ -1,0 +1,93 @@
+#include "worker/probe/probe_round.h"
+
+#include <boost/asio/ssl/context.hpp>
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "worker/probe/probe_loop.h"
+#include "worker/probe/probe_user.h"
+#include "worker/transport/tls_client.h"
+
+namespace cast::worker {
+namespace {
+
+using Launch = std::function<void(ProbeUser::Finished)>;
+
+ProbeEndpoints resolve_endpoints(const RunSetup& setup) {
+  return {resolve_service(setup.auth_url), resolve_service(setup.backend_url), resolve_service(setup.ws_url)};
+}
+
+// Keeps at most `parallel` users in flight; each one that finishes starts the next.
+class ProbeQueue {
+ public:
+  ProbeQueue(std::vector<Launch> launches, std::size_t parallel)
+      : launches_(std::move(launches)), parallel_(std::max<std::size_t>(1, parallel)) {}
+
+  void start() {
+    for (std::size_t i = 0; i < parallel_; ++i) {
+      launch_next();
+    }
+  }
+
+ private:
+  void launch_next() {
+    if (next_ < launches_.size()) {
+      launches_[next_++]([this] { launch_next(); });
+    }
+  }
+
+  std::vector<Launch> launches_;
+  std::size_t parallel_;
+  std::size_t next_{0};
+};
+
+// Exceptions stop at the thread boundary: a handler that throws is a
+// harness error, logged, and the loop carries on with its other users.
+void run_loop(ProbeLoop& loop) {
+  for (;;) {
+    try {
+      loop.ioc.run();
+      return;
+    } catch (const std::exception& error) {
+      spdlog::error("worker probe loop: handler threw: {}", error.what());
+    }
+  }
+}
+
+}  // namespace
+
+ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
+                                  std::chrono::steady_clock::time_point go, ProbeRoundOptions options) {
+  auto endpoints = resolve_endpoints(setup);
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (endpoints.auth.url.tls() || endpoints.backend.url.tls() || endpoints.ws.url.tls()) {
+    tls = make_tls_client_context(setup.insecure_tls);
+  }
+  ProbeLoop loop{setup, endpoints, tls.get(), sink, go};
+  std::vector<std::unique_ptr<ProbeUser>> users;
+  std::vector<Launch> launches;
+  for (const auto& attack : plan.attacks()) {
+    ProbeTarget victim{attack.victim_index(), attack.victim_user_id(), {}, attack.victim_agent_id()};
+    auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, attack.attacker(), victim));
+    std::vector<cast::v1::ProbeKind> kinds;
+    for (auto kind : attack.probes()) {
+      kinds.push_back(static_cast<cast::v1::ProbeKind>(kind));
+    }
+    launches.push_back([&user = *user, kinds](ProbeUser::Finished done) { user.start_attack(kinds, std::move(done)); });
+  }
+  for (const auto& readback : plan.readbacks()) {
+    const auto& owner = readback.owner();
+    ProbeTarget own{owner.index(), owner.user_id(), owner.tenant_id(), readback.agent_id()};
+    auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, owner, own));
+    launches.push_back([&user = *user](ProbeUser::Finished done) { user.start_readback(std::move(done)); });
+  }
+  ProbeQueue queue{std::move(launches), options.parallel_users};
+  queue.start();
+  run_loop(loop);
+  return {loop.probes_run, loop.probes_unanswered};
+}
+
+}  // namespace cast::worker

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "cast_control.pb.h"
+#include "worker/session/event_sink.h"
+#include "worker/session/run_setup.h"
+
+namespace cast::worker {
+
+struct ProbeRoundOptions {
+  std::size_t parallel_users{16};  // probing users in flight at once, count
+};
+
+struct ProbeRoundSummary {
+  std::uint32_t probes_run{0};         // PROBE_RESULT events emitted
+  std::uint32_t probes_unanswered{0};  // of those, calls that got no answer at all
+};
+
+// Runs one round of a probe plan to its end on the calling thread (one
+// event loop of its own): every attack, then every read-back it lists,
+// each result a PROBE_RESULT event into `sink`, offsets counted from `go`.
+// Probes speak the agent session protocol v1 (protocol.md); only the token
+// request follows the run's scenario. Throws (ResolveError, UrlError,
+// std::invalid_argument) naming a platform URL that cannot be used; every
+// failure after that is a result, not an exception.
+ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
+                                  std::chrono::steady_clock::time_point go, ProbeRoundOptions options = {});
+
+}  // namespace cast::worker
