@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cast_control.pb.h"
+#include "controller/plan/population.h"
+
+namespace cast {
+
+struct ProbePair {
+  std::size_t attacker{0};  // user index
+  std::size_t victim{0};    // user index
+};
+
+// The probe phase of one run, ready to send: round 1 (attacks) and round 2
+// (victims' read-backs), one plan per worker id that has something to do.
+struct ProbePlanSet {
+  std::vector<ProbePair> pairs;
+  std::map<std::string, v1::ProbePlan> attacks;    // round 1, by worker id
+  std::map<std::string, v1::ProbePlan> readbacks;  // round 2, by worker id
+};
+
+// Every probe kind, in the order a worker runs them.
+std::vector<v1::ProbeKind> all_probe_kinds();
+
+// Gives every user that started an agent (non-empty `agent_of_user[i]`, on
+// a known worker `worker_of_user[i]`) a victim among those users: one on
+// another worker whenever the run has more than one, else another user.
+// Victims are dealt as a rotation of the users grouped by worker, so each
+// is attacked by exactly one attacker unless one worker holds more than
+// half of the users (then some attackers of that worker share victims on
+// the others). The same inputs and seed give the same plan.
+ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::vector<std::string>& worker_of_user,
+                         const std::vector<std::string>& agent_of_user, std::uint64_t seed = 0,
+                         const std::vector<v1::ProbeKind>& kinds = all_probe_kinds());
+
+}  // namespace cast

@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include "controller/probes/probe_judge.h"
+
+namespace cast {
+namespace {
+
+std::vector<PlannedUser> population() {
+  return plan_population({.run_id = "run-probes-judge", .run_key = std::string(32, 'k'), .users = 3});
+}
+
+// User 0 attacks user 1.
+ProbeResult attack(std::string probe, std::string channel) {
+  ProbeResult r;
+  r.worker_id = "w-a";
+  r.actor_index = 0;
+  r.target_index = 1;
+  r.probe = std::move(probe);
+  r.channel = std::move(channel);
+  r.call = "GET /api/agents/agent-1/state";
+  return r;
+}
+
+ProbeResult rest(std::string probe, int status, std::string payload = {}) {
+  auto r = attack(std::move(probe), "rest");
+  r.http_status = status;
+  r.payload = std::move(payload);
+  return r;
+}
+
+ProbeResult ws(std::string probe, std::string type, std::string code = {}, std::string payload = {}) {
+  auto r = attack(std::move(probe), "ws");
+  r.answer_type = std::move(type);
+  r.answer_code = std::move(code);
+  r.payload = std::move(payload);
+  r.request_id = "u-000000-rp1";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("probes judge: denials with the protocol's codes and no victim data pass") {
+  auto users = population();
+  std::vector<ProbeResult> results{
+      ws("ws_get_state", "error", "not_found", R"({"type":"error","code":"not_found"})"),
+      ws("ws_update_state", "error", "unauthorized"),
+      rest("rest_get_state", 404, R"({"error":"agent not found"})"),
+      rest("rest_put_state", 401),
+      rest("rest_forged:alg_none", 401, R"({"error":"unauthorized: alg_none"})"),
+      rest("ws_upgrade_forged:expired", 401),
+      rest("rest_forged:expired", 0),  // no answer at all: not a finding
+  };
+  CHECK(judge_probes(users, results).empty());
+}
+
+TEST_CASE("probes judge: granted attacks name attacker, victim, call and the leaked value") {
+  auto users = population();
+  auto state = R"({"agent_id":"agent-1","state":{"canary":")" + users[1].canary + R"("}})";
+  auto findings = judge_probes(users, {rest("rest_get_state", 200, state), ws("ws_update_state", "ack")});
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].kind == "unauthorized_read");
+  CHECK(findings[0].test_case == "state_persistence");
+  CHECK(findings[0].observer == users[0].user_id);
+  CHECK(findings[0].owner == users[1].user_id);
+  CHECK(findings[0].channel == "rest");
+  CHECK(findings[0].where.find("GET /api/agents/agent-1/state") != std::string::npos);
+  CHECK(findings[0].excerpt.find(">>>" + users[1].canary + "<<<") != std::string::npos);
+  CHECK(findings[1].kind == "unauthorized_write");
+  CHECK(findings[1].where.find("u-000000-rp1") != std::string::npos);
+}
+
+TEST_CASE("probes judge: forged tokens may only hear 401") {
+  auto users = population();
+  auto findings = judge_probes(users, {rest("rest_forged:alg_None", 200), rest("rest_forged:truncated_signature", 404),
+                                       rest("ws_upgrade_forged:alg_NONE", 101), rest("rest_forged:wrong_key", 403)});
+  REQUIRE(findings.size() == 4);
+  CHECK(findings[0].kind == "forged_token_accepted");
+  CHECK(findings[0].where.find("alg_None") != std::string::npos);
+  CHECK(findings[1].kind == "forged_token_accepted");
+  CHECK(findings[2].kind == "forged_token_accepted");
+  CHECK(findings[3].kind == "denied_with_wrong_code");
+}
+
+TEST_CASE("probes judge: a denial carrying victim data is cross-contamination") {
+  auto users = population();
+  auto findings =
+      judge_probes(users, {ws("ws_get_state", "error", "not_found", "agent of " + users[1].profile.email + " hidden")});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == "victim_data_in_denial");
+  CHECK(findings[0].test_case == "cross_contamination");
+  CHECK(findings[0].excerpt.find(">>>" + users[1].profile.email + "<<<") != std::string::npos);
+}
+
+TEST_CASE("probes judge: an attacker's marker in the victim's read-back is an unauthorized modification") {
+  auto users = population();
+  ProbeResult readback;
+  readback.actor_index = 1;
+  readback.target_index = 1;
+  readback.probe = "victim_readback";
+  readback.channel = "rest";
+  readback.call = "GET /api/agents/agent-1/state";
+  readback.http_status = 200;
+  readback.payload = R"({"agent_id":"agent-1","state":{"canary":"c","cast_probe":")" + users[0].user_id + R"("}})";
+  auto findings = judge_probes(users, {readback});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == "unauthorized_modification");
+  CHECK(findings[0].observer == users[0].user_id);
+  CHECK(findings[0].owner == users[1].user_id);
+  readback.payload = R"({"agent_id":"agent-1","state":{"canary":"c"}})";
+  CHECK(judge_probes(users, {readback}).empty());
+}
+
+}  // namespace cast

@@ -1,0 +1,109 @@
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+
+#include "controller/probes/probe_plan.h"
+
+namespace cast {
+namespace {
+
+std::vector<PlannedUser> population_of(std::size_t users) {
+  return plan_population({.run_id = "run-probes-plan", .run_key = std::string(32, 'k'), .users = users});
+}
+
+std::vector<std::string> agents_for(std::size_t users) {
+  std::vector<std::string> agents;
+  for (std::size_t i = 0; i < users; ++i) {
+    agents.push_back("agent-" + std::to_string(i));
+  }
+  return agents;
+}
+
+}  // namespace
+
+TEST_CASE("probes: with two workers every victim is on the other worker and every user is attacked once") {
+  auto users = population_of(10);
+  std::vector<std::string> worker_of(10);
+  for (std::size_t i = 0; i < 10; ++i) {
+    worker_of[i] = i % 2 == 0 ? "w-a" : "w-b";
+  }
+  auto set = plan_probes(users, worker_of, agents_for(10), 42);
+  REQUIRE(set.pairs.size() == 10);
+  std::map<std::size_t, int> attacked;
+  for (const auto& pair : set.pairs) {
+    CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
+    ++attacked[pair.victim];
+  }
+  CHECK(attacked.size() == 10);
+  REQUIRE(set.attacks.size() == 2);
+  CHECK(set.attacks.at("w-a").round() == 1);
+  CHECK(set.attacks.at("w-a").attacks_size() == 5);
+  const auto& first = set.attacks.at("w-a").attacks(0);
+  CHECK(worker_of[first.attacker().index()] == "w-a");
+  CHECK(first.attacker().user_id() == users[first.attacker().index()].user_id);
+  CHECK(first.attacker().canary().empty());  // the worker needs no canary to attack
+  CHECK(first.victim_agent_id() == "agent-" + std::to_string(first.victim_index()));
+  CHECK(first.probes_size() == 6);
+  // Read-backs are done by the victim's own worker, once per victim.
+  std::size_t readbacks = 0;
+  for (const auto& [worker, plan] : set.readbacks) {
+    CHECK(plan.round() == 2);
+    for (const auto& readback : plan.readbacks()) {
+      CHECK(worker_of[readback.owner().index()] == worker);
+      ++readbacks;
+    }
+  }
+  CHECK(readbacks == 10);
+}
+
+TEST_CASE("probes: the plan is deterministic for a seed and varies with it") {
+  auto users = population_of(12);
+  std::vector<std::string> worker_of(12, "w-a");
+  for (std::size_t i = 6; i < 12; ++i) {
+    worker_of[i] = "w-b";
+  }
+  auto pairs_of = [&](std::uint64_t seed) {
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    for (const auto& pair : plan_probes(users, worker_of, agents_for(12), seed).pairs) {
+      pairs.emplace_back(pair.attacker, pair.victim);
+    }
+    return pairs;
+  };
+  CHECK(pairs_of(7) == pairs_of(7));
+  bool varies = false;
+  for (std::uint64_t seed = 8; seed < 16 && !varies; ++seed) {
+    varies = pairs_of(seed) != pairs_of(7);
+  }
+  CHECK(varies);
+}
+
+TEST_CASE("probes: one worker attacks within itself and users without an agent take no part") {
+  auto users = population_of(6);
+  std::vector<std::string> worker_of(6, "w-only");
+  auto agents = agents_for(6);
+  agents[2].clear();
+  auto set = plan_probes(users, worker_of, agents, 1);
+  REQUIRE(set.pairs.size() == 5);
+  std::set<std::size_t> victims;
+  for (const auto& pair : set.pairs) {
+    CHECK(pair.attacker != pair.victim);
+    CHECK(pair.attacker != 2);
+    CHECK(pair.victim != 2);
+    victims.insert(pair.victim);
+  }
+  CHECK(victims.size() == 5);
+  CHECK(plan_probes(users, worker_of, std::vector<std::string>(6), 1).pairs.empty());
+}
+
+TEST_CASE("probes: a worker holding most users still sends every attacker elsewhere") {
+  auto users = population_of(6);
+  std::vector<std::string> worker_of{"w-big", "w-big", "w-big", "w-big", "w-big", "w-small"};
+  auto set = plan_probes(users, worker_of, agents_for(6), 3);
+  REQUIRE(set.pairs.size() == 6);
+  for (const auto& pair : set.pairs) {
+    CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
+  }
+}
+
+}  // namespace cast
