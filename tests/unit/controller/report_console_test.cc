@@ -33,7 +33,7 @@ TEST_CASE("console summary: header, every criterion with threshold, observed and
   std::string text = summary_of(run, verdict, {{"JSON report: /tmp/r.json"}, {}});
   CHECK(text.starts_with("cast run-20260101-120000-abc123: 10 users in 4.5 s -> FAILED (exit 1)\n"));
   CHECK(text.find("1 startup isolation: failed (1 of 5 criteria failed)") != std::string::npos);
-  CHECK(text.find("2 cross-contamination: not_evaluated (arrives with the isolation work)") != std::string::npos);
+  CHECK(text.find("2 cross-contamination: not_evaluated (not evaluated: no contamination scan ran)") != std::string::npos);
   CHECK(text.find("  startup_p95_s              < 5.00 s           9.000 s of 10") != std::string::npos);
   CHECK(text.find("FAIL\n") != std::string::npos);
   CHECK(text.find("not measured") != std::string::npos);
