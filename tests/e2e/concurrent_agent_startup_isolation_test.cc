@@ -26,13 +26,9 @@ TEST_CASE("a clean platform passes startup isolation: unique ids, own identity a
 }
 
 TEST_CASE("colliding agent ids fail startup isolation with evidence naming the users") {
-  auto run = run_cast({"run", "--users", "20", "--workers", "2", "--reference-fault", "id_collision"});
-  INFO(run.output);
-  CHECK(run.exit_code == 1);
-  REQUIRE(run.report.is_object());
-  CHECK(run.test_case("startup_isolation").at("verdict") == "failed");
+  auto run = cast::test::expect_caught({"--users", "20", "--workers", "2", "--reference-fault", "id_collision"},
+                                       "startup_isolation", "duplicate_agent_id");
   CHECK(run.criterion("startup_isolation", "unique_agent_ids").at("passed") == false);
-  REQUIRE(run.findings_of_kind("duplicate_agent_id") > 0);
   for (const auto& f : run.report.at("findings")) {
     if (f.at("kind") != "duplicate_agent_id") continue;
     CHECK(f.at("observer").get<std::string>().rfind("u-", 0) == 0);

@@ -6,6 +6,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <doctest/doctest.h>
+
+#include <iostream>
+
 #include "common/process/child_process.h"
 
 namespace cast::test {
@@ -72,6 +76,29 @@ CastRun run_cast(const std::vector<std::string>& args, const std::map<std::strin
   if (std::filesystem::exists(report)) run.report = nlohmann::json::parse(slurp(report));
   run.junit = slurp(junit);
   std::filesystem::remove_all(folder);
+  return run;
+}
+
+CastRun expect_caught(std::vector<std::string> args, const std::string& test_case, const std::string& kind) {
+  args.insert(args.begin(), "run");
+  auto run = run_cast(args);
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  REQUIRE(run.report.is_object());
+  CHECK(run.report.at("verdict") == "failed");
+  CHECK(run.test_case(test_case).at("verdict") == "failed");
+  if (!kind.empty()) {
+    CHECK(run.findings_of_kind(kind) > 0);
+    for (const auto& f : run.report.at("findings")) {
+      if (f.at("kind") != kind) continue;
+      CHECK_FALSE(f.at("observer").get<std::string>().empty());
+      CHECK_FALSE(f.at("owner").get<std::string>().empty());
+    }
+  }
+  std::string line;
+  for (std::size_t i = 1; i < args.size(); ++i) line += args[i] + " ";
+  std::cout << "matrix: " << line << "-> " << test_case << " failed, " << run.report.value("findings_total", 0)
+            << " findings\n";
   return run;
 }
 

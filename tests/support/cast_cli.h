@@ -28,4 +28,9 @@ struct CastRun {
 CastRun run_cast(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
                  std::chrono::seconds timeout = std::chrono::seconds{300});
 
+// `cast run <args>` on the embedded default, expecting exit code 1 with
+// `test_case` failed and, when `kind` is given, findings of that kind whose
+// observer and owner are named. Prints one summary line (the proof matrix).
+CastRun expect_caught(std::vector<std::string> args, const std::string& test_case, const std::string& kind = "");
+
 }  // namespace cast::test
