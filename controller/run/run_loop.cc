@@ -7,6 +7,9 @@
 #include "controller/coordination/coordinator.h"
 #include "controller/run/event_inbox.h"
 #include "controller/run/interruption.h"
+#include "controller/probes/probe_judge.h"
+#include "controller/probes/probe_phase.h"
+#include "controller/probes/probe_plan.h"
 #include "controller/workers/local_workers.h"
 
 namespace cast {
@@ -73,6 +76,8 @@ RunRecord RunLoop::run() {
   collect(go + config_.run_timeout + kDrainGrace);
   monitor_.stop();
   finish_record(go);
+  probe_isolation();
+  coordinator_.release("the run is over");
   return std::move(ledger_.record());
 }
 
@@ -100,6 +105,10 @@ void RunLoop::collect(Clock::time_point deadline) {
 void RunLoop::drain() {
   for (auto& batch : inbox_.drain()) {
     for (const auto& event : batch.events) {
+      if (auto probe = probe_result_of(batch.worker_id, event)) {
+        probe_results_.push_back(std::move(*probe));
+        continue;
+      }
       ledger_.apply(batch.worker_id, event);
       note_event(batch.worker_id, event);
     }
@@ -152,6 +161,41 @@ void RunLoop::finish_record(Clock::time_point go) {
     }
   }
   if (!monitor_.last_error().empty()) record.notes.push_back("resource monitor: " + monitor_.last_error());
+}
+
+}  // namespace cast
+
+namespace cast {
+
+// Phase 5 of design.md: every user that started an agent attacks a victim
+// (on another worker where there is one), then the victims read their own
+// state back. Results arrive as events through the same inbox.
+void RunLoop::probe_isolation() {
+  auto& record = ledger_.record();
+  if (config_.performance_only || interruption_requested()) return;
+  std::vector<std::string> worker_of_user, agent_of_user;
+  std::size_t with_agent = 0;
+  for (const auto& user : record.users) {
+    bool usable = !user.agent_id.empty() && !user.lost;
+    worker_of_user.push_back(usable ? user.worker_id : "");
+    agent_of_user.push_back(usable ? user.agent_id : "");
+    with_agent += usable ? 1 : 0;
+  }
+  if (with_agent < 2) {
+    record.notes.push_back("probe phase skipped: fewer than two users have an agent to attack");
+    return;
+  }
+  auto plans = plan_probes(users_, worker_of_user, agent_of_user, config_.seed);
+  auto outcome = run_probe_phase(coordinator_, plans, config_.run_timeout);
+  drain();
+  for (auto& note : outcome.notes) record.notes.push_back("probes: " + note);
+  auto findings = judge_probes(users_, probe_results_);
+  auto& evidence = record.isolation;
+  evidence.probes_run = true;
+  evidence.probes = probe_results_.size();
+  evidence.findings.insert(evidence.findings.end(), findings.begin(), findings.end());
+  spdlog::info("probe phase: {} pairs, {} results, {} findings", plans.pairs.size(), probe_results_.size(),
+               findings.size());
 }
 
 }  // namespace cast

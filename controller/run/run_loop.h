@@ -10,6 +10,7 @@
 #include "controller/metrics/controller_metrics.h"
 #include "controller/monitor/resource_monitor.h"
 #include "controller/plan/population.h"
+#include "controller/probes/probe_result.h"
 #include "controller/run/event_ledger.h"
 #include "controller/run/platform_target.h"
 
@@ -46,6 +47,7 @@ class RunLoop {
   void note_event(const std::string& worker_id, const v1::Event& event);
   void watch_workers();
   void finish_record(std::chrono::steady_clock::time_point go);
+  void probe_isolation();
 
   const RunConfig& config_;
   const PlatformEndpoints& target_;
@@ -56,6 +58,7 @@ class RunLoop {
   EventLedger ledger_;
   controller::ControllerMetrics metrics_;
   controller::ResourceMonitor monitor_;
+  std::vector<ProbeResult> probe_results_;
 };
 
 }  // namespace cast
