@@ -18,3 +18,17 @@ TEST_CASE("metrics_misattributed is caught in ClickHouse") {
   expect_caught({"--users", "10", "--reference-fault", "metrics_misattributed"}, "state_persistence",
                 "misattributed_metric");
 }
+
+TEST_CASE("no_authz is caught by the probes, naming attacker, victim and the call") {
+  auto run = expect_caught({"--users", "10", "--reference-fault", "no_authz"}, "state_persistence", "unauthorized_read");
+  CHECK(run.findings_of_kind("unauthorized_write") + run.findings_of_kind("unauthorized_modification") > 0);
+  for (const auto& f : run.report.at("findings")) {
+    if (f.at("kind") != "unauthorized_read") continue;
+    CHECK(f.at("observer") != f.at("owner"));             // attacker and victim
+    CHECK_FALSE(f.at("where").get<std::string>().empty());  // the call that got through
+  }
+}
+
+TEST_CASE("jwt_none is caught by the forged-token probes") {
+  expect_caught({"--users", "10", "--reference-fault", "jwt_none"}, "state_persistence", "forged_token_accepted");
+}
