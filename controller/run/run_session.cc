@@ -69,7 +69,9 @@ std::vector<std::vector<std::uint32_t>> assign_users(controller::Coordinator& co
 void scan_for_contamination(RunRecord& record, const std::vector<PlannedUser>& users, const RunConfig& config,
                             const std::string& run_id, const std::string& run_key) {
   if (config.performance_only) return;
-  ContaminationDetector detector{DetectorOptions{.identity_echo_types = {"agent_state"}}};
+  DetectorOptions options;
+  options.identity_echo_types = {"agent_state"};
+  ContaminationDetector detector{options};
   auto report = detector.scan_with_notes(record, users, CanaryAuthority{run_id, run_key});
   auto& evidence = record.isolation;
   evidence.contamination_scanned = true;
