@@ -1,5 +1,7 @@
 #include "controller/environment/reference_platform.h"
 
+#include "controller/environment/embedded_server.h"
+
 #include "common/crypto/encoding.h"
 #include "common/crypto/hmac.h"
 #include "common/net/http_client.h"
@@ -9,7 +11,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -29,21 +30,6 @@ std::filesystem::path make_log_folder() {
   return pattern;
 }
 
-std::string read_tail(const std::filesystem::path& file, std::size_t lines = 20) {
-  std::ifstream in(file);
-  std::deque<std::string> last;
-  for (std::string line; std::getline(in, line);) {
-    last.push_back(std::move(line));
-    if (last.size() > lines) {
-      last.pop_front();
-    }
-  }
-  std::string text;
-  for (const auto& line : last) {
-    text += line + "\n";
-  }
-  return text;
-}
 
 // A lost race for the port shows up in the log; anything else is a real failure.
 bool lost_port_race(const std::string& log) {
@@ -123,7 +109,7 @@ ReferencePlatform::Service ReferencePlatform::launch(const std::string& role,
       std::this_thread::sleep_for(20ms);
     }
     auto status = service.process->terminate(1s);
-    auto tail = read_tail(log);
+    auto tail = environment_detail::log_tail(log, 20);
     if (attempt >= launch_attempts || !lost_port_race(tail)) {
       throw std::runtime_error("cast-reference " + role + " on 127.0.0.1:" + std::to_string(service.port) +
                                " did not become healthy (" + status.describe() + ")\n--- tail of " + log.string() +

@@ -8,7 +8,7 @@
 #include "common/net/http_client.h"
 #include "common/net/url.h"
 #include "common/protocol/schema.h"
-#include "reference/store/redacted_url.h"
+#include "common/net/redacted_url.h"
 
 namespace cast::reference {
 

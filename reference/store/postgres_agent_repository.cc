@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "common/protocol/schema.h"
-#include "reference/store/redacted_url.h"
+#include "common/net/redacted_url.h"
 
 namespace cast::reference {
 

@@ -8,7 +8,7 @@
 #include "common/net/url.h"
 #include "reference/store/context_hash.h"
 #include "reference/store/in_flight.h"
-#include "reference/store/redacted_url.h"
+#include "common/net/redacted_url.h"
 
 namespace cast::reference {
 

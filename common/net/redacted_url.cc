@@ -1,8 +1,8 @@
-#include "reference/store/redacted_url.h"
+#include "common/net/redacted_url.h"
 
 #include "common/net/url.h"
 
-namespace cast::reference {
+namespace cast {
 
 namespace {
 
@@ -65,4 +65,4 @@ std::string without_passwords_of(const std::string& url, std::string text) {
   return text;
 }
 
-}  // namespace cast::reference
+}  // namespace cast

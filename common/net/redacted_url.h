@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace cast::reference {
+namespace cast {
 
 // `url` fit for error messages and logs: the password of the user part and
 // any `password=` query parameter replaced by "***".
@@ -12,4 +12,4 @@ std::string redacted_url(const std::string& url);
 // passwords replaced by "***".
 std::string without_passwords_of(const std::string& url, std::string text);
 
-}  // namespace cast::reference
+}  // namespace cast
