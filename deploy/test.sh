@@ -7,6 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh"
 if [[ "${CAST_SANITIZE:-0}" == 1 ]]; then
   dir=$("$root/deploy/build.sh" --sanitize | tail -n 1)
+  export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1"
 else
   dir=$("$root/deploy/build.sh" | tail -n 1)
 fi

@@ -162,16 +162,30 @@ RedisSession::RedisSession(std::string url) : url_(std::move(url)) {
     fail("connect", error.what());
   }
   context_ = redisConnectWithTimeout(parsed.host.c_str(), parsed.port, redis_connect_timeout);
+  // A constructor that throws runs no destructor: free the context here.
+  auto discard_context = [this] {
+    if (context_ != nullptr) {
+      redisFree(context_);
+      context_ = nullptr;
+    }
+  };
   if (context_ == nullptr || context_->err != 0) {
-    fail("connect", context_ != nullptr ? context_->errstr : "cannot allocate a hiredis context");
+    std::string why = context_ != nullptr ? context_->errstr : "cannot allocate a hiredis context";
+    discard_context();
+    fail("connect", why);
   }
-  redisSetTimeout(context_, redis_io_timeout);
-  if (!parsed.password.empty()) {
-    command(parsed.user.empty() ? std::vector<std::string>{"AUTH", parsed.password}
-                                : std::vector<std::string>{"AUTH", parsed.user, parsed.password});
-  }
-  if (parsed.path.size() > 1) {
-    command({"SELECT", parsed.path.substr(1)});
+  try {
+    redisSetTimeout(context_, redis_io_timeout);
+    if (!parsed.password.empty()) {
+      command(parsed.user.empty() ? std::vector<std::string>{"AUTH", parsed.password}
+                                  : std::vector<std::string>{"AUTH", parsed.user, parsed.password});
+    }
+    if (parsed.path.size() > 1) {
+      command({"SELECT", parsed.path.substr(1)});
+    }
+  } catch (...) {
+    discard_context();
+    throw;
   }
 }
 
