@@ -68,6 +68,12 @@ std::vector<std::string> redis_scan(const std::string& url, const std::string& p
   return keys;
 }
 
+void redis_run(const std::string& url, const std::vector<std::string>& args) {
+  auto ctx = redis_connect(url);
+  auto reply = redis_call(ctx.get(), args);
+  if (reply->type == REDIS_REPLY_ERROR) throw std::runtime_error("Redis " + args.front() + ": " + std::string(reply->str, reply->len));
+}
+
 std::map<std::string, std::string> redis_hgetall(const std::string& url, const std::string& key) {
   auto ctx = redis_connect(url);
   auto items = strings_of(redis_call(ctx.get(), {"HGETALL", key}).get());
@@ -90,6 +96,38 @@ std::vector<nlohmann::json> clickhouse_rows(const std::string& url, const std::s
     if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
   }
   return rows;
+}
+
+std::string postgres_dump(const std::string& url) {
+  std::string dump;
+  for (const char* sql : {"SELECT agent_id, run_id, user_id, tenant_id, state::text AS state, created_at::text AS at"
+                          " FROM agents ORDER BY agent_id",
+                          "SELECT agent_id, run_id, user_id, content, created_at::text AS at FROM agent_messages"
+                          " ORDER BY agent_id, content, created_at"}) {
+    for (const auto& row : pg_query(url, sql)) {
+      for (const auto& [column, value] : row) dump += column + "=" + value + "\t";
+      dump += "\n";
+    }
+  }
+  return dump;
+}
+
+std::map<std::string, std::string> redis_dump(const std::string& url) {
+  auto ctx = redis_connect(url);
+  std::map<std::string, std::string> dump;
+  for (const auto& key : redis_scan(url, "*")) {
+    auto value = redis_call(ctx.get(), {"DUMP", key});
+    auto ttl = redis_call(ctx.get(), {"PTTL", key});
+    dump[key] = std::string(value->str ? value->str : "", value->len) + "|ttl=" + (ttl->integer < 0 ? std::to_string(ttl->integer) : "set");
+  }
+  return dump;
+}
+
+std::string clickhouse_dump(const std::string& url, const std::string& where) {
+  auto res = http_post(url, "SELECT * FROM agent_startup_metrics WHERE " + where +
+                                " ORDER BY run_id, user_id, agent_id FORMAT TabSeparated");
+  if (res.status != 200) throw std::runtime_error("ClickHouse " + url + ": HTTP " + std::to_string(res.status) + " " + res.body);
+  return res.body;
 }
 
 }  // namespace cast::test

@@ -17,10 +17,20 @@ std::vector<Row> pg_query(const std::string& url, const std::string& sql, const 
 
 // SCAN MATCH `pattern` (never KEYS).
 std::vector<std::string> redis_scan(const std::string& url, const std::string& pattern);
+// One Redis command, for seeding; throws on an error reply.
+void redis_run(const std::string& url, const std::vector<std::string>& args);
 std::map<std::string, std::string> redis_hgetall(const std::string& url, const std::string& key);
 std::vector<std::string> redis_smembers(const std::string& url, const std::string& key);
 
 // ClickHouse over HTTP; rows of `SELECT ... FORMAT JSONEachRow` as JSON objects.
 std::vector<nlohmann::json> clickhouse_rows(const std::string& url, const std::string& select_sql);
+
+// Whole-store snapshots for "nothing else was touched" checks: every row of
+// both PostgreSQL tables as text in a fixed order; every Redis key with its
+// serialised value (DUMP) and whether it has a TTL; every ClickHouse metric
+// row matching `where`.
+std::string postgres_dump(const std::string& url);
+std::map<std::string, std::string> redis_dump(const std::string& url);
+std::string clickhouse_dump(const std::string& url, const std::string& where = "1");
 
 }  // namespace cast::test

@@ -18,49 +18,9 @@ namespace {
 
 const cast::ServiceUrls& stores() { return cast::test::shared_environment(); }
 
-// Every row of both tables, every column as text, in a fixed order.
-std::string postgres_dump() {
-  std::string dump;
-  for (const char* sql : {"SELECT agent_id, run_id, user_id, tenant_id, state::text AS state, created_at::text AS at"
-                          " FROM agents ORDER BY agent_id",
-                          "SELECT agent_id, run_id, user_id, content, created_at::text AS at FROM agent_messages"
-                          " ORDER BY agent_id, content, created_at"}) {
-    for (const auto& row : cast::test::pg_query(stores().postgres, sql)) {
-      for (const auto& [column, value] : row) {
-        dump += column + "=" + value + "\t";
-      }
-      dump += "\n";
-    }
-  }
-  return dump;
-}
-
-// Every key with its serialised value (DUMP) and remaining life.
-std::map<std::string, std::string> redis_dump() {
-  const auto parsed = cast::parse_url(stores().redis);
-  std::unique_ptr<redisContext, decltype(&redisFree)> context{redisConnect(parsed.host.c_str(), parsed.port),
-                                                              &redisFree};
-  REQUIRE((context && context->err == 0));
-  std::map<std::string, std::string> dump;
-  for (const auto& key : cast::test::redis_scan(stores().redis, "*")) {
-    auto* value = static_cast<redisReply*>(redisCommand(context.get(), "DUMP %b", key.data(), key.size()));
-    auto* ttl = static_cast<redisReply*>(redisCommand(context.get(), "PTTL %b", key.data(), key.size()));
-    REQUIRE((value != nullptr && ttl != nullptr));
-    dump[key] =
-        std::string(value->str, value->len) + "|ttl=" + (ttl->integer < 0 ? std::to_string(ttl->integer) : "set");
-    freeReplyObject(value);
-    freeReplyObject(ttl);
-  }
-  return dump;
-}
-
-std::string clickhouse_dump(const std::string& where = "1") {
-  const auto answer =
-      cast::http_post(stores().clickhouse, "SELECT * FROM agent_startup_metrics WHERE " + where +
-                                               " ORDER BY run_id, user_id, agent_id FORMAT TabSeparated");
-  REQUIRE(answer.status == 200);
-  return answer.body;
-}
+std::string postgres_dump() { return cast::test::postgres_dump(stores().postgres); }
+std::map<std::string, std::string> redis_dump() { return cast::test::redis_dump(stores().redis); }
+std::string clickhouse_dump(const std::string& where = "1") { return cast::test::clickhouse_dump(stores().clickhouse, where); }
 
 std::map<std::string, std::string> without_run(std::map<std::string, std::string> keys, const std::string& run_id,
                                                const std::vector<std::string>& also_gone) {
