@@ -2,6 +2,8 @@
 // loop read from /proc, and the reference backend's /metrics over HTTP.
 #include <doctest/doctest.h>
 
+#include "tests/support/eventually.h"
+
 #include <thread>
 
 #include "common/process/child_process.h"
@@ -24,14 +26,7 @@ cast::ProcessSpec busy_loop() { return {.program = "/bin/sh", .args = {"-c", "wh
 
 template <typename Predicate>
 bool eventually(Predicate predicate) {
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) {
-      return true;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  return predicate();
+  return cast::test::eventually(predicate, patience, 50ms);
 }
 
 }  // namespace

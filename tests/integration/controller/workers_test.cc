@@ -2,6 +2,8 @@
 // line and sleeps, and /bin/sleep, which refuses the worker flags and exits.
 #include <doctest/doctest.h>
 
+#include "tests/support/eventually.h"
+
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -42,14 +44,7 @@ std::string read_file(const std::filesystem::path& file) {
 
 template <typename Predicate>
 bool eventually(Predicate predicate) {
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) {
-      return true;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return predicate();
+  return cast::test::eventually(predicate, patience, 20ms);
 }
 
 LocalWorkerSpec spec_for(int count, const std::filesystem::path& log_dir) {
