@@ -3,6 +3,7 @@
 
 #include "controller/cli/env_command.h"
 #include "controller/cli/run_command.h"
+#include "controller/cli/schema_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"cast - Concurrent Agent Startup Test suite"};
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   cast::add_controller_command(app);
   cast::add_worker_command(app);
   cast::add_env_command(app);
+  cast::add_schema_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
