@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Installs every Debian package cast needs to build, test and run its
-# embedded default (compilers, libraries, PostgreSQL, Redis, ClickHouse).
+# embedded default (compilers, libraries, PostgreSQL, Redis, ClickHouse),
+# and the tools of its multi-host tests (iproute2 for network namespaces).
 # Idempotent: when everything is present it only checks and returns.
+#   install-deps.sh           everything
+#   install-deps.sh --build   only what compiling cast needs (deploy/Dockerfile's build stage)
 set -euo pipefail
 
-packages=(
-  g++ cmake ninja-build ccache pkg-config git ca-certificates procps
+build_packages=(
+  g++ cmake ninja-build ccache pkg-config git ca-certificates procps dpkg-dev
   libboost-dev libboost-system-dev libssl-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
   doctest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
-  postgresql redis-server clickhouse-server
 )
+store_packages=(postgresql redis-server clickhouse-server)
+host_test_packages=(
+  iproute2 curl openssl python3 python3-yaml
+)
+if [[ "${1:-}" == "--build" ]]; then
+  packages=("${build_packages[@]}")
+else
+  packages=("${build_packages[@]}" "${store_packages[@]}" "${host_test_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do
