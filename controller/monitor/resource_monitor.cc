@@ -88,18 +88,30 @@ void ResourceMonitor::stop() {
   }
 }
 
+// Ticks every interval from the origin (the go, when it lies ahead: the
+// first sample then covers the preparation before it), plus one when
+// stopped, so that even a load shorter than an interval is measured at its
+// start and its end. That last window is at least half an interval: CPU
+// shares read from /proc move in 10 ms steps, and a few milliseconds would
+// make a peak out of one step.
 void ResourceMonitor::run(std::chrono::steady_clock::time_point origin) {
+  using Clock = std::chrono::steady_clock;
   try {
     HostCpuSampler host;
     PlatformSource platform(config_);
     // CPU shares need a previous reading: the first one only primes.
     host.sample();
     platform.read();
-    auto next = std::chrono::steady_clock::now() + config_.interval;
+    auto primed = Clock::now();
+    auto next = origin - primed > config_.interval / 2 ? origin : primed + config_.interval;
+    auto last = primed;
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
+    bool stopping = false;
+    while (!stopping) {
+      stopping = wake_.wait_until(lock, next, [this] { return stopping_; });
       lock.unlock();
-      auto now = std::chrono::steady_clock::now();
+      if (stopping) std::this_thread::sleep_until(last + config_.interval / 2);
+      auto now = Clock::now();
       ResourceSample sample;
       sample.t_s = std::chrono::duration<double>(now - origin).count();
       sample.host_cpu_percent = host.sample().value_or(0);
@@ -111,6 +123,7 @@ void ResourceMonitor::run(std::chrono::steady_clock::time_point origin) {
       if (!reading.error.empty()) {
         note_error(reading.error);
       }
+      last = now;
       // A slow scrape must not cause a burst of catch-up samples.
       next = std::max(next + config_.interval, now);
     }

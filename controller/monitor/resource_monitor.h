@@ -14,7 +14,7 @@
 namespace cast::controller {
 
 struct ResourceMonitorConfig {
-  std::chrono::milliseconds interval{500};  // between samples
+  std::chrono::milliseconds interval{200};  // between samples; one more is taken when stopped
   std::size_t max_samples{10'000};          // kept in memory; beyond, the series is thinned to every other sample
   std::vector<pid_t> platform_pids{};       // local platform processes, read from /proc; empty = scrape instead
   bool include_children{true};              // count the platform pids' descendants too (PostgreSQL backends)
@@ -32,7 +32,9 @@ struct ResourcePeaks {
 
 // Samples host CPU and the platform's memory and CPU on its own thread
 // every `interval` while a run is under way, for test case 3 and the
-// report's resource series. Platform figures come from /proc when the
+// report's resource series: at the origin when it lies ahead, every
+// interval after it, and once more on stop(), so that a load shorter than
+// an interval still has its first and last moments measured. Platform figures come from /proc when the
 // platform's pids are known (embedded default) and from its /metrics
 // otherwise; with neither they stay 0.
 //

@@ -21,6 +21,14 @@ TEST_CASE("a clean platform meets the startup percentiles and success rate") {
   // The console shows every criterion with threshold, observed and verdict.
   CHECK(run.output.find("startup_p95_s") != std::string::npos);
   CHECK(run.output.find("PASS") != std::string::npos);
+  // However short the load, its CPU and memory were sampled, from the go to its end.
+  CHECK(run.criterion("performance", "host_cpu_percent").at("measured") == true);
+  CHECK(run.criterion("performance", "platform_memory_mb").at("measured") == true);
+  const auto& samples = run.report.at("resources").at("samples");
+  REQUIRE(samples.size() >= 2);
+  CHECK(samples.front().at("t_s").get<double>() >= 0);
+  CHECK(samples.front().at("t_s").get<double>() < samples.back().at("t_s").get<double>());
+  CHECK(samples.back().at("t_s").get<double>() <= run.report.at("duration_s").get<double>() + 1);
 }
 
 TEST_CASE("slow_start fails the performance test case with exit code 1") {
