@@ -54,23 +54,31 @@ LatencySummaryMs startup_summary(const RunRecord& record) {
   return summary;
 }
 
+// The five test cases of design.md, in report order: id and title.
+struct CaseName {
+  const char* id;
+  const char* title;
+};
+constexpr CaseName kCases[] = {{"startup_isolation", "1 startup isolation"},
+                               {"cross_contamination", "2 cross-contamination"},
+                               {"performance", "3 performance under load"},
+                               {"websocket_scaling", "4 WebSocket scaling"},
+                               {"state_persistence", "5 state persistence isolation"}};
+
 void judge_cases(const JudgeInput& input, RunVerdict& verdict) {
   const RunConfig& config = input.config;
   const char* skipped_isolation = "not evaluated: --performance-only";
   auto& cases = verdict.test_cases;
-  cases.push_back(config.performance_only
-                      ? not_evaluated("startup_isolation", "1 startup isolation", skipped_isolation)
-                      : judge_startup_isolation(input, verdict.findings));
-  cases.push_back(config.performance_only
-                      ? not_evaluated("cross_contamination", "2 cross-contamination", skipped_isolation)
-                      : judge_cross_contamination(input, verdict.findings));
+  cases.push_back(config.performance_only ? not_evaluated(kCases[0].id, kCases[0].title, skipped_isolation)
+                                          : judge_startup_isolation(input, verdict.findings));
+  cases.push_back(config.performance_only ? not_evaluated(kCases[1].id, kCases[1].title, skipped_isolation)
+                                          : judge_cross_contamination(input, verdict.findings));
   cases.push_back(config.isolation_only
-                      ? not_evaluated("performance", "3 performance under load", "not evaluated: --isolation-only")
+                      ? not_evaluated(kCases[2].id, kCases[2].title, "not evaluated: --isolation-only")
                       : judge_performance(input));
   cases.push_back(judge_websocket_scaling(input, verdict.findings));
-  cases.push_back(config.performance_only
-                      ? not_evaluated("state_persistence", "5 state persistence isolation", skipped_isolation)
-                      : judge_state_persistence(input, verdict.findings));
+  cases.push_back(config.performance_only ? not_evaluated(kCases[4].id, kCases[4].title, skipped_isolation)
+                                          : judge_state_persistence(input, verdict.findings));
   for (TestCaseResult& result : cases) {
     if (!result.criteria.empty()) {
       settle(result);
@@ -98,6 +106,22 @@ RunVerdict judge_run(const RunRecord& record, const RunConfig& config, const std
     verdict.kind = RunVerdictKind::failed;
   }
   return verdict;
+}
+
+RunVerdict judge_unstarted_run(const RunRecord& record, const std::string& reason, int exit_code) {
+  RunVerdict verdict;
+  for (const CaseName& name : kCases) {
+    verdict.test_cases.push_back(not_evaluated(name.id, name.title, "not evaluated: the run stopped before the go"));
+  }
+  verdict.startup_ms = startup_summary(record);
+  mark_stopped(verdict, reason, exit_code);
+  return verdict;
+}
+
+void mark_stopped(RunVerdict& verdict, const std::string& reason, int exit_code) {
+  verdict.kind = RunVerdictKind::invalid;
+  verdict.invalid_reasons.push_back(reason);
+  verdict.stopped_exit_code = exit_code;
 }
 
 }  // namespace cast

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "controller/analysis/run_record.h"
@@ -18,5 +19,14 @@ namespace cast {
 // work fills them; --performance-only skips 1, 2 and 5, --isolation-only
 // skips 3.
 RunVerdict judge_run(const RunRecord& record, const RunConfig& config, const std::vector<PlannedUser>& planned);
+
+// A run that ended before its go (platform unreachable, workers missing,
+// interrupted while waiting): every test case not evaluated, the run invalid
+// for `reason`, with `exit_code` (3 or 4).
+RunVerdict judge_unstarted_run(const RunRecord& record, const std::string& reason, int exit_code);
+
+// A run judged on what it collected that then stopped for `reason` (a store
+// unreachable afterwards, an interruption): it counts as invalid, `exit_code`.
+void mark_stopped(RunVerdict& verdict, const std::string& reason, int exit_code);
 
 }  // namespace cast

@@ -53,15 +53,23 @@ enum class RunVerdictKind { passed, failed, invalid };
 
 struct RunVerdict {
   RunVerdictKind kind{RunVerdictKind::passed};
-  std::vector<std::string> invalid_reasons;  // why the harness, not the platform, was the bottleneck
+  // Why the run says nothing about the platform, in words: the harness was
+  // the bottleneck, the run was interrupted, or it stopped early.
+  std::vector<std::string> invalid_reasons;
   std::vector<TestCaseResult> test_cases;
   std::vector<Finding> findings;
   LatencySummaryMs startup_ms;
   double harness_max_lag_ms{0};
   double harness_start_skew_ms{0};
+  // Set when the run stopped early (3: the platform or a store could not be
+  // reached; 4: workers missing, interrupted, harness failed); 0 otherwise.
+  int stopped_exit_code{0};
 
-  // design.md: 0 passed, 1 failed, 4 invalid.
-  int exit_code() const { return kind == RunVerdictKind::passed ? 0 : kind == RunVerdictKind::failed ? 1 : 4; }
+  // design.md: 0 passed, 1 failed, 3 platform unreachable, 4 invalid.
+  int exit_code() const {
+    if (stopped_exit_code != 0) return stopped_exit_code;
+    return kind == RunVerdictKind::passed ? 0 : kind == RunVerdictKind::failed ? 1 : 4;
+  }
 };
 
 const char* to_string(RunVerdictKind kind);

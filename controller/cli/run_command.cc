@@ -46,7 +46,7 @@ int execute(const RunFlags& flags) {
   init_logging("cast", config.verbose ? LogLevel::debug : LogLevel::info, config.log_file);
   install_interruption_handlers();
   try {
-    return run_session(config, std::cout);
+    return run_session(config, std::cout, isatty(STDOUT_FILENO) ? ProgressStyle::terminal : ProgressStyle::plain);
   } catch (const ConfigError& e) {
     return fail(2, std::string{"configuration error: "} + e.what());
   } catch (const controller::MetricsListenError& e) {

@@ -53,6 +53,7 @@ struct RunConfig {
   bool performance_only{false};  // --performance-only
   bool isolation_only{false};    // --isolation-only
   bool verbose{false};           // --verbose
+  bool quiet{false};             // --quiet: no live progress line
   std::string scenario_file;     // YAML scenario; empty = protocol.md's default
   std::string report_file;       // JSON report, --report-file
   std::string junit_file;        // JUnit XML, --junit

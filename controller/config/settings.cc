@@ -148,6 +148,7 @@ std::vector<Setting> output_settings() {
       make("mode.isolation_only", {}, "isolation-only", Kind::boolean, "skip the load criteria",
            flag(&RunConfig::isolation_only)),
       make("verbose", {}, "verbose", Kind::boolean, "debug logging", flag(&RunConfig::verbose)),
+      make("quiet", {}, "quiet", Kind::boolean, "no live progress line while the users run", flag(&RunConfig::quiet)),
       make("scenario", {}, "scenario", Kind::text, "scenario YAML file", text(&RunConfig::scenario_file)),
       make("reports.json", {}, "report-file", Kind::text, "JSON report path", text(&RunConfig::report_file)),
       make("reports.junit", {}, "junit", Kind::text, "JUnit XML path", text(&RunConfig::junit_file)),

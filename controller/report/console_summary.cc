@@ -101,8 +101,15 @@ void print_header(std::ostream& out, const RunReport& report) {
   out << "cast " << record.run_id << ": " << record.users_planned << " users in " << ms(record.duration_s)
       << " s -> " << upper << " (exit " << verdict.exit_code() << ")\n";
   const LatencySummaryMs& s = verdict.startup_ms;
-  out << "startup ms: n=" << s.count << " mean " << ms(s.mean) << " p50 " << ms(s.p50) << " p90 " << ms(s.p90)
-      << " p95 " << ms(s.p95) << " p99 " << ms(s.p99) << " max " << ms(s.max) << "\n";
+  if (s.count == 0) {
+    out << "startup ms: no startups measured\n";
+  } else {
+    out << "startup ms: n=" << s.count << " mean " << ms(s.mean) << " p50 " << ms(s.p50) << " p90 " << ms(s.p90)
+        << " p95 " << ms(s.p95) << " p99 " << ms(s.p99) << " max " << ms(s.max) << "\n";
+  }
+  if (s.count == 0 && verdict.harness_max_lag_ms == 0) {
+    return;  // nothing ran, so nothing lagged
+  }
   out << "harness: max schedule lag " << ms(verdict.harness_max_lag_ms) << " ms, start skew "
       << ms(verdict.harness_start_skew_ms) << " ms\n";
 }
@@ -141,7 +148,7 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
 
 void print_outputs(std::ostream& out, const RunReport& report, const ReportOutcome& outcome) {
   if (!report.verdict.invalid_reasons.empty()) {
-    out << "\nrun INVALID: the harness, not the platform, was the bottleneck:\n";
+    out << "\nrun INVALID, it says nothing about the platform, because:\n";
     for (const std::string& reason : report.verdict.invalid_reasons) {
       print_wrapped(out, reason, "  - ", "    ");
     }

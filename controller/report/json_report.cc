@@ -130,7 +130,12 @@ json config_json(const RunConfig& c) {
           {"thresholds", std::move(thresholds)}};
 }
 
+// With no startup measured there is no latency: null, never a made-up 0.
 json startup_json(const LatencySummaryMs& s) {
+  if (s.count == 0) {
+    return {{"count", 0}, {"mean", nullptr}, {"p50", nullptr}, {"p90", nullptr},
+            {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
+  }
   return {{"count", s.count}, {"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90},
           {"p95", s.p95},     {"p99", s.p99},   {"max", s.max}};
 }

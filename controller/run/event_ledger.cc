@@ -76,7 +76,9 @@ void EventLedger::apply_step(UserOutcome& user, const v1::Event& event) {
     case v1::PHASE_TOKEN: user.token_us = duration; break;
     case v1::PHASE_CONNECT: user.connect_us = duration; break;
     case v1::PHASE_START:
+      if (!user.start_us && !finished_users_[user.index]) ++agents_started_;
       user.start_us = duration;
+      startups_.add(std::chrono::microseconds{duration});
       if (!event.agent_id().empty()) user.agent_id = event.agent_id();
       break;
     case v1::PHASE_MESSAGE: user.message_us.push_back(duration); break;
@@ -115,6 +117,19 @@ void EventLedger::finish(UserOutcome& user) {
   if (finished_users_[user.index]) return;
   finished_users_[user.index] = true;
   ++finished_;
+  if (user.start_us) ++started_finished_;
+  if (user.done) ++done_;
+  if (user.cancelled) ++cancelled_;
+}
+
+UserCounts EventLedger::user_counts() const {
+  UserCounts counts;
+  counts.started = agents_started_ - started_finished_;
+  counts.done = done_;
+  counts.cancelled = cancelled_;
+  counts.failed = finished_ - done_ - cancelled_;
+  counts.connecting = record_.users_planned - finished_ - counts.started;
+  return counts;
 }
 
 void EventLedger::mark_worker_lost(const std::string& worker_id) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/stats/log_histogram.h"
 #include "controller/analysis/run_record.h"
 
 namespace cast::v1 {
@@ -17,6 +18,16 @@ class Event;
 namespace cast {
 
 struct PlannedUser;
+
+// Users by where they are, kept up to date as events are folded, for the
+// live progress line and the users-by-phase metric.
+struct UserCounts {
+  std::uint32_t connecting{0};  // not finished, no agent started yet
+  std::uint32_t started{0};     // agent started, not finished
+  std::uint32_t done{0};
+  std::uint32_t failed{0};      // failed or lost with their worker
+  std::uint32_t cancelled{0};   // dropped their connection on purpose (--cancel-rate)
+};
 
 class EventLedger {
  public:
@@ -33,6 +44,9 @@ class EventLedger {
 
   std::uint64_t events_applied() const { return events_; }
   std::uint32_t users_finished() const { return finished_; }
+  UserCounts user_counts() const;
+  // Every startup folded so far (display only; verdicts use exact samples).
+  const LogHistogram& startups() const { return startups_; }
   const RunRecord& record() const { return record_; }
   RunRecord& record() { return record_; }
 
@@ -47,6 +61,10 @@ class EventLedger {
   std::vector<bool> finished_users_;                // per user: counted in finished_
   std::uint64_t events_{0};
   std::uint32_t finished_{0};
+  std::uint32_t agents_started_{0};     // users whose agent started
+  std::uint32_t started_finished_{0};   // of those, finished since
+  std::uint32_t done_{0}, cancelled_{0};
+  LogHistogram startups_;
 };
 
 }  // namespace cast

@@ -40,13 +40,14 @@ constexpr auto kDrainGrace = 10s;
 
 RunLoop::RunLoop(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
                  const std::string& run_id, controller::Coordinator& coordinator, EventInbox& inbox,
-                 controller::LocalWorkers& workers)
+                 controller::LocalWorkers& workers, ProgressReporter& progress)
     : config_(config),
       target_(target),
       users_(users),
       coordinator_(coordinator),
       inbox_(inbox),
       workers_(workers),
+      progress_(progress),
       ledger_(user_ids(users)),
       metrics_(config.metrics_listen),
       monitor_(monitor_config(target)) {
@@ -71,10 +72,12 @@ void RunLoop::assign(const std::vector<std::vector<std::uint32_t>>& dealt,
 
 RunRecord RunLoop::run() {
   auto go = Clock::now() + config_.start_offset;
+  go_ = go;
   monitor_.start(go);
   coordinator_.broadcast_go(config_.start_offset);
   collect(go + config_.run_timeout + kDrainGrace);
   monitor_.stop();
+  show_progress(true);
   finish_record(go);
   probe_isolation();
   coordinator_.release("the run is over");
@@ -96,6 +99,7 @@ void RunLoop::collect(Clock::time_point deadline) {
     if (coordinator_.wait_for_finish(100ms)) break;
     drain();
     watch_workers();
+    show_progress();
     metrics_.publish();
   }
   coordinator_.wait_for_finish(5s);  // let the last batches land
@@ -113,6 +117,30 @@ void RunLoop::drain() {
       note_event(batch.worker_id, event);
     }
     metrics_.count_events(batch.worker_id, batch.events.size());
+  }
+}
+
+void RunLoop::show_progress(bool last) {
+  auto counts = ledger_.user_counts();
+  metrics_.set_users("connecting", counts.connecting);
+  metrics_.set_users("started", counts.started);
+  metrics_.set_users("done", counts.done);
+  metrics_.set_users("failed", counts.failed);
+  metrics_.set_users("cancelled", counts.cancelled);
+  auto now = Clock::now();
+  ProgressSnapshot snapshot{.planned = static_cast<std::uint32_t>(users_.size()),
+                            .connecting = counts.connecting,
+                            .started = counts.started,
+                            .done = counts.done,
+                            .failed = counts.failed,
+                            .cancelled = counts.cancelled,
+                            .p95 = ledger_.startups().quantile(95),
+                            .elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - go_),
+                            .timeout = config_.run_timeout};
+  if (last) {
+    progress_.finish(snapshot);
+  } else {
+    progress_.update(snapshot, now);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -23,6 +24,7 @@
 #include "controller/run/persistence_phase.h"
 #include "controller/run/platform_target.h"
 #include "controller/run/run_loop.h"
+#include "controller/metrics/controller_metrics.h"
 #include "controller/workers/local_workers.h"
 
 namespace cast {
@@ -80,15 +82,6 @@ void scan_for_contamination(RunRecord& record, const std::vector<PlannedUser>& u
   spdlog::info("contamination scan: {} payloads, {} findings", report.payloads_scanned, report.findings.size());
 }
 
-RunVerdict judge(const RunRecord& record, const RunConfig& config, const std::vector<PlannedUser>& users) {
-  auto verdict = judge_run(record, config, users);
-  if (interruption_requested()) {
-    verdict.kind = RunVerdictKind::invalid;
-    verdict.invalid_reasons.push_back("the run was interrupted by signal " + std::to_string(interruption_signal()));
-  }
-  return verdict;
-}
-
 struct Harness {
   EventInbox inbox;
   controller::Coordinator coordinator;
@@ -109,6 +102,31 @@ struct Harness {
   }
 };
 
+// The run loop itself stops early on Ctrl-C; before the go, waiting for
+// workers stops too, and the run reports why.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted by signal " + std::to_string(interruption_signal()) + " before the go") {}
+};
+
+// Waits in short slices so that Ctrl-C is heard while workers are awaited.
+std::vector<controller::WorkerSnapshot> wait_for_workers(controller::Coordinator& coordinator, std::size_t count,
+                                                         std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (interruption_requested()) throw Interrupted{};
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    try {
+      return coordinator.wait_for_workers(count, std::clamp(left, 0ms, std::chrono::milliseconds{200}));
+    } catch (const controller::CoordinationError&) {
+      if (left > 200ms) continue;
+      throw controller::CoordinationError("only " + std::to_string(coordinator.workers().size()) + " of " +
+                                          std::to_string(count) + " workers attached within " +
+                                          std::to_string(timeout.count()) + " ms");
+    }
+  }
+}
+
 // Local workers are spawned here; remote ones (`cast controller`) are
 // waited for. Returns the workers that said hello.
 std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const RunConfig& config,
@@ -116,7 +134,7 @@ std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const R
   if (config.expect_workers > 0) {
     spdlog::info("waiting up to {} s for {} workers on {}:{}", config.worker_wait.count() / 1000,
                  config.expect_workers, config.listen.substr(0, config.listen.rfind(':')), port);
-    return harness.coordinator.wait_for_workers(static_cast<std::size_t>(config.expect_workers), config.worker_wait);
+    return wait_for_workers(harness.coordinator, static_cast<std::size_t>(config.expect_workers), config.worker_wait);
   }
   int count = worker_count(config);
   harness.workers.spawn({.count = count,
@@ -125,40 +143,109 @@ std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const R
                          .capacity_per_worker = (config.users + count - 1) / count,
                          .threads_per_worker = 1,
                          .log_dir = {}});
-  return harness.coordinator.wait_for_workers(static_cast<std::size_t>(count), 30s);
+  return wait_for_workers(harness.coordinator, static_cast<std::size_t>(count), 30s);
 }
 
-RunRecord drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
-                    const std::string& run_id, const std::string& scenario, PersistencePhase& persistence) {
+// What a run collected so far, and why it stopped early when it did. Until
+// the go the record holds only the planned users.
+struct Session {
+  std::ostream* console{nullptr};
+  ProgressStyle progress{ProgressStyle::plain};
+  RunRecord record;
+  bool went{false};  // the go was sent and the run loop returned its record
+  int stop_code{0};  // 3 or 4 when the run stopped early
+  std::string stop_reason;
+
+  void stop(int code, const std::string& reason) {
+    spdlog::error("{}", reason);
+    stop_code = code;
+    stop_reason = reason;
+  }
+};
+
+RunRecord planned_record(const std::string& run_id, const std::vector<PlannedUser>& users) {
+  RunRecord record;
+  record.run_id = run_id;
+  record.users_planned = static_cast<std::uint32_t>(users.size());
+  record.users.resize(users.size());
+  for (std::uint32_t i = 0; i < users.size(); ++i) {
+    record.users[i].index = i;
+    record.users[i].user_id = users[i].user_id;
+  }
+  return record;
+}
+
+void drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
+               const std::string& scenario, PersistencePhase& persistence, Session& session) {
+  ProgressReporter progress{*session.console, session.progress};
   auto token = config.worker_token.empty() ? hex_encode(random_bytes(16)) : config.worker_token;
   Harness harness{config, token};
   auto port = harness.coordinator.start();
   auto connected = gather_workers(harness, config, token, port);
-  RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers};
+  const auto& run_id = session.record.run_id;
+  RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers, progress};
   loop.assign(assign_users(harness.coordinator, connected, run_id, users, target, config, scenario), connected);
   harness.coordinator.wait_for_ready(60s);
   persistence.before_go();
-  auto record = loop.run();
+  session.record = loop.run();
+  session.went = true;
   harness.coordinator.shutdown();
   harness.workers.terminate_all(5s);
-  return record;
+}
+
+// Every phase from the platform to the persistence checks; whatever stops
+// the run early is recorded in the session, and what was collected stays.
+void run_phases(const RunConfig& config, const std::vector<PlannedUser>& users, const std::string& run_key,
+                const std::string& scenario, Session& session) {
+  std::unique_ptr<PlatformTarget> target;
+  try {
+    target = PlatformTarget::open(config);
+    PersistencePhase persistence{config, target->endpoints(), session.record.run_id, run_key};
+    drive_run(config, target->endpoints(), users, scenario, persistence, session);
+    scan_for_contamination(session.record, users, config, session.record.run_id, run_key);
+    persistence.after_sessions(session.record, users);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const controller::MetricsListenError&) {
+    throw;
+  } catch (const PlatformUnreachable& e) {
+    session.stop(3, std::string{"the platform could not be reached: "} + e.what());
+  } catch (const controller::CoordinationError& e) {
+    session.stop(4, std::string{"workers: "} + e.what() + (session.went ? "" : "; the run ended before the go"));
+  } catch (const Interrupted& e) {
+    session.stop(4, e.what());
+  } catch (const std::exception& e) {
+    session.stop(4, std::string{"the harness failed: "} + e.what());
+  }
+}
+
+RunVerdict judge(const Session& session, const RunConfig& config, const std::vector<PlannedUser>& users) {
+  if (!session.went) {
+    return judge_unstarted_run(session.record, session.stop_reason, session.stop_code);
+  }
+  auto verdict = judge_run(session.record, config, users);
+  if (interruption_requested()) {
+    mark_stopped(verdict, "the run was interrupted by signal " + std::to_string(interruption_signal()), 4);
+  }
+  if (session.stop_code != 0) mark_stopped(verdict, session.stop_reason, session.stop_code);
+  return verdict;
 }
 
 }  // namespace
 
-int run_session(const RunConfig& config, std::ostream& console) {
+int run_session(const RunConfig& config, std::ostream& console, ProgressStyle progress) {
   auto scenario = read_scenario(config);
   auto run_id = make_run_id();
   auto run_key = make_run_key();
   auto users = plan_population({.run_id = run_id, .run_key = run_key, .users = static_cast<std::size_t>(config.users)});
   spdlog::info("run {}: {} users", run_id, users.size());
-  auto target = PlatformTarget::open(config);
-  PersistencePhase persistence{config, target->endpoints(), run_id, run_key};
-  auto record = drive_run(config, target->endpoints(), users, run_id, scenario, persistence);
-  scan_for_contamination(record, users, config, run_id, run_key);
-  persistence.after_sessions(record, users);
-  auto verdict = judge(record, config, users);
-  RunReport report{record, verdict, config};
+  Session session;
+  session.console = &console;
+  session.progress = config.quiet ? ProgressStyle::quiet : progress;
+  session.record = planned_record(run_id, users);
+  run_phases(config, users, run_key, scenario, session);
+  auto verdict = judge(session, config, users);
+  RunReport report{session.record, verdict, config};
   auto written = write_reports(report);
   print_console_summary(console, report, written);
   // A report that could not be written is a usage error, unless the run

@@ -57,7 +57,7 @@ CastRun run_cast(const std::vector<std::string>& args, const std::map<std::strin
   auto junit = folder / "report.xml";
   auto log = folder / "output.txt";
   std::vector<std::string> full = args;
-  if (!args.empty() && args.front() == "run") {
+  if (!args.empty() && (args.front() == "run" || args.front() == "controller")) {
     full.insert(full.end(), {"--report-file", report.string(), "--junit", junit.string(), "--log-file",
                              (folder / "concurrent_test_run.log").string()});
   }

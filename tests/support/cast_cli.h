@@ -23,7 +23,7 @@ struct CastRun {
   std::size_t findings_of_kind(const std::string& kind) const;
 };
 
-// `cast <args>` with a JSON report and JUnit file in a private folder and
+// `cast <args>` (for `run` and `controller`) with a JSON report and JUnit file in a private folder and
 // the extra environment given; fails the test if it runs past `timeout`.
 CastRun run_cast(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
                  std::chrono::seconds timeout = std::chrono::seconds{300});

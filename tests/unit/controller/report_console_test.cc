@@ -71,3 +71,29 @@ TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid 
   CHECK(text.find("-> INVALID (exit 4)") != std::string::npos);
   check_width(text);
 }
+
+TEST_CASE("console summary: a run stopped before the go names its reason and measured no startups") {
+  auto run = cast::testing::clean_run();
+  for (auto& user : run.record.users) user.start_us.reset();
+  auto verdict = cast::judge_unstarted_run(
+      run.record, "the platform could not be reached: auth at http://127.0.0.1:9 cannot be reached", 3);
+  std::string text = summary_of(run, verdict);
+  CHECK(text.find("-> INVALID (exit 3)") != std::string::npos);
+  CHECK(text.find("startup ms: no startups measured\n") != std::string::npos);
+  CHECK(text.find("n=0") == std::string::npos);
+  CHECK(text.find("1 startup isolation: not_evaluated (not evaluated: the run stopped before the go)") !=
+        std::string::npos);
+  CHECK(text.find("run INVALID, it says nothing about the platform, because:\n"
+                  "  - the platform could not be reached: auth at http://127.0.0.1:9 cannot be reached\n") !=
+        std::string::npos);
+  check_width(text);
+}
+
+TEST_CASE("console summary: an interrupted run prints its reason under the invalid heading") {
+  auto run = cast::testing::clean_run();
+  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  cast::mark_stopped(verdict, "the run was interrupted by signal 2", 4);
+  std::string text = summary_of(run, verdict);
+  CHECK(text.find("-> INVALID (exit 4)") != std::string::npos);
+  CHECK(text.find("because:\n  - the run was interrupted by signal 2\n") != std::string::npos);
+}

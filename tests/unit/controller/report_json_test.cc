@@ -172,3 +172,25 @@ TEST_CASE("reports go to their files, and an unwritable path is an error naming 
   CHECK_THROWS_AS(cast::write_report_file((dir / "x" / "y").string(), "{}", "JSON report"), cast::ReportWriteError);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a run stopped before the go: JSON names the reason and exit code, leaves latency null, fits the schema") {
+  auto run = cast::testing::clean_run();
+  for (auto& user : run.record.users) user.start_us.reset();
+  run.record.resources.clear();
+  auto verdict = cast::judge_unstarted_run(run.record, "workers: only 0 of 2 workers attached within 2000 ms", 4);
+  json report = cast::build_json_report({run.record, verdict, run.config});
+  CHECK(report["verdict"] == "invalid");
+  CHECK(report["exit_code"] == 4);
+  REQUIRE(report["invalid_reasons"].size() == 1);
+  CHECK(report["invalid_reasons"][0] == "workers: only 0 of 2 workers attached within 2000 ms");
+  CHECK(report["startup_ms"]["count"] == 0);
+  for (const char* key : {"mean", "p50", "p90", "p95", "p99", "max"}) {
+    CHECK_MESSAGE(report["startup_ms"][key].is_null(), key);
+  }
+  for (const auto& test_case : report["test_cases"]) {
+    CHECK(test_case["verdict"] == "not_evaluated");
+  }
+  for (const auto& error : shape_errors(report)) {
+    FAIL_CHECK(error);
+  }
+}

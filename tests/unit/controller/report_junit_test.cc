@@ -81,3 +81,11 @@ TEST_CASE("JUnit XML escapes markup and drops control characters") {
   CHECK(xml.find("<script>") == std::string::npos);
   CHECK(xml.find("<x>") == std::string::npos);
 }
+
+TEST_CASE("JUnit: a run stopped before the go fails the harness testcase with its reason") {
+  auto run = cast::testing::clean_run();
+  auto verdict = cast::judge_unstarted_run(run.record, "interrupted by signal 2 before the go", 4);
+  std::string xml = cast::render_junit_report({run.record, verdict, run.config});
+  CHECK(xml.find("<failure type=\"invalid_run\" message=\"interrupted by signal 2 before the go\">") !=
+        std::string::npos);
+}
