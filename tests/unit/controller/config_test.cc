@@ -142,3 +142,9 @@ TEST_CASE("the shipped example configuration loads") {
   CHECK(c.workers == 2);
   CHECK(c.report_file == "cast-report.json");
 }
+
+TEST_CASE("quiet turns the live progress off, from YAML or --quiet") {
+  CHECK_FALSE(cast::RunConfig{}.quiet);
+  CHECK(from_yaml("quiet: true\n").quiet);
+  CHECK(cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--quiet"})).quiet);
+}
