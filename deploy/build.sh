@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Configures and builds cast with Ninja (and ccache when present).
-#   deploy/build.sh             -> build/        (RelWithDebInfo)
-#   deploy/build.sh --sanitize  -> build-sanitize/ (ASan + UBSan)
+# Configures and builds cast with Ninja (and ccache when present), then
+# prints the build folder.
+#   deploy/build.sh                  -> build/          (RelWithDebInfo), every target
+#   deploy/build.sh --sanitize       -> build-sanitize/ (ASan + UBSan)
+#   deploy/build.sh [--sanitize] T.. -> only targets T.. (run.sh: what `cast run` needs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$root/build
@@ -9,7 +11,10 @@ flags=()
 if [[ "${1:-}" == "--sanitize" ]]; then
   dir=$root/build-sanitize
   flags+=(-DCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  shift
 fi
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
 # ccache keyed on paths relative to the checkout, so a fresh clone (CI)
 # reuses what an earlier build on this machine compiled.
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
@@ -18,5 +23,5 @@ jobs=$(nproc)
 mem_jobs=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1500000 ))
 if (( mem_jobs < jobs )); then jobs=$(( mem_jobs > 0 ? mem_jobs : 1 )); fi
 cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >&2
-cmake --build "$dir" -j "$jobs" >&2
+cmake --build "$dir" -j "$jobs" "${targets[@]}" >&2
 echo "$dir"

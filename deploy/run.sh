@@ -6,5 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh"
-dir=$("$root/deploy/build.sh" | tail -n 1)
+# Only what `cast run` executes: the controller, its workers and the
+# embedded reference platform; the tests build with deploy/test.sh.
+dir=$("$root/deploy/build.sh" cast cast-worker cast-reference | tail -n 1)
 exec "$dir/bin/cast" run "$@"
