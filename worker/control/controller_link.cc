@@ -59,18 +59,29 @@ std::optional<std::chrono::steady_clock::time_point> ControllerLink::wait_for_go
   return state_->go_at;
 }
 
-std::uint64_t ControllerLink::emit(cast::v1::Event event) {
+std::uint64_t ControllerLink::emit_batch(std::vector<cast::v1::Event>&& events) {
+  auto batch = std::make_shared<cast::v1::EventBatch>();
+  batch->mutable_events()->Reserve(static_cast<int>(events.size()));
+  for (auto& event : events) {
+    batch->mutable_events()->Add(std::move(event));
+  }
   std::shared_ptr<LinkStream> stream;
   std::uint64_t seq = 0;
   {
     std::lock_guard lock(state_->mutex);
-    seq = state_->outbox.push(std::move(event));
+    seq = state_->outbox.push(std::move(batch));
     stream = state_->stream;
   }
   if (stream) {
     stream->pump();
   }
   return seq;
+}
+
+std::uint64_t ControllerLink::emit(cast::v1::Event event) {
+  std::vector<cast::v1::Event> one;
+  one.push_back(std::move(event));
+  return emit_batch(std::move(one));
 }
 
 void ControllerLink::report_done(const cast::v1::Done& done) {
@@ -143,6 +154,12 @@ bool ControllerLink::close(std::chrono::milliseconds timeout) {
 }
 
 void ControllerLink::interrupt() {
+  {
+    // Documented to reconnect: the stream this breaks must not be taken
+    // for a controller that ended the run without a word.
+    std::lock_guard lock(state_->mutex);
+    state_->interrupted = true;
+  }
   if (auto stream = state_->current_stream()) {
     stream->cancel();
   }

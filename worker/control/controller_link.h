@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cast_control.pb.h"
 
@@ -54,7 +55,10 @@ class ControllerLink {
   // The monotonic instant all users start at (receipt of Go + its offset).
   std::optional<std::chrono::steady_clock::time_point> wait_for_go(std::chrono::milliseconds timeout);
 
-  // Numbers the event and queues it; never waits for the network. Returns its seq.
+  // Numbers the events and queues them as one chunk; never waits for the
+  // network, and wakes the writer only when it is idle. One short lock per
+  // batch: build batches on the loop threads. Returns the last seq.
+  std::uint64_t emit_batch(std::vector<cast::v1::Event>&& events);
   std::uint64_t emit(cast::v1::Event event);
   // Sent after every event emitted before it. The stream stays open: the
   // controller may follow with probe plans, and ends the run with a Release.

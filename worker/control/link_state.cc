@@ -28,7 +28,7 @@ std::uint64_t resident_bytes() {
 
 }  // namespace
 
-Next ControllerLink::State::next_write(LinkStream& current, cast::v1::WorkerMessage& out) {
+Next ControllerLink::State::next_write(LinkStream& current, cast::v1::WorkerMessage& out, UnsentEvents& events) {
   std::lock_guard lock(mutex);
   if (&current != stream.get()) {
     return Next::nothing;
@@ -50,7 +50,8 @@ Next ControllerLink::State::next_write(LinkStream& current, cast::v1::WorkerMess
     *out.mutable_heartbeat() = std::move(*heartbeat_due);
     heartbeat_due.reset();
   } else if (outbox.has_unsent()) {
-    outbox.take_unsent(*out.mutable_events(), config.batch_max_events, config.batch_max_bytes);
+    out.mutable_events();
+    events = outbox.take_unsent(config.batch_max_events, config.batch_max_bytes);
   } else if (done && !done_sent) {
     *out.mutable_done() = *done;
     done_sent = true;
@@ -164,7 +165,8 @@ bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_p
   if (abandoned || (closing && outbox.unacknowledged() == 0)) {
     return false;
   }
-  if (released || finished_with_run()) {
+  bool broken_on_purpose = std::exchange(interrupted, false);
+  if (released || (finished_with_run() && !broken_on_purpose)) {
     released = true;  // the controller ended the run without a word
     return false;
   }

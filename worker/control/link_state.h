@@ -20,7 +20,7 @@ struct ControllerLink::State final : LinkPeer {
   State(ControllerLinkConfig config_in, HeartbeatSource source)
       : config(std::move(config_in)), heartbeat_source(std::move(source)) {}
 
-  Next next_write(LinkStream& stream, cast::v1::WorkerMessage& out) override;
+  Next next_write(LinkStream& stream, cast::v1::WorkerMessage& out, UnsentEvents& events) override;
   void on_message(LinkStream& stream, cast::v1::ControllerMessage&& message) override;
   void on_done(LinkStream& stream, const grpc::Status& status) override;
 
@@ -68,6 +68,7 @@ struct ControllerLink::State final : LinkPeer {
   std::optional<std::string> failure;
   bool closing = false;
   bool abandoned = false;
+  bool interrupted = false;  // interrupt() broke the current stream on purpose
   bool stopped = false;
 };
 

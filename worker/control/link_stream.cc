@@ -14,19 +14,25 @@ void LinkStream::start(cast::v1::Control::Stub& stub) {
 
 void LinkStream::pump() {
   LinkPeer::Next next = LinkPeer::Next::nothing;
+  UnsentEvents events;
   {
     std::lock_guard lock(mutex_);
     if (writing_ || writes_over_) {
       return;
     }
-    next = peer_.next_write(*this, outgoing_);
+    next = peer_.next_write(*this, outgoing_, events);
     if (next == LinkPeer::Next::nothing) {
       return;
     }
     writing_ = true;
     writes_over_ = next == LinkPeer::Next::writes_done;
   }
-  // gRPC may run reactions inline from these calls, hence no lock held here.
+  // writing_ makes outgoing_ ours alone until the write completes, so the
+  // copy needs no lock. gRPC may run reactions inline from these calls,
+  // hence no lock held here either.
+  if (!events.empty()) {
+    events.copy_into(*outgoing_.mutable_events());
+  }
   if (next == LinkPeer::Next::message) {
     StartWrite(&outgoing_);
   } else {

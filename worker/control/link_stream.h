@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "cast_control.grpc.pb.h"
+#include "worker/control/event_outbox.h"
 
 namespace cast::worker {
 
@@ -19,8 +20,10 @@ class LinkPeer {
  public:
   enum class Next { nothing, message, writes_done };
   virtual ~LinkPeer() = default;
-  // The next thing to write on `stream`, filled into `out`.
-  virtual Next next_write(LinkStream& stream, cast::v1::WorkerMessage& out) = 0;
+  // The next thing to write on `stream`, filled into `out`; for an event
+  // batch, `out` only gets its events case set and `events` says which
+  // chunks to copy in, which the stream does after every lock is released.
+  virtual Next next_write(LinkStream& stream, cast::v1::WorkerMessage& out, UnsentEvents& events) = 0;
   virtual void on_message(LinkStream& stream, cast::v1::ControllerMessage&& message) = 0;
   // gRPC is finished with the stream; the link drops its reference.
   virtual void on_done(LinkStream& stream, const grpc::Status& status) = 0;

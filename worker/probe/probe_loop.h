@@ -27,21 +27,25 @@ struct ProbeEndpoints {
 struct ProbeLoop {
   ProbeLoop(const RunSetup& setup, const ProbeEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink,
             std::chrono::steady_clock::time_point go)
-      : setup(setup), endpoints(endpoints), tls(tls), sink(sink), go(go) {}
+      : setup(setup), endpoints(endpoints), tls(tls), events(sink, kFlushAt), go(go) {}
+
+  // Probe results are few and each one matters if the worker dies next:
+  // they leave in small batches.
+  static constexpr std::size_t kFlushAt = 32;
 
   void emit(cast::v1::Event&& event) {
     ++probes_run;
     if (!event.error_kind().empty() && event.http_status() == 0 && event.answer_type().empty()) {
       ++probes_unanswered;
     }
-    sink.emit(std::move(event));
+    events.add(std::move(event));
   }
 
   boost::asio::io_context ioc{1};
   const RunSetup& setup;
   const ProbeEndpoints& endpoints;
   boost::asio::ssl::context* tls;  // null when no URL is https/wss
-  EventSink& sink;
+  EventBuffer events;
   std::chrono::steady_clock::time_point go;  // event offsets count from here
   std::uint32_t probes_run{0};
   std::uint32_t probes_unanswered{0};

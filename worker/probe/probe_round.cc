@@ -9,6 +9,7 @@
 
 #include "worker/probe/probe_loop.h"
 #include "worker/probe/probe_user.h"
+#include "worker/session/loop_ticker.h"
 #include "worker/transport/tls_client.h"
 
 namespace cast::worker {
@@ -31,27 +32,34 @@ class ProbeQueue {
       launch_next();
     }
   }
+  bool finished() const { return next_ >= launches_.size() && in_flight_ == 0; }
 
  private:
   void launch_next() {
     if (next_ < launches_.size()) {
-      launches_[next_++]([this] { launch_next(); });
+      ++in_flight_;
+      launches_[next_++]([this] {
+        --in_flight_;
+        launch_next();
+      });
     }
   }
 
   std::vector<Launch> launches_;
   std::size_t parallel_;
   std::size_t next_{0};
+  std::size_t in_flight_{0};
 };
 
 // Exceptions stop at the thread boundary: a handler that throws is a
 // harness error, logged, and the loop carries on with its other users.
-void run_loop(ProbeLoop& loop) {
+void run_loop(ProbeLoop& loop, LoopHealth& health) {
   for (;;) {
     try {
       loop.ioc.run();
       return;
     } catch (const std::exception& error) {
+      health.count_harness_error();
       spdlog::error("worker probe loop: handler threw: {}", error.what());
     }
   }
@@ -85,8 +93,13 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
     launches.push_back([&user = *user](ProbeUser::Finished done) { user.start_readback(std::move(done)); });
   }
   ProbeQueue queue{std::move(launches), options.parallel_users};
+  LoopHealth own_health;
+  LoopHealth& health = options.health != nullptr ? *options.health : own_health;
+  LoopTicker ticker{loop.ioc, loop.events, health, {[&queue] { return queue.finished(); }, {}}};
+  ticker.start();
   queue.start();
-  run_loop(loop);
+  run_loop(loop, health);
+  ticker.finish();
   return {loop.probes_run, loop.probes_unanswered};
 }
 

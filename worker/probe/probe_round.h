@@ -6,12 +6,14 @@
 
 #include "cast_control.pb.h"
 #include "worker/session/event_sink.h"
+#include "worker/session/loop_health.h"
 #include "worker/session/run_setup.h"
 
 namespace cast::worker {
 
 struct ProbeRoundOptions {
   std::size_t parallel_users{16};  // probing users in flight at once, count
+  LoopHealth* health{nullptr};     // where the round's loop reports lag and harness errors; may be null
 };
 
 struct ProbeRoundSummary {

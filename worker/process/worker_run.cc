@@ -24,7 +24,7 @@ constexpr std::chrono::minutes kReleaseWait{10};
 class LinkSink : public EventSink {
  public:
   explicit LinkSink(ControllerLink& link) : link_(link) {}
-  void emit(cast::v1::Event&& event) override { link_.emit(std::move(event)); }
+  void emit_batch(std::vector<cast::v1::Event>&& events) override { link_.emit_batch(std::move(events)); }
 
  private:
   ControllerLink& link_;
@@ -77,14 +77,14 @@ class AbortWatch {
 // (or ends the stream). Each round is answered with ProbeDone, even one
 // that could not run, so the controller never waits on it in vain.
 void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assignment,
-                        std::chrono::steady_clock::time_point go) {
+                        std::chrono::steady_clock::time_point go, HealthBoard& health) {
   LinkSink sink{link};
   auto setup = run_setup_from(assignment);
   while (auto plan = link.wait_for_probe_plan(kReleaseWait)) {
     cast::v1::ProbeDone done;
     done.set_round(plan->round());
     try {
-      auto summary = run_probe_round(setup, *plan, sink, go);
+      auto summary = run_probe_round(setup, *plan, sink, go, {.health = &health.loop(0)});
       done.set_probes_run(summary.probes_run);
       done.set_probes_unanswered(summary.probes_unanswered);
     } catch (const std::exception& e) {
@@ -94,9 +94,29 @@ void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assign
   }
 }
 
-int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, const WorkerOptions& options) {
+template <typename Counts>
+void fill_counts(const std::map<std::string, Counts>& from, google::protobuf::Map<std::string, std::uint32_t>& to) {
+  for (const auto& [name, count] : from) {
+    to[name] = static_cast<std::uint32_t>(count);
+  }
+}
+
+cast::v1::Done done_message(const WorkerSummary& summary, const HealthBoard& health) {  // after the user loops stopped
+  cast::v1::Done done;
+  done.set_users_succeeded(summary.succeeded);
+  done.set_users_failed(summary.failed);
+  done.set_events_emitted(summary.events_emitted);
+  done.set_harness_errors(summary.harness_errors);
+  fill_counts(summary.errors_by_kind, *done.mutable_errors_by_kind());
+  fill_counts(summary.failures_by_phase, *done.mutable_failures_by_phase());
+  done.set_max_loop_lag_us(health.run_lag_us());
+  return done;
+}
+
+int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, const WorkerOptions& options,
+              HealthBoard& health) {
   LinkSink sink{link};
-  UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, {}}};
+  UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, {}, &health}};
   auto prepared = engine.prepare({assignment.users().begin(), assignment.users().end()});
   link.report_ready(static_cast<std::uint32_t>(prepared));
   auto go = link.wait_for_go(std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
@@ -110,26 +130,29 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
     engine.start(*go);
     summary = engine.wait();
   }
-  cast::v1::Done done;
-  done.set_users_succeeded(summary.succeeded);
-  done.set_users_failed(summary.failed);
-  done.set_events_emitted(summary.events_emitted);
-  link.report_done(done);
+  link.report_done(done_message(summary, health));
   spdlog::info("worker: {} users, {} succeeded, {} failed, {} events", summary.users, summary.succeeded, summary.failed,
                summary.events_emitted);
   if (!link.abort_reason()) {
-    serve_probe_rounds(link, assignment, *go);
+    serve_probe_rounds(link, assignment, *go, health);
   }
   return link.abort_reason() ? 4 : 0;
 }
 
-// Called on the link's own thread only, so the usage reader needs no lock.
-ControllerLink::HeartbeatSource heartbeat_source() {
+// Called on the link's own thread only, so the usage reader needs no lock;
+// the loops' figures come through the HealthBoard, which they publish to.
+ControllerLink::HeartbeatSource heartbeat_source(std::shared_ptr<HealthBoard> health) {
   auto usage = std::make_shared<SelfUsage>();
-  return [usage] {
+  return [usage, health] {
     cast::v1::Heartbeat beat;
     beat.set_cpu_percent(usage->cpu_percent_since_last());
     beat.set_rss_bytes(SelfUsage::rss_bytes());
+    beat.set_loop_lag_us(health->take_window_lag_us());
+    auto totals = health->totals();
+    beat.set_harness_errors(totals.harness_errors);
+    fill_counts(totals.errors_by_kind, *beat.mutable_errors_by_kind());
+    fill_counts(totals.failures_by_phase, *beat.mutable_failures_by_phase());
+    beat.set_users_finished(totals.succeeded + totals.failed + totals.cancelled);
     return beat;
   };
 }
@@ -137,7 +160,8 @@ ControllerLink::HeartbeatSource heartbeat_source() {
 }  // namespace
 
 int run_worker(const WorkerOptions& options) {
-  ControllerLink link{link_config(options), heartbeat_source()};
+  auto health = std::make_shared<HealthBoard>(options.threads);
+  ControllerLink link{link_config(options), heartbeat_source(health)};
   link.start();
   auto assignment = link.wait_for_assignment(options.assignment_timeout);
   if (!assignment) {
@@ -147,7 +171,7 @@ int run_worker(const WorkerOptions& options) {
   }
   int code = 0;
   try {
-    code = run_users(link, *assignment, options);
+    code = run_users(link, *assignment, options, *health);
   } catch (const ScenarioError& e) {
     spdlog::error("worker: bad scenario in the assignment: {}", e.what());
     code = 2;

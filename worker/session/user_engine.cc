@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "worker/session/loop_ticker.h"
 #include "worker/session/user_loop.h"
 #include "worker/session/virtual_user.h"
 #include "worker/transport/tls_client.h"
@@ -19,9 +20,13 @@ struct UserEngine::Shared {
 // Members in this order so that users (and their timers and sockets) go
 // before the io_context they were made on.
 struct UserEngine::Loop {
-  Loop(const RunSetup& setup, const RunEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink)
-      : context(setup, endpoints, tls, sink) {}
+  Loop(const RunSetup& setup, const RunEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink,
+       LoopHealth& health)
+      : context(setup, endpoints, tls, sink, health),
+        ticker(context.ioc, context.events, health,
+               {[this] { return context.all_finished(); }, [this] { context.health.publish(context.tally); }}) {}
   UserLoop context;
+  LoopTicker ticker;
   std::vector<std::unique_ptr<VirtualUser>> users;
 };
 
@@ -58,6 +63,10 @@ void run_loop(UserLoop& loop) {
 UserEngine::UserEngine(RunSetup setup, EventSink& sink, EngineOptions options)
     : setup_(std::move(setup)), sink_(sink), options_(options) {
   options_.threads = std::max(1u, options_.threads);
+  if (options_.health == nullptr) {
+    own_health_ = std::make_unique<HealthBoard>(options_.threads);
+    options_.health = own_health_.get();
+  }
 }
 
 UserEngine::~UserEngine() {
@@ -78,7 +87,7 @@ std::size_t UserEngine::prepare(const std::vector<cast::v1::UserSpec>& users) {
     shared_->tls = make_tls_client_context(setup_.insecure_tls);
   }
   for (unsigned i = 0; i < options_.threads; ++i) {
-    loops_.push_back(std::make_unique<Loop>(setup_, endpoints, shared_->tls.get(), sink_));
+    loops_.push_back(std::make_unique<Loop>(setup_, endpoints, shared_->tls.get(), sink_, options_.health->loop(i)));
   }
   for (std::size_t i = 0; i < users.size(); ++i) {
     auto& loop = *loops_[i % loops_.size()];
@@ -104,6 +113,7 @@ void UserEngine::start(std::chrono::steady_clock::time_point go) {
     }
   }
   for (auto& loop : loops_) {
+    loop->ticker.start();
     threads_.emplace_back([&context = loop->context] { run_loop(context); });
   }
 }
@@ -115,6 +125,7 @@ WorkerSummary UserEngine::wait() {
   threads_.clear();
   WorkerSummary total;
   for (const auto& loop : loops_) {
+    loop->ticker.finish();  // the loop threads are gone: this thread may touch their buffers
     total.merge(loop->context.tally);
   }
   return total;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "worker/session/event_sink.h"
+#include "worker/session/loop_health.h"
 #include "worker/session/run_setup.h"
 #include "worker/session/worker_summary.h"
 
@@ -16,11 +17,13 @@ namespace cast::worker {
 struct EngineOptions {
   unsigned threads{1};                      // event loops, one thread and io_context each
   std::chrono::microseconds ramp_step{0};   // each next user starts this much later, microseconds; 0: all at go
+  HealthBoard* health{nullptr};              // where the loops report lag and counters; null: the engine keeps its own
 };
 
 // Runs a worker's virtual users: users are dealt round-robin to the loops
 // up front, each loop is one thread with its own io_context, and nothing
-// is shared between loops while they run except the EventSink.
+// is shared between loops while they run except the EventSink, which each
+// loop feeds a batch at a time from its own ticker.
 //
 //   UserEngine engine(setup, sink, {.threads = 2});
 //   engine.prepare(users);          // not measured: resolves the URLs
@@ -52,6 +55,7 @@ class UserEngine {
   EngineOptions options_;
   struct Shared;
   std::unique_ptr<Shared> shared_;
+  std::unique_ptr<HealthBoard> own_health_;
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<std::thread> threads_;
 };

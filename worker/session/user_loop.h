@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "worker/session/event_sink.h"
+#include "worker/session/loop_health.h"
 #include "worker/session/run_setup.h"
 #include "worker/session/worker_summary.h"
 #include "worker/transport/service_endpoint.h"
@@ -23,21 +24,25 @@ struct RunEndpoints {
 };
 
 // What the users of one event-loop thread share. Only that thread touches
-// it once the loop runs, so nothing here is locked.
+// it once the loop runs, so nothing here is locked; `health` is how other
+// threads see it.
 struct UserLoop {
-  UserLoop(const RunSetup& setup, const RunEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink)
-      : setup(setup), endpoints(endpoints), tls(tls), sink(sink) {}
+  UserLoop(const RunSetup& setup, const RunEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink,
+           LoopHealth& health)
+      : setup(setup), endpoints(endpoints), tls(tls), events(sink), health(health) {}
 
   void emit(cast::v1::Event&& event) {
     ++tally.events_emitted;
-    sink.emit(std::move(event));
+    events.add(std::move(event));
   }
+  bool all_finished() const { return tally.succeeded + tally.failed + tally.cancelled >= tally.users; }
 
   boost::asio::io_context ioc{1};
   const RunSetup& setup;
   const RunEndpoints& endpoints;
   boost::asio::ssl::context* tls;  // null when no URL is https/wss
-  EventSink& sink;
+  EventBuffer events;
+  LoopHealth& health;
   std::chrono::steady_clock::time_point go{};
   WorkerSummary tally;
 };

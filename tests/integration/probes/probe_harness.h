@@ -18,6 +18,7 @@
 #include "controller/plan/split.h"
 #include "controller/probes/probe_judge.h"
 #include "controller/probes/probe_phase.h"
+#include "tests/support/grpc_callback_queue.h"
 #include "tests/support/reference_platform.h"
 #include "worker/process/worker_run.h"
 
@@ -115,6 +116,7 @@ inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::si
   static int serial = 0;
   auto run_id = "probes-" + std::to_string(::getpid()) + "-" + std::to_string(++serial);
   run.users = plan_population({.run_id = run_id, .run_key = std::string(32, 'k'), .users = users});
+  keep_grpc_callback_queue();
   EventBook book;
   controller::Coordinator coordinator({}, book.sink());
   auto address = "127.0.0.1:" + std::to_string(coordinator.start());

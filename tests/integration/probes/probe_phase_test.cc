@@ -130,11 +130,14 @@ namespace {
 class InterruptingSink final : public worker::EventSink {
  public:
   InterruptingSink(worker::ControllerLink& link, int after) : link_(link), after_(after) {}
-  void emit(v1::Event&& event) override {
-    bool probe = event.kind() == v1::PROBE_RESULT;
-    link_.emit(std::move(event));
-    // Between streams an interrupt has nothing to break: try again on the next result.
-    if (probe && ++seen_ >= after_ && link_.stats().streams_opened < 3) {
+  void emit_batch(std::vector<v1::Event>&& events) override {
+    int probes = 0;
+    for (const auto& event : events) {
+      probes += event.kind() == v1::PROBE_RESULT ? 1 : 0;
+    }
+    link_.emit_batch(std::move(events));
+    // Between streams an interrupt has nothing to break: try again on the next batch.
+    if (probes > 0 && (seen_ += probes) >= after_ && link_.stats().streams_opened < 3) {
       link_.interrupt();
     }
   }

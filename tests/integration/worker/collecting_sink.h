@@ -15,9 +15,11 @@ namespace cast::test {
 
 class CollectingSink final : public worker::EventSink {
  public:
-  void emit(cast::v1::Event&& event) override {
+  void emit_batch(std::vector<cast::v1::Event>&& events) override {
     std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
+    for (auto& event : events) {
+      events_.push_back(std::move(event));
+    }
   }
 
   std::vector<cast::v1::Event> events() const {
