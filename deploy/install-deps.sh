@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package cast needs to build, test and run its
 # embedded default (compilers, libraries, PostgreSQL, Redis, ClickHouse),
-# and the tools of its multi-host tests (iproute2 for network namespaces).
+# and the tools of its multi-host tests (iproute2 for network namespaces;
+# podman, podman-compose, runc, netavark and debootstrap for containers).
 # Idempotent: when everything is present it only checks and returns.
 #   install-deps.sh           everything
 #   install-deps.sh --build   only what compiling cast needs (deploy/Dockerfile's build stage)
@@ -17,6 +18,7 @@ build_packages=(
 store_packages=(postgresql redis-server clickhouse-server)
 host_test_packages=(
   iproute2 curl openssl python3 python3-yaml
+  podman podman-compose runc netavark aardvark-dns debootstrap
 )
 if [[ "${1:-}" == "--build" ]]; then
   packages=("${build_packages[@]}")
