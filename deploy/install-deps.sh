@@ -11,7 +11,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build ccache pkg-config git ca-certificates procps dpkg-dev
   libboost-dev libboost-system-dev libssl-dev
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libgrpc++-dev libabsl-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
   doctest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
 )

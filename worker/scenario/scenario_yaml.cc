@@ -165,6 +165,11 @@ ReplyFields read_reply(const nlohmann::json& answer, const ReplyPointers& pointe
     if (!answer.is_object() && !answer.is_array()) {
       return {};
     }
+    // Replies routinely lack a field (agent_response has no user_id): ask
+    // first, so that a missing one costs no exception on every frame.
+    if (!answer.contains(pointer)) {
+      return {};
+    }
     try {
       const auto& value = answer.at(pointer);
       return value.is_string() ? value.get<std::string>() : (value.is_number() ? value.dump() : std::string{});

@@ -69,6 +69,10 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
     if (ec) {
       return fail(ec, "http connect");
     }
+    // Header and body may leave in two writes; the second must not wait
+    // for the first one's acknowledgement.
+    error_code unsupported;  // a socket without the option still works
+    beast::get_lowest_layer(stream_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
     if constexpr (Tls) {
       if (auto setup = prepare_tls_stream(stream_, endpoint_.url.host, insecure_)) {
         return fail(setup, "tls setup");

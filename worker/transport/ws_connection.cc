@@ -82,6 +82,10 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (ec) {
       return fail(ec, "tcp connect");
     }
+    // Every frame is a whole request the platform should see now; Nagle
+    // would hold a frame written while an earlier one is unacknowledged.
+    error_code unsupported;  // a socket without the option still works
+    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
     listener_->on_connect_stage(ConnectStage::tcp);
     if constexpr (Tls) {
       start_tls();
