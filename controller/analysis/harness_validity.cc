@@ -52,6 +52,32 @@ void add_worker_reasons(const RunRecord& record, std::vector<std::string>& reaso
   }
 }
 
+// Each worker measures its own loops (a periodic ticker's lateness) and
+// counts the exceptions its loops caught: a harness that lagged or erred
+// may have delayed or lost work the platform is then blamed for.
+void add_self_measurement_reasons(const RunRecord& record, const RunConfig& config, std::vector<std::string>& reasons) {
+  for (const WorkerRecord& worker : record.workers) {
+    double lag_ms = static_cast<double>(worker.max_loop_lag_us) / 1000;
+    if (lag_ms > config.max_loop_lag_ms) {
+      reasons.push_back("worker " + worker.worker_id + " event loop lagged " + fixed(lag_ms, 1) + " ms (limit " +
+                        fixed(config.max_loop_lag_ms, 1) + " ms, thresholds.max_loop_lag_ms)");
+    }
+  }
+  std::uint64_t errors = 0;
+  std::string where;
+  for (const WorkerRecord& worker : record.workers) {
+    errors += worker.harness_errors;
+    if (worker.harness_errors > 0) {
+      where += (where.empty() ? "" : ", ") + worker.worker_id + " " + std::to_string(worker.harness_errors);
+    }
+  }
+  if (errors > config.max_harness_errors) {
+    reasons.push_back("harness errors: " + std::to_string(errors) + " exception(s) caught in the workers' event loops (" +
+                      where + "; limit " + std::to_string(config.max_harness_errors) +
+                      ", thresholds.max_harness_errors)");
+  }
+}
+
 // Users lost without a worker record saying so (the worker never reported).
 void add_orphan_reason(const RunRecord& record, std::vector<std::string>& reasons) {
   std::size_t orphans = 0;
@@ -72,6 +98,7 @@ std::vector<std::string> harness_invalid_reasons(const RunRecord& record, const 
   std::vector<std::string> reasons;
   add_lag_reason(record, config, reasons);
   add_worker_reasons(record, reasons);
+  add_self_measurement_reasons(record, config, reasons);
   add_orphan_reason(record, reasons);
   return reasons;
 }

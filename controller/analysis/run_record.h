@@ -6,6 +6,7 @@
 // here, so both stay cheap to include.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ struct UserOutcome {
   std::optional<std::int64_t> state_us;
   std::int64_t max_schedule_lag_us{0};     // worst actual-minus-scheduled step start
   std::string agent_id;                    // from agent_started
+  std::optional<std::int64_t> platform_startup_us;  // startup_ms the platform put in its agent_started, microseconds
   bool closed_unexpectedly{false};         // the server closed the connection mid-session
   bool lost{false};                        // its worker was lost before the user finished
   // Chaos (--cancel-rate): dropped its connection mid-request on purpose.
@@ -64,6 +66,12 @@ struct WorkerRecord {
   std::uint32_t cores{0};      // cores the worker may use; 0 = not reported, judged as one
   std::uint64_t peak_rss_bytes{0};
   bool lost{false};
+  // The worker's own account of its harness (Done, else the last
+  // heartbeat): handler exceptions caught at a loop boundary, user failures
+  // by error kind and by the phase they failed in.
+  std::uint64_t harness_errors{0};
+  std::map<std::string, std::uint32_t> errors_by_kind;
+  std::map<std::string, std::uint32_t> failures_by_phase;
 };
 
 struct ResourceSample {
@@ -85,6 +93,16 @@ struct IsolationEvidence {
   std::vector<Finding> findings;
 };
 
+// Where the controller's own time went, seconds (0: the phase did not run).
+struct RunTimings {
+  double sessions_s{0};            // go to the last user's end (and the drain after)
+  double fold_s{0};                // of that, folding the workers' events into the record
+  double probes_s{0};              // authorization probe phase
+  double contamination_scan_s{0};  // every observed payload scanned
+  double persistence_s{0};         // store validators and cleanup
+  double judge_s{0};               // test cases and verdict
+};
+
 struct RunRecord {
   std::string run_id;
   std::uint32_t users_planned{0};
@@ -101,6 +119,7 @@ struct RunRecord {
   std::uint32_t host_cores{0};
   std::vector<std::string> notes;  // things the run wants a reader to know (e.g. a worker lost)
   IsolationEvidence isolation;
+  RunTimings timings;
 };
 
 }  // namespace cast

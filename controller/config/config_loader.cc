@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,18 @@ void walk(RunConfig& config, const YAML::Node& map, const std::string& prefix, c
     } else {
       throw ConfigError(where, "unknown key '" + key + "'");
     }
+  }
+}
+
+// Users are bounded by the run timeout from the go; a ramp and a hold that
+// alone use it up would fail every user with run_timeout.
+void check_load_shape(const RunConfig& config) {
+  auto shaped = config.ramp + config.hold;
+  if (shaped.count() > 0 && shaped >= config.run_timeout) {
+    char text[160];
+    std::snprintf(text, sizeof text, "ramp plus hold (%.1f s) must be shorter than the run timeout (%.1f s, --timeout)",
+                  static_cast<double>(shaped.count()) / 1000, static_cast<double>(config.run_timeout.count()) / 1000);
+    throw ConfigError("load.hold_s / load.ramp_s (--hold, --ramp)", text);
   }
 }
 
@@ -133,6 +146,7 @@ RunConfig load_run_config(const std::string& yaml_path, const EnvironmentLookup&
   apply_environment(config, lookup);
   apply_flags(config, given);
   check_targets(config);
+  check_load_shape(config);
   return config;
 }
 

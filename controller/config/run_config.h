@@ -33,7 +33,14 @@ struct RunConfig {
   double platform_memory_limit_mb{4096};  // resident memory of the platform
   double host_cpu_limit_percent{80};      // host CPU during the run
   double max_schedule_lag_ms{500};        // harness lag beyond which a run is invalid
+  double max_loop_lag_ms{500};            // a worker event loop this late (its ticker) makes the run invalid
+  std::uint64_t max_harness_errors{0};    // harness exceptions in the workers beyond which a run is invalid
   bool isolation_strict{true};            // ISOLATION_VALIDATION_STRICT: findings fail the run
+
+  // Load shapes (Scenario.ramp_ms / hold_ms / hold_interval_ms)
+  std::chrono::milliseconds ramp{0};              // --ramp, load.ramp_s: starts spread over this; 0 = one go
+  std::chrono::milliseconds hold{0};              // --hold, load.hold_s: connections kept open after the session
+  std::chrono::milliseconds hold_interval{5'000};  // load.hold_interval_s: one message this often while held
 
   // Chaos
   double cancel_rate{0};  // --cancel-rate, chaos.cancel_rate: share of users (0..1) that drop mid-request

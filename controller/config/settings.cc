@@ -97,8 +97,28 @@ std::vector<Setting> criteria_settings() {
            number(&RunConfig::host_cpu_limit_percent, 0, 100)),
       make("thresholds.max_schedule_lag_ms", {}, "", Kind::number, "harness lag that makes a run invalid, ms",
            number(&RunConfig::max_schedule_lag_ms, 0, 3'600'000)),
+      make("thresholds.max_loop_lag_ms", {}, "", Kind::number, "worker event-loop lag that makes a run invalid, ms",
+           number(&RunConfig::max_loop_lag_ms, 0, 3'600'000)),
+      make("thresholds.max_harness_errors", {}, "", Kind::integer,
+           "harness exceptions in the workers beyond which a run is invalid",
+           [](RunConfig& c, const std::string& v) {
+             c.max_harness_errors = static_cast<std::uint64_t>(parse_integer(v, 0, INT64_MAX));
+           }),
       make("isolation.strict", {"ISOLATION_VALIDATION_STRICT"}, "", Kind::boolean, "findings fail the run",
            [](RunConfig& c, const std::string& v) { c.isolation_strict = parse_bool(v); }),
+  };
+}
+
+// How the users arrive and stay: all at one go or spread over a ramp, and
+// how long each keeps its connection open after its session.
+std::vector<Setting> load_settings() {
+  return {
+      make("load.ramp_s", {}, "ramp", Kind::number, "spread the users' starts over this many seconds (0 = one go)",
+           [](RunConfig& c, const std::string& v) { c.ramp = std::chrono::milliseconds{std::llround(parse_number(v, 0, 3600) * 1000)}; }),
+      make("load.hold_s", {}, "hold", Kind::number, "keep each connection open this many seconds after its session",
+           [](RunConfig& c, const std::string& v) { c.hold = std::chrono::milliseconds{std::llround(parse_number(v, 0, 86'400) * 1000)}; }),
+      make("load.hold_interval_s", {}, "", Kind::number, "while held, one message this often, seconds",
+           [](RunConfig& c, const std::string& v) { c.hold_interval = seconds(v); }),
   };
 }
 
@@ -180,7 +200,7 @@ std::vector<Setting> output_settings() {
 const std::vector<Setting>& run_settings() {
   static const std::vector<Setting> all = [] {
     std::vector<Setting> out;
-    for (auto group : {population_settings(), timing_settings(), criteria_settings(), chaos_settings(), target_settings(),
+    for (auto group : {population_settings(), timing_settings(), criteria_settings(), load_settings(), chaos_settings(), target_settings(),
                        output_settings()}) {
       out.insert(out.end(), group.begin(), group.end());
     }

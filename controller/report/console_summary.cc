@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ostream>
 #include <string_view>
+
+#include "controller/analysis/harness_figures.h"
 
 namespace cast {
 namespace {
@@ -93,6 +96,35 @@ const char* result_of(const Criterion& criterion) {
   return criterion.warning ? "WARN" : "FAIL";
 }
 
+// The rest of the harness line: what the workers measured of themselves,
+// then where failures happened, when any did.
+void print_self_measurement(std::ostream& out, const HarnessFigures& figures) {
+  out << "harness self-measurement: loop lag " << ms(figures.max_loop_lag_ms) << " ms, " << figures.harness_errors
+      << " harness errors";
+  if (figures.added_startup_ms.count > 0) {
+    out << ", added to startup p50 " << ms(figures.added_startup_ms.p50) << " ms, p99 "
+        << ms(figures.added_startup_ms.p99) << " ms";
+  }
+  out << "\n";
+  if (!figures.failures_by_phase.empty()) {
+    out << "failures by phase:";
+    for (const auto& [phase, count] : figures.failures_by_phase) out << " " << phase << " " << count;
+    out << "\n";
+  }
+}
+
+void print_load_shape(std::ostream& out, const RunConfig& config) {
+  if (config.ramp.count() == 0 && config.hold.count() == 0) return;
+  auto s = [](std::chrono::milliseconds d) { return ms(static_cast<double>(d.count()) / 1000); };
+  out << "load:";
+  if (config.ramp.count() > 0) out << " starts spread over " << s(config.ramp) << " s";
+  if (config.hold.count() > 0) {
+    out << (config.ramp.count() > 0 ? ";" : "") << " each connection held " << s(config.hold)
+        << " s after its session, a message every " << s(config.hold_interval) << " s";
+  }
+  out << "\n";
+}
+
 void print_header(std::ostream& out, const RunReport& report) {
   const RunRecord& record = report.record;
   const RunVerdict& verdict = report.verdict;
@@ -112,6 +144,8 @@ void print_header(std::ostream& out, const RunReport& report) {
   }
   out << "harness: max schedule lag " << ms(verdict.harness_max_lag_ms) << " ms, start skew "
       << ms(verdict.harness_start_skew_ms) << " ms\n";
+  print_self_measurement(out, harness_figures(record));
+  print_load_shape(out, report.config);
 }
 
 void print_case(std::ostream& out, const TestCaseResult& result) {

@@ -1,12 +1,17 @@
 #include "controller/report/json_report.h"
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+
+#include "controller/analysis/harness_figures.h"
 
 namespace cast {
 namespace {
 
 using nlohmann::json;
+
+double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000; }
 
 constexpr std::size_t kMaxFindings = 1000;
 constexpr std::size_t kMaxFailedUsers = 100;
@@ -71,6 +76,9 @@ json workers_json(const RunRecord& record) {
                        {"peak_cpu_percent", w.peak_cpu_percent},
                        {"cores", w.cores},
                        {"peak_rss_mb", static_cast<double>(w.peak_rss_bytes) / (1024.0 * 1024.0)},
+                       {"harness_errors", w.harness_errors},
+                       {"errors_by_kind", w.errors_by_kind},
+                       {"failures_by_phase", w.failures_by_phase},
                        {"lost", w.lost}});
   }
   return workers;
@@ -118,7 +126,10 @@ json config_json(const RunConfig& c) {
                      {"max_total_test_time_s", c.max_total_test_time_s},
                      {"platform_memory_limit_mb", c.platform_memory_limit_mb},
                      {"host_cpu_limit_percent", c.host_cpu_limit_percent},
-                     {"max_schedule_lag_ms", c.max_schedule_lag_ms}};
+                     {"max_schedule_lag_ms", c.max_schedule_lag_ms},
+                     {"max_loop_lag_ms", c.max_loop_lag_ms},
+                     {"max_harness_errors", c.max_harness_errors}};
+  json load = {{"ramp_s", seconds(c.ramp)}, {"hold_s", seconds(c.hold)}, {"hold_interval_s", seconds(c.hold_interval)}};
   return {{"users", c.users},
           {"workers", c.workers},
           {"isolation_strict", c.isolation_strict},
@@ -127,6 +138,7 @@ json config_json(const RunConfig& c) {
           {"run_timeout_s", static_cast<double>(c.run_timeout.count()) / 1000},
           {"agent_startup_timeout_s", static_cast<double>(c.agent_startup_timeout.count()) / 1000},
           {"payload_cap_bytes", c.payload_cap_bytes},
+          {"load", std::move(load)},
           {"thresholds", std::move(thresholds)}};
 }
 
@@ -138,6 +150,26 @@ json startup_json(const LatencySummaryMs& s) {
   }
   return {{"count", s.count}, {"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90},
           {"p95", s.p95},     {"p99", s.p99},   {"max", s.max}};
+}
+
+// The harness's account of itself: start skew and lag (from the verdict),
+// what it added to each startup, and the workers' loop lag and exceptions.
+json harness_json(const RunRecord& record, const RunVerdict& verdict) {
+  HarnessFigures figures = harness_figures(record);
+  json out = {{"start_skew_ms", verdict.harness_start_skew_ms},
+              {"max_lag_ms", verdict.harness_max_lag_ms},
+              {"max_loop_lag_ms", figures.max_loop_lag_ms},
+              {"harness_errors", figures.harness_errors},
+              {"errors_by_kind", figures.errors_by_kind},
+              {"failures_by_phase", figures.failures_by_phase}};
+  if (figures.added_startup_ms.count > 0) out["added_startup_ms"] = startup_json(figures.added_startup_ms);
+  return out;
+}
+
+json timings_json(const RunTimings& t) {
+  return {{"sessions", t.sessions_s},         {"fold", t.fold_s},
+          {"probes", t.probes_s},             {"contamination_scan", t.contamination_scan_s},
+          {"persistence", t.persistence_s},   {"judge", t.judge_s}};
 }
 
 std::size_t count_failed(const RunRecord& record) {
@@ -164,7 +196,8 @@ json build_json_report(const RunReport& report) {
   out["findings_total"] = verdict.findings.size();
   out["workers"] = workers_json(record);
   out["resources"] = resources_json(record);
-  out["harness"] = {{"start_skew_ms", verdict.harness_start_skew_ms}, {"max_lag_ms", verdict.harness_max_lag_ms}};
+  out["harness"] = harness_json(record, verdict);
+  out["timings_s"] = timings_json(record.timings);
   out["users_failed"] = failed_users_json(record);
   out["users_failed_total"] = count_failed(record);
   out["notes"] = record.notes;

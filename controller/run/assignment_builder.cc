@@ -37,6 +37,9 @@ v1::Assignment build_assignment(const std::string& run_id, const std::vector<Pla
   scenario->set_message_timeout_ms(ms(config.message_timeout));
   scenario->set_run_timeout_ms(ms(config.run_timeout));
   scenario->set_cancel_rate(config.cancel_rate);
+  scenario->set_ramp_ms(ms(config.ramp));
+  scenario->set_hold_ms(ms(config.hold));
+  scenario->set_hold_interval_ms(ms(config.hold_interval));
   a.set_payload_cap_bytes(config.payload_cap_bytes);
   return a;
 }

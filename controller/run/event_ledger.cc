@@ -1,7 +1,10 @@
 #include "controller/run/event_ledger.h"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
+#include <optional>
+#include <string_view>
 
 #include "cast_control.pb.h"
 
@@ -24,6 +27,25 @@ const char* phase_name(v1::Phase phase) {
 // STEP_TIMING events are sub-stages of a step (TCP, TLS, upgrade); the
 // step's own duration comes with PHASE_FINISHED.
 bool is_step_end(v1::EventKind kind) { return kind == v1::PHASE_FINISHED; }
+
+// The `startup_ms` a platform puts in its agent_started (protocol v1), so
+// that the report can say how much of the observed startup the harness and
+// the wire added. A search for the one number rather than a JSON parse of
+// every start frame; absent for dialects without it.
+std::optional<std::int64_t> reported_startup_us(std::string_view payload) {
+  constexpr std::string_view key = "\"startup_ms\"";
+  auto at = payload.find(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  auto rest = payload.substr(at + key.size());
+  auto colon = rest.find_first_not_of(" \t");
+  if (colon == std::string_view::npos || rest[colon] != ':') return std::nullopt;
+  auto number = rest.find_first_not_of(" \t", colon + 1);
+  if (number == std::string_view::npos) return std::nullopt;
+  double ms = 0;
+  auto [end, error] = std::from_chars(rest.data() + number, rest.data() + rest.size(), ms);
+  if (error != std::errc{} || ms < 0) return std::nullopt;
+  return static_cast<std::int64_t>(ms * 1000);
+}
 
 }  // namespace
 
@@ -54,6 +76,9 @@ void EventLedger::apply(const std::string& worker_id, const v1::Event& event) {
   auto kind = event.kind();
   if (is_step_end(kind)) apply_step(user, event);
   if (kind == v1::FRAME_RECEIVED || kind == v1::REST_ANSWER) observe(event);
+  if (kind == v1::FRAME_RECEIVED && event.phase() == v1::PHASE_START && !user.platform_startup_us) {
+    user.platform_startup_us = reported_startup_us(event.payload());
+  }
   if (kind == v1::USER_FAILED) {
     apply_failure(user, event);
     finish(user);

@@ -32,6 +32,15 @@ controller::ResourceMonitorConfig monitor_config(const PlatformEndpoints& target
   return c;
 }
 
+// Cumulative figures (a heartbeat's, or the Done's, which are final) replace
+// what an earlier message said.
+template <class Report>
+void take_self_measurement(WorkerRecord& record, const Report& report) {
+  record.harness_errors = std::max<std::uint64_t>(record.harness_errors, report.harness_errors());
+  record.errors_by_kind = {report.errors_by_kind().begin(), report.errors_by_kind().end()};
+  record.failures_by_phase = {report.failures_by_phase().begin(), report.failures_by_phase().end()};
+}
+
 // The run timeout bounds the users; the controller waits a little longer
 // for their last events before it gives up on them.
 constexpr auto kDrainGrace = 10s;
@@ -79,7 +88,9 @@ RunRecord RunLoop::run() {
   monitor_.stop();
   show_progress(true);
   finish_record(go);
+  auto probes_started = Clock::now();
   probe_isolation();
+  ledger_.record().timings.probes_s = std::chrono::duration<double>(Clock::now() - probes_started).count();
   coordinator_.release("the run is over");
   return std::move(ledger_.record());
 }
@@ -107,6 +118,7 @@ void RunLoop::collect(Clock::time_point deadline) {
 }
 
 void RunLoop::drain() {
+  auto started = Clock::now();
   for (auto& batch : inbox_.drain()) {
     for (const auto& event : batch.events) {
       if (auto probe = probe_result_of(batch.worker_id, event)) {
@@ -118,6 +130,7 @@ void RunLoop::drain() {
     }
     metrics_.count_events(batch.worker_id, batch.events.size());
   }
+  ledger_.record().timings.fold_s += std::chrono::duration<double>(Clock::now() - started).count();
 }
 
 void RunLoop::show_progress(bool last) {
@@ -170,6 +183,7 @@ void RunLoop::watch_workers() {
       record.peak_cpu_percent = std::max(record.peak_cpu_percent, w.last_heartbeat->cpu_percent());
       record.peak_rss_bytes = std::max(record.peak_rss_bytes, w.last_heartbeat->rss_bytes());
       record.max_loop_lag_us = std::max(record.max_loop_lag_us, w.last_heartbeat->loop_lag_us());
+      take_self_measurement(record, *w.last_heartbeat);
     }
   }
 }
@@ -178,6 +192,7 @@ void RunLoop::finish_record(Clock::time_point go) {
   ledger_.finalize();
   auto& record = ledger_.record();
   record.duration_s = std::chrono::duration<double>(Clock::now() - go).count();
+  record.timings.sessions_s = record.duration_s;
   record.resources = monitor_.samples();
   record.platform_local = !target_.local_pids.empty();
   record.host_cores = std::max(1u, std::thread::hardware_concurrency());
@@ -186,6 +201,10 @@ void RunLoop::finish_record(Clock::time_point go) {
       if (r.worker_id != w.worker_id) continue;
       r.events = w.events_received;
       if (w.state == controller::WorkerState::lost) r.lost = true;
+      if (w.done) {
+        take_self_measurement(r, *w.done);
+        r.max_loop_lag_us = std::max(r.max_loop_lag_us, w.done->max_loop_lag_us());
+      }
     }
   }
   if (!monitor_.last_error().empty()) record.notes.push_back("resource monitor: " + monitor_.last_error());

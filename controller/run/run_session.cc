@@ -41,6 +41,15 @@ std::string read_scenario(const RunConfig& config) {
   return text.str();
 }
 
+// Adds how long `phase` took to `seconds`: the report says where the
+// controller's own time went.
+template <class Phase>
+void timed(double& seconds, Phase&& phase) {
+  auto started = std::chrono::steady_clock::now();
+  phase();
+  seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 int worker_count(const RunConfig& config) {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int wanted = config.workers > 0 ? config.workers : cores;
@@ -202,8 +211,10 @@ void run_phases(const RunConfig& config, const std::vector<PlannedUser>& users, 
     target = PlatformTarget::open(config);
     PersistencePhase persistence{config, target->endpoints(), session.record.run_id, run_key};
     drive_run(config, target->endpoints(), users, scenario, persistence, session);
-    scan_for_contamination(session.record, users, config, session.record.run_id, run_key);
-    persistence.after_sessions(session.record, users);
+    auto& timings = session.record.timings;
+    timed(timings.contamination_scan_s,
+          [&] { scan_for_contamination(session.record, users, config, session.record.run_id, run_key); });
+    timed(timings.persistence_s, [&] { persistence.after_sessions(session.record, users); });
   } catch (const ConfigError&) {
     throw;
   } catch (const controller::MetricsListenError&) {
@@ -244,7 +255,8 @@ int run_session(const RunConfig& config, std::ostream& console, ProgressStyle pr
   session.progress = config.quiet ? ProgressStyle::quiet : progress;
   session.record = planned_record(run_id, users);
   run_phases(config, users, run_key, scenario, session);
-  auto verdict = judge(session, config, users);
+  RunVerdict verdict;
+  timed(session.record.timings.judge_s, [&] { verdict = judge(session, config, users); });
   RunReport report{session.record, verdict, config};
   auto written = write_reports(report);
   print_console_summary(console, report, written);

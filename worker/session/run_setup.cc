@@ -35,6 +35,9 @@ RunSetup run_setup_from(const cast::v1::Assignment& assignment) {
   // Out-of-range rates are clamped rather than refused: the controller
   // validated the setting, and a worker must not die of a rounding slip.
   setup.cancel_rate = std::clamp(scenario.cancel_rate(), 0.0, 1.0);
+  setup.ramp = std::chrono::milliseconds{scenario.ramp_ms()};
+  setup.hold = std::chrono::milliseconds{scenario.hold_ms()};
+  take_timeout(scenario.hold_interval_ms(), setup.hold_interval);
   if (assignment.payload_cap_bytes() > 0) {
     setup.payload_cap_bytes = assignment.payload_cap_bytes();
   }

@@ -32,6 +32,12 @@ struct RunSetup {
   std::size_t payload_cap_bytes{16 * 1024};  // observed payloads are cut to this, bytes
   std::size_t read_message_max{4 << 20};     // largest WebSocket message accepted, bytes
   double cancel_rate{0};                     // share of users, 0..1, that drop mid-request (--cancel-rate)
+  // Load shapes: starts spread over `ramp` instead of one go; after its
+  // session each user keeps its connection open for `hold`, sending one
+  // message every `hold_interval`, before it closes.
+  std::chrono::milliseconds ramp{0};
+  std::chrono::milliseconds hold{0};
+  std::chrono::milliseconds hold_interval{5'000};
 };
 
 // Throws ScenarioError for a bad scenario definition; zero timeouts and

@@ -142,6 +142,7 @@ const WsExchange* VirtualUser::current_exchange() const {
   switch (state_) {
     case UserState::starting: return &scenario.start;
     case UserState::messaging:
+    case UserState::hold_message:
     case UserState::cancelling: return &scenario.message;
     case UserState::reading_state: return &scenario.state;
     default: return nullptr;

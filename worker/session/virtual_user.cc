@@ -30,6 +30,8 @@ std::string_view to_string(UserState state) {
     case UserState::messaging: return "messaging";
     case UserState::reading_state: return "reading_state";
     case UserState::reading_rest: return "reading_rest";
+    case UserState::holding: return "holding";
+    case UserState::hold_message: return "hold_message";
     case UserState::closing: return "closing";
     case UserState::cancelling: return "cancelling";
     case UserState::done: return "done";
@@ -151,6 +153,40 @@ void VirtualUser::close_connection(Clock::time_point scheduled) {
   ws_->close();
 }
 
+// --hold: the session is done, the connection stays open and carries one
+// message every hold_interval until the hold is over, so that a platform
+// that drops idle or long-lived connections shows it. Hold messages are
+// timed like the session's own (PHASE_MESSAGE, steps after the scenario's).
+void VirtualUser::start_hold(Clock::time_point due) {
+  hold_until_ = due + loop_.setup.hold;
+  phase_ = Phase::PHASE_MESSAGE;
+  step_ = static_cast<std::uint32_t>(loop_.setup.scenario.messages.size());
+  wait_in_hold(due);
+}
+
+// Waits, without a step deadline, for the next hold message due one
+// interval after `from`, or for the end of the hold.
+void VirtualUser::wait_in_hold(Clock::time_point from) {
+  state_ = UserState::holding;
+  auto next = from + loop_.setup.hold_interval;
+  bool closes = next >= hold_until_;
+  auto at = closes ? hold_until_ : next;
+  timer_.expires_at(at);
+  timer_.async_wait([this, closes, at, serial = ++serial_](boost::system::error_code ec) {
+    if (ec || serial != serial_ || state_ != UserState::holding) {
+      return;
+    }
+    closes ? close_connection(at) : send_hold_message(at);
+  });
+}
+
+void VirtualUser::send_hold_message(Clock::time_point scheduled) {
+  const auto& scenario = loop_.setup.scenario;
+  auto step = static_cast<std::uint32_t>(scenario.messages.size()) + hold_messages_++;
+  open_step(UserState::hold_message, Phase::PHASE_MESSAGE, step, scheduled, loop_.setup.timeouts.message);
+  send_request(scenario.message, "still here " + std::to_string(hold_messages_));
+}
+
 // The step that follows the one just finished, due at `due`.
 void VirtualUser::take_next_step(Clock::time_point due) {
   const auto& scenario = loop_.setup.scenario;
@@ -174,7 +210,12 @@ void VirtualUser::take_next_step(Clock::time_point due) {
       }
       [[fallthrough]];
     case UserState::reading_rest:
+      if (loop_.setup.hold.count() > 0) {
+        return start_hold(due);
+      }
       return close_connection(due);
+    case UserState::hold_message:
+      return wait_in_hold(scheduled_);
     default:
       return;
   }

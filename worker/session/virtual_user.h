@@ -27,6 +27,8 @@ enum class UserState {
   messaging,
   reading_state, // get_state over the WebSocket
   reading_rest,  // state over REST
+  holding,       // --hold: session done, connection kept open until the next hold message
+  hold_message,  // --hold: a hold message is out, waiting for its answer
   closing,
   cancelling,    // chaos: the message is out, the connection is about to be dropped
   done,
@@ -69,6 +71,9 @@ class VirtualUser final : public WsListener {
   void read_rest_state(Clock::time_point scheduled);
   void on_rest_state(HttpOutcome&& outcome);
   void close_connection(Clock::time_point scheduled);
+  void start_hold(Clock::time_point due);
+  void wait_in_hold(Clock::time_point from);
+  void send_hold_message(Clock::time_point scheduled);
   void take_next_step(Clock::time_point due);
   void drop_mid_request();
   void finish_cancelled();
@@ -107,6 +112,8 @@ class VirtualUser final : public WsListener {
   std::string pending_request_;  // request id whose answer ends the current step
   std::uint32_t requests_{0};
   std::uint32_t message_index_{0};
+  std::uint32_t hold_messages_{0};     // hold messages sent so far
+  Clock::time_point hold_until_{};     // when the hold ends and the user closes
   bool cancels_{false};  // chosen by --cancel-rate to drop its connection mid-request
 
   cast::v1::Phase phase_{cast::v1::PHASE_UNSPECIFIED};

@@ -103,3 +103,29 @@ TEST_CASE("--performance-only skips cases 1, 2 and 5 and --isolation-only skips 
   CHECK(test_case(verdict, "performance").criteria.empty());
   CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::failed);  // 9 s > 5 s per agent
 }
+
+TEST_CASE("a worker loop that lagged beyond thresholds.max_loop_lag_ms makes the run invalid, naming it") {
+  auto run = clean_run();
+  run.config.max_loop_lag_ms = 200;
+  run.record.workers[1].max_loop_lag_us = 200'000;  // at the limit is still fine
+  CHECK(judge(run).kind == cast::RunVerdictKind::passed);
+  run.record.workers[1].max_loop_lag_us = 903'000;
+  auto verdict = judge(run);
+  CHECK(verdict.kind == cast::RunVerdictKind::invalid);
+  REQUIRE(verdict.invalid_reasons.size() == 1);
+  CHECK(verdict.invalid_reasons[0] ==
+        "worker w-1 event loop lagged 903.0 ms (limit 200.0 ms, thresholds.max_loop_lag_ms)");
+}
+
+TEST_CASE("harness exceptions beyond thresholds.max_harness_errors make the run invalid, counted per worker") {
+  auto run = clean_run();
+  run.record.workers[0].harness_errors = 2;
+  run.record.workers[1].harness_errors = 1;
+  auto verdict = judge(run);  // the default limit is 0
+  CHECK(verdict.kind == cast::RunVerdictKind::invalid);
+  REQUIRE(verdict.invalid_reasons.size() == 1);
+  CHECK(verdict.invalid_reasons[0].find("harness errors: 3 exception(s)") == 0);
+  CHECK(verdict.invalid_reasons[0].find("w-0 2, w-1 1; limit 0") != std::string::npos);
+  run.config.max_harness_errors = 3;
+  CHECK(judge(run).kind == cast::RunVerdictKind::passed);
+}

@@ -148,3 +148,27 @@ TEST_CASE("quiet turns the live progress off, from YAML or --quiet") {
   CHECK(from_yaml("quiet: true\n").quiet);
   CHECK(cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--quiet"})).quiet);
 }
+
+
+TEST_CASE("load shapes: --hold and --ramp in seconds, the hold interval from YAML, bounded by the run timeout") {
+  auto c = from_yaml("load:\n  hold_s: 3\n  hold_interval_s: 0.5\n  ramp_s: 2\nthresholds:\n  max_loop_lag_ms: 250\n"
+                     "  max_harness_errors: 2\n");
+  CHECK(c.hold == std::chrono::seconds{3});
+  CHECK(c.hold_interval == std::chrono::milliseconds{500});
+  CHECK(c.ramp == std::chrono::seconds{2});
+  CHECK(c.max_loop_lag_ms == 250);
+  CHECK(c.max_harness_errors == 2);
+  cast::apply_flags(c, parse_flags({"--hold", "1.5", "--ramp", "0"}));
+  CHECK(c.hold == std::chrono::milliseconds{1500});
+  CHECK(c.ramp == std::chrono::milliseconds{0});
+
+  FakeEnvironment env;
+  CHECK_NOTHROW(cast::load_run_config("", env.lookup(), parse_flags({"--hold", "20", "--timeout", "30"})));
+  try {
+    cast::load_run_config("", env.lookup(), parse_flags({"--hold", "20", "--ramp", "15", "--timeout", "30"}));
+    FAIL("a hold and ramp longer than the run timeout were accepted");
+  } catch (const cast::ConfigError& e) {
+    CHECK(std::string(e.what()).find("ramp plus hold (35.0 s) must be shorter than the run timeout (30.0 s") !=
+          std::string::npos);
+  }
+}

@@ -47,6 +47,23 @@ TEST_CASE("console summary: header, every criterion with threshold, observed and
   check_width(text);
 }
 
+TEST_CASE("console summary: the harness's own measurements and the load shape") {
+  auto run = cast::testing::clean_run();
+  run.record.workers[0].max_loop_lag_us = 4'000;
+  run.record.workers[1].failures_by_phase = {{"PHASE_CONNECT", 1}};
+  run.record.users[0].start_us = 65'000;
+  run.record.users[0].platform_startup_us = 60'000;
+  run.config.hold = std::chrono::seconds{3};
+  run.config.hold_interval = std::chrono::seconds{1};
+  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  std::string text = summary_of(run, verdict);
+  CHECK(text.find("harness self-measurement: loop lag 4.0 ms, 0 harness errors, added to startup p50 5.0 ms") !=
+        std::string::npos);
+  CHECK(text.find("failures by phase: PHASE_CONNECT 1\n") != std::string::npos);
+  CHECK(text.find("load: each connection held 3.0 s after its session, a message every 1.0 s\n") != std::string::npos);
+  check_width(text);
+}
+
 TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid reasons and report errors") {
   auto run = cast::testing::clean_run();
   run.record.workers[0].lost = true;

@@ -194,3 +194,39 @@ TEST_CASE("a run stopped before the go: JSON names the reason and exit code, lea
     FAIL_CHECK(error);
   }
 }
+
+
+TEST_CASE("the JSON report carries the harness's self-measurement, the load shape and the controller's timings") {
+  SpoiltRun spoilt;
+  auto& record = spoilt.run.record;
+  record.workers[0].max_loop_lag_us = 12'500;
+  record.workers[0].harness_errors = 1;
+  record.workers[0].errors_by_kind = {{"timeout", 1}};
+  record.workers[1].failures_by_phase = {{"PHASE_START", 2}};
+  record.users[0].start_us = 70'000;
+  record.users[0].platform_startup_us = 60'000;
+  record.users[1].start_us = 50'000;
+  record.users[1].platform_startup_us = 48'000;
+  record.timings.contamination_scan_s = 0.25;
+  spoilt.run.config.hold = std::chrono::seconds{3};
+  spoilt.run.config.ramp = std::chrono::milliseconds{1500};
+  spoilt.verdict = cast::judge_run(record, spoilt.run.config, spoilt.run.planned);
+  json report = json::parse(cast::render_json_report(spoilt.report()));
+  const auto& harness = report["harness"];
+  CHECK(harness["max_loop_lag_ms"] == doctest::Approx(12.5));
+  CHECK(harness["harness_errors"] == 1);
+  CHECK(harness["errors_by_kind"]["timeout"] == 1);
+  CHECK(harness["failures_by_phase"]["PHASE_START"] == 2);
+  CHECK(harness["added_startup_ms"]["count"] == 2);
+  CHECK(harness["added_startup_ms"]["p50"] == doctest::Approx(2));
+  CHECK(harness["added_startup_ms"]["p99"] == doctest::Approx(10));
+  CHECK(report["workers"][0]["harness_errors"] == 1);
+  CHECK(report["timings_s"]["contamination_scan"] == doctest::Approx(0.25));
+  CHECK(report["config"]["load"]["hold_s"] == doctest::Approx(3));
+  CHECK(report["config"]["load"]["ramp_s"] == doctest::Approx(1.5));
+  CHECK(report["config"]["thresholds"]["max_harness_errors"] == 0);
+  CHECK(report["verdict"] == "invalid");  // one harness error, limit 0
+  for (const auto& error : shape_errors(report)) {
+    FAIL_CHECK(error);
+  }
+}
