@@ -1,0 +1,51 @@
+"""Validates deploy/docker-compose.yml and deploy/Dockerfile offline (no
+engine): the services and their order, workers scaled by CAST_WORKERS and
+the controller expecting as many, the worker token passed through from the
+environment (never a value in the file), every service on the one internal
+network, the images' stages. Usage: compose_check.py SOURCE_DIR."""
+import os
+import re
+import sys
+
+import yaml
+
+src = sys.argv[1]
+failed = []
+
+
+def rule(ok, text):
+    print(("ok   " if ok else "FAIL ") + text, file=sys.stderr)
+    if not ok:
+        failed.append(text)
+
+
+compose = yaml.safe_load(open(os.path.join(src, "deploy/docker-compose.yml")))
+services = compose.get("services", {})
+expected = {"postgres", "redis", "clickhouse", "auth", "backend", "controller", "worker"}
+rule(set(services) == expected, f"services {sorted(services)}")
+rule(set(services.get("backend", {}).get("depends_on", [])) == {"postgres", "redis", "clickhouse"},
+     "backend starts after the three stores")
+rule(set(services.get("controller", {}).get("depends_on", [])) == {"auth", "backend"},
+     "controller starts after auth and backend")
+worker = services.get("worker", {})
+rule(str(worker.get("deploy", {}).get("replicas", "")).startswith("${CAST_WORKERS"),
+     "workers scaled by CAST_WORKERS (deploy.replicas)")
+command = [str(part) for part in services.get("controller", {}).get("command", [])]
+expect = command[command.index("--expect-workers") + 1] if "--expect-workers" in command else ""
+rule(expect == str(worker.get("deploy", {}).get("replicas")),
+     f"controller expects as many workers as are started ({expect})")
+rule("controller:7700" in worker.get("command", []), "workers dial controller:7700")
+for name in ("controller", "worker"):
+    env = services.get(name, {}).get("environment", {})
+    rule("CAST_WORKER_TOKEN" in env and env["CAST_WORKER_TOKEN"] is None,
+         f"{name}: CAST_WORKER_TOKEN passed through from the environment, no value in the file")
+text = open(os.path.join(src, "deploy/docker-compose.yml")).read()
+rule("--token" not in text, "no token on a command line")
+rule(compose.get("networks", {}).get("cast", {}).get("internal") is True, "network cast is internal")
+rule(all(s.get("networks") == ["cast"] for s in services.values()), "every service on network cast only")
+rule(not any("ports" in s for s in services.values()), "nothing published on the host")
+stages = re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", open(os.path.join(src, "deploy/Dockerfile")).read(), re.M)
+rule(stages == ["build", "runtime", "stores"], f"Dockerfile stages {stages}")
+targets = {s.get("build", {}).get("target") for s in services.values()}
+rule(targets <= set(stages), f"compose builds only Dockerfile stages ({sorted(targets)})")
+sys.exit(1 if failed else 0)
