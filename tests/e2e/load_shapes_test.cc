@@ -1,6 +1,6 @@
-// Load shapes end to end: --hold keeps every connection open after its
-// session with a message every hold interval; it reaches the workers and
-// the reports. Against the reference platform
+// Load shapes end to end: --ramp spreads the users' starts over its span;
+// --hold keeps every connection open after its session with a message
+// every hold interval; both reach the workers and the reports. Against the reference platform
 // in memory (no stores needed for these), small and bounded.
 #include <doctest/doctest.h>
 
@@ -58,4 +58,21 @@ TEST_CASE("--hold 3 keeps 20 connections open after their sessions, one message 
   // Hold messages at +1 s and +2 s, the close at +3 s: per user two more
   // steps of three events each (started, frame, finished).
   CHECK(events_of(held) == events_of(plain) + 20 * 2 * 3);
+}
+
+TEST_CASE("--ramp 2 spreads 20 users' starts over two seconds instead of one go") {
+  ReferencePlatform platform;
+  auto ramped = run_cast({"run", "--users", "20", "--workers", "2", "--performance-only", "--ramp", "2"}, targets(platform));
+  INFO(ramped.output);
+  CHECK(ramped.exit_code == 0);
+  REQUIRE(ramped.report.is_object());
+  CHECK(ramped.report.at("config").at("load").at("ramp_s") == doctest::Approx(2));
+  CHECK(ramped.output.find("starts spread over 2.0 s") != std::string::npos);
+  // Each worker's last user is due 9/10 of the ramp after the go and no
+  // start comes before it is due; the workers' go instants differ by their
+  // clock offsets (milliseconds), hence the margin. Without the ramp the
+  // skew is a few milliseconds.
+  CHECK(ramped.report.at("harness").at("start_skew_ms").get<double>() >= 1500);
+  CHECK(ramped.report.at("duration_s").get<double>() >= 1.8);
+  CHECK(ramped.report.at("users_failed_total") == 0);
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -113,10 +114,17 @@ cast::v1::Done done_message(const WorkerSummary& summary, const HealthBoard& hea
   return done;
 }
 
+// A ramp spreads this worker's users evenly over it; every worker does the
+// same, so the run's starts interleave across the whole ramp.
+std::chrono::microseconds ramp_step(const cast::v1::Assignment& assignment) {
+  auto users = std::max(1, assignment.users_size());
+  return std::chrono::microseconds{std::chrono::milliseconds{assignment.scenario().ramp_ms()}} / users;
+}
+
 int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, const WorkerOptions& options,
               HealthBoard& health) {
   LinkSink sink{link};
-  UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, {}, &health}};
+  UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, ramp_step(assignment), &health}};
   auto prepared = engine.prepare({assignment.users().begin(), assignment.users().end()});
   link.report_ready(static_cast<std::uint32_t>(prepared));
   auto go = link.wait_for_go(std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
