@@ -34,13 +34,15 @@ command = [str(part) for part in services.get("controller", {}).get("command", [
 expect = command[command.index("--expect-workers") + 1] if "--expect-workers" in command else ""
 rule(expect == str(worker.get("deploy", {}).get("replicas")),
      f"controller expects as many workers as are started ({expect})")
-rule("controller:7700" in worker.get("command", []), "workers dial controller:7700")
+worker_command = " ".join(str(part) for part in worker.get("command", []))
+rule("--controller controller:7700" in worker_command, "workers dial controller:7700")
 for name in ("controller", "worker"):
     env = services.get(name, {}).get("environment", {})
     rule("CAST_WORKER_TOKEN" in env and env["CAST_WORKER_TOKEN"] is None,
          f"{name}: CAST_WORKER_TOKEN passed through from the environment, no value in the file")
 text = open(os.path.join(src, "deploy/docker-compose.yml")).read()
-rule("--token" not in text, "no token on a command line")
+tokens = re.findall(r'--token\s+("[^"]*"|\S+)', text)
+rule(all(t == '"$$CAST_WORKER_TOKEN"' for t in tokens), f"no token value on a command line, only the environment's ({tokens})")
 rule(compose.get("networks", {}).get("cast", {}).get("internal") is True, "network cast is internal")
 rule(all(s.get("networks") == ["cast"] for s in services.values()), "every service on network cast only")
 rule(not any("ports" in s for s in services.values()), "nothing published on the host")
