@@ -52,6 +52,12 @@ struct UserOutcome {
   // Chaos (--cancel-rate): dropped its connection mid-request on purpose.
   // Neither done nor failed; judges leave it out of success and drop counts.
   bool cancelled{false};
+  // When the user moved on, microseconds since the go (the workers' common
+  // start), for the report's timeline; unset until it happened.
+  std::optional<std::int64_t> began_at_us;          // first step's actual start
+  std::optional<std::int64_t> connected_at_us;      // WebSocket open
+  std::optional<std::int64_t> agent_started_at_us;  // agent_started received
+  std::optional<std::int64_t> finished_at_us;       // done, failed or cancelled
 };
 
 struct WorkerRecord {

@@ -81,16 +81,16 @@ void EventLedger::apply(const std::string& worker_id, const v1::Event& event) {
   }
   if (kind == v1::USER_FAILED) {
     apply_failure(user, event);
-    finish(user);
+    finish(user, event.offset_us());
   }
   if (kind == v1::CONNECTION_CLOSED) user.closed_unexpectedly = true;
   if (kind == v1::USER_CANCELLED) {
     user.cancelled = !user.failed;
-    finish(user);
+    finish(user, event.offset_us());
   }
   if (kind == v1::USER_DONE) {
     user.done = !user.failed;
-    finish(user);
+    finish(user, event.offset_us());
   }
   user.max_schedule_lag_us = std::max(user.max_schedule_lag_us, event.schedule_lag_us());
 }
@@ -99,11 +99,15 @@ void EventLedger::apply_step(UserOutcome& user, const v1::Event& event) {
   auto duration = event.duration_us();
   switch (event.phase()) {
     case v1::PHASE_TOKEN: user.token_us = duration; break;
-    case v1::PHASE_CONNECT: user.connect_us = duration; break;
+    case v1::PHASE_CONNECT:
+      user.connect_us = duration;
+      user.connected_at_us = event.offset_us();
+      break;
     case v1::PHASE_START:
       if (!user.start_us && !finished_users_[user.index]) ++agents_started_;
       user.start_us = duration;
       startups_.add(std::chrono::microseconds{duration});
+      user.agent_started_at_us = event.offset_us();
       if (!event.agent_id().empty()) user.agent_id = event.agent_id();
       break;
     case v1::PHASE_MESSAGE: user.message_us.push_back(duration); break;
@@ -114,6 +118,7 @@ void EventLedger::apply_step(UserOutcome& user, const v1::Event& event) {
   // Durations run from the scheduled start; the actual start is later by the lag.
   auto started_at = event.offset_us() - duration + event.schedule_lag_us();
   if (first == INT64_MIN || started_at < first) first = started_at;
+  user.began_at_us = first;
 }
 
 void EventLedger::apply_failure(UserOutcome& user, const v1::Event& event) {
@@ -138,9 +143,10 @@ void EventLedger::observe(const v1::Event& event) {
   record_.observations.push_back(std::move(o));
 }
 
-void EventLedger::finish(UserOutcome& user) {
+void EventLedger::finish(UserOutcome& user, std::optional<std::int64_t> at_us) {
   if (finished_users_[user.index]) return;
   finished_users_[user.index] = true;
+  user.finished_at_us = at_us;
   ++finished_;
   if (user.start_us) ++started_finished_;
   if (user.done) ++done_;
@@ -165,7 +171,7 @@ void EventLedger::mark_worker_lost(const std::string& worker_id) {
     user.failed_phase = "lost";
     user.error_kind = "worker_lost";
     user.error_message = "worker " + worker_id + " was lost before the user finished";
-    finish(user);
+    finish(user, std::nullopt);  // when is unknown: the worker stopped telling
   }
   for (auto& w : record_.workers) {
     if (w.worker_id == worker_id) w.lost = true;

@@ -5,6 +5,7 @@
 // no locks; a worker's lost stream leaves everything already folded intact.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,7 @@ class EventLedger {
   void apply_step(UserOutcome& user, const v1::Event& event);
   void apply_failure(UserOutcome& user, const v1::Event& event);
   void observe(const v1::Event& event);
-  void finish(UserOutcome& user);
+  void finish(UserOutcome& user, std::optional<std::int64_t> at_us);
 
   RunRecord record_;
   std::vector<std::int64_t> first_step_offset_us_;  // per user; INT64_MIN until seen
