@@ -64,6 +64,7 @@ struct RunConfig {
   std::string scenario_file;     // YAML scenario; empty = protocol.md's default
   std::string report_file;       // JSON report, --report-file
   std::string junit_file;        // JUnit XML, --junit
+  std::string html_file;         // self-contained HTML page, --html
   std::string log_file{"concurrent_test_run.log"};
   std::uint32_t payload_cap_bytes{16 * 1024};  // longest observed payload kept whole, bytes
   std::string metrics_listen;    // host:port for the controller's /metrics; empty = off

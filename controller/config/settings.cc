@@ -172,6 +172,8 @@ std::vector<Setting> output_settings() {
       make("scenario", {}, "scenario", Kind::text, "scenario YAML file", text(&RunConfig::scenario_file)),
       make("reports.json", {}, "report-file", Kind::text, "JSON report path", text(&RunConfig::report_file)),
       make("reports.junit", {}, "junit", Kind::text, "JUnit XML path", text(&RunConfig::junit_file)),
+      make("reports.html", {}, "html", Kind::text, "HTML report path (one self-contained page)",
+           text(&RunConfig::html_file)),
       make("reports.log", {}, "log-file", Kind::text, "log file path", text(&RunConfig::log_file)),
       make("reports.payload_cap_bytes", {}, "", Kind::integer, "observed payload kept whole, bytes",
            [](RunConfig& c, const std::string& v) { c.payload_cap_bytes = static_cast<std::uint32_t>(parse_integer(v, 256, 16 << 20)); }),

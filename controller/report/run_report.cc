@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "controller/report/html_report.h"
 #include "controller/report/json_report.h"
 #include "controller/report/junit_report.h"
 
@@ -41,6 +42,7 @@ ReportOutcome write_reports(const RunReport& report) {
   ReportOutcome outcome;
   write_one(outcome, report.config.report_file, "JSON report", render_json_report, report);
   write_one(outcome, report.config.junit_file, "JUnit report", render_junit_report, report);
+  write_one(outcome, report.config.html_file, "HTML report", render_html_report, report);
   return outcome;
 }
 

@@ -41,8 +41,9 @@ struct ReportOutcome {
   std::vector<std::string> errors;   // one per report that could not be written
 };
 
-// Writes the JSON report to config.report_file and the JUnit XML to
-// config.junit_file (each when set). One failing does not stop the other;
+// Writes the JSON report to config.report_file, the JUnit XML to
+// config.junit_file and the HTML page to config.html_file (each when set).
+// One failing does not stop the others;
 // the caller decides what a failure does to the exit code.
 ReportOutcome write_reports(const RunReport& report);
 
