@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package cast needs to build, test and run its
 # embedded default (compilers, libraries, PostgreSQL, Redis, ClickHouse),
-# and the tools of its multi-host tests (iproute2 for network namespaces;
-# podman, podman-compose, runc, netavark and debootstrap for containers).
+# the tools of its multi-host tests (iproute2 for network namespaces;
+# podman, podman-compose, runc, netavark and debootstrap for containers),
+# and the headless Chromium the HTML report's browser test renders it in.
 # Idempotent: when everything is present it only checks and returns.
 #   install-deps.sh           everything
 #   install-deps.sh --build   only what compiling cast needs (deploy/Dockerfile's build stage)
@@ -19,6 +20,7 @@ store_packages=(postgresql redis-server clickhouse-server)
 host_test_packages=(
   iproute2 curl openssl python3 python3-yaml
   podman podman-compose runc netavark aardvark-dns debootstrap
+  chromium
 )
 if [[ "${1:-}" == "--build" ]]; then
   packages=("${build_packages[@]}")
