@@ -40,7 +40,7 @@ std::string reasons(const RunReport& report) {
   const RunVerdict& verdict = report.verdict;
   std::string out;
   if (!verdict.invalid_reasons.empty()) {
-    out += "<div class=\"why-title\">The run is invalid: the harness, not the platform, was the bottleneck.</div>"
+    out += "<div class=\"why-title\">The run is invalid: it says nothing about the platform, because:</div>"
            "<ul class=\"why invalid-reasons\">";
     for (const std::string& reason : verdict.invalid_reasons) out += list_item(reason);
     out += "</ul>";
