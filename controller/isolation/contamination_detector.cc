@@ -4,14 +4,14 @@
 #include <unordered_map>
 
 #include "controller/isolation/finding_tally.h"
-#include "controller/isolation/foreign_value_matcher.h"
+#include "controller/isolation/identifying_values.h"
 #include "controller/isolation/observation_scanner.h"
 #include "controller/plan/population_index.h"
 
 namespace cast {
 namespace {
 
-void add_planned_values(ForeignValueMatcher& values, const std::vector<PlannedUser>& planned) {
+void add_planned_values(IdentifyingValues::Builder& values, const std::vector<PlannedUser>& planned) {
   for (const PlannedUser& user : planned) {
     auto owner = static_cast<std::uint32_t>(user.index);
     values.add(user.user_id, owner, ValueKind::user_id);
@@ -22,7 +22,7 @@ void add_planned_values(ForeignValueMatcher& values, const std::vector<PlannedUs
 }
 
 // Returns how many agent ids were left out because several users hold them.
-std::size_t add_agent_ids(ForeignValueMatcher& values, const RunRecord& record) {
+std::size_t add_agent_ids(IdentifyingValues::Builder& values, const RunRecord& record) {
   std::unordered_map<std::string_view, std::size_t> holders;
   for (const UserOutcome& user : record.users) {
     if (!user.agent_id.empty()) {
@@ -71,10 +71,10 @@ ContaminationReport ContaminationDetector::scan_with_notes(const RunRecord& reco
                                 "' but the canary key is of run '" + canaries.run_id() + "'");
   }
   PopulationIndex index(planned);
-  ForeignValueMatcher values;
-  add_planned_values(values, planned);
-  std::size_t shared_agent_ids = add_agent_ids(values, record);
-  values.build();
+  IdentifyingValues::Builder builder;
+  add_planned_values(builder, planned);
+  std::size_t shared_agent_ids = add_agent_ids(builder, record);
+  const IdentifyingValues values = builder.build();
 
   FindingTally tally(options_.max_findings);
   ScanCounters counters;

@@ -63,7 +63,7 @@ void ObservationScanner::scan_form(const Observation& seen, std::size_t form) {
 
 void ObservationScanner::scan_values(const Observation& seen, std::string_view text, std::size_t form) {
   matches_.clear();
-  context_.values.find_all(text, matches_);
+  context_.values.find_all(text, raw_matches_, matches_);
   for (const ValueMatch& match : matches_) {
     bool probe_target = match.kind == ValueKind::agent_id && seen.phase == "probe";
     if (match.owner != seen.user_index && !probe_target) {

@@ -17,7 +17,7 @@
 #include "controller/analysis/run_record.h"
 #include "controller/isolation/contamination_detector.h"
 #include "controller/isolation/finding_tally.h"
-#include "controller/isolation/foreign_value_matcher.h"
+#include "controller/isolation/identifying_values.h"
 #include "controller/isolation/payload_forms.h"
 #include "controller/plan/population.h"
 #include "controller/plan/population_index.h"
@@ -28,7 +28,7 @@ struct ScanContext {
   const std::vector<PlannedUser>& planned;
   const CanaryAuthority& canaries;
   const PopulationIndex& index;
-  const ForeignValueMatcher& values;
+  const IdentifyingValues& values;
   const DetectorOptions& options;
 };
 
@@ -82,6 +82,7 @@ class ObservationScanner {
   ScanCounters& counters_;
   // Reused from payload to payload.
   std::vector<DecodedForm> forms_;
+  std::vector<MultiPatternMatcher::Match> raw_matches_;
   std::vector<ValueMatch> matches_;
   std::vector<Hit> hits_;
   std::unordered_set<std::string> keys_;

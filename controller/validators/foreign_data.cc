@@ -17,16 +17,21 @@ void keep_first_per_owner(std::vector<ForeignValue>& found) {
   });
 }
 
+// Stored data is free text (JSON state, message content), so a profile
+// value counts wherever it appears, glued to other text or not.
+MultiPatternMatcher profile_matcher(const std::vector<PlannedUser>& users) {
+  MultiPatternMatcher::Builder builder;
+  for (const auto& user : users) {
+    builder.add(user.profile.email, 2 * user.index, MatchMode::substring);
+    builder.add(user.profile.display_name, 2 * user.index + 1, MatchMode::substring);
+  }
+  return builder.build();
+}
+
 }  // namespace
 
 ForeignDataScanner::ForeignDataScanner(const std::vector<PlannedUser>& users, std::string run_id, std::string run_key)
-    : canaries_(std::move(run_id), std::move(run_key)), users_(users.size()) {
-  for (const auto& user : users) {
-    profiles_.add(user.profile.email, 2 * user.index);
-    profiles_.add(user.profile.display_name, 2 * user.index + 1);
-  }
-  profiles_.freeze();
-}
+    : canaries_(std::move(run_id), std::move(run_key)), users_(users.size()), profiles_(profile_matcher(users)) {}
 
 std::vector<ForeignValue> ForeignDataScanner::foreign_in(std::string_view text,
                                                          std::optional<std::size_t> owner) const {

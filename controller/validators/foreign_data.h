@@ -8,7 +8,7 @@
 
 #include "common/identity/canary.h"
 #include "controller/plan/population.h"
-#include "controller/validators/multi_pattern_matcher.h"
+#include "common/text/multi_pattern_matcher.h"
 
 namespace cast {
 

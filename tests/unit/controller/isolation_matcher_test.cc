@@ -7,11 +7,11 @@
 #include <tuple>
 #include <vector>
 
-#include "controller/isolation/foreign_value_matcher.h"
+#include "controller/isolation/identifying_values.h"
 
 namespace {
 
-using cast::ForeignValueMatcher;
+using cast::IdentifyingValues;
 using cast::ValueKind;
 using cast::ValueMatch;
 
@@ -30,7 +30,7 @@ Key key_of(const ValueMatch& match) {
 bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
-// The rules of foreign_value_matcher.h, spelled out one value at a time.
+// The rules of identifying_values.h, spelled out one value at a time.
 std::vector<Key> naive_find_all(const std::vector<Value>& values, const std::string& text) {
   std::vector<Key> found;
   for (const Value& value : values) {
@@ -61,13 +61,14 @@ std::vector<Key> naive_find_all(const std::vector<Value>& values, const std::str
 }
 
 std::vector<Key> fast_find_all(const std::vector<Value>& values, const std::string& text) {
-  ForeignValueMatcher matcher;
+  IdentifyingValues::Builder builder;
   for (const Value& value : values) {
-    matcher.add(value.text, value.owner, value.kind);
+    builder.add(value.text, value.owner, value.kind);
   }
-  matcher.build();
+  const IdentifyingValues matcher = builder.build();
+  std::vector<cast::MultiPatternMatcher::Match> scratch;
   std::vector<ValueMatch> matches;
-  matcher.find_all(text, matches);
+  matcher.find_all(text, scratch, matches);
   std::vector<Key> found;
   for (const ValueMatch& match : matches) {
     found.push_back(key_of(match));
@@ -134,13 +135,16 @@ TEST_CASE("isolation matcher: one value held by two owners reports both and empt
   CHECK(fast_find_all(values, "").empty());
 }
 
-TEST_CASE("isolation matcher: using it before build() or adding after is refused") {
-  ForeignValueMatcher matcher;
-  matcher.add("u-000001", 1, ValueKind::user_id);
+TEST_CASE("isolation matcher: the scratch buffer is reused and matches are appended") {
+  IdentifyingValues::Builder builder;
+  builder.add("u-000001", 1, ValueKind::user_id);
+  const IdentifyingValues values = builder.build();
+  CHECK(values.value_count() == 1);
+  std::vector<cast::MultiPatternMatcher::Match> scratch;
   std::vector<ValueMatch> matches;
-  CHECK_THROWS_AS(matcher.find_all("u-000001", matches), std::logic_error);
-  matcher.build();
-  CHECK_THROWS_AS(matcher.add("u-000002", 2, ValueKind::user_id), std::logic_error);
-  matcher.find_all("u-000001", matches);
-  CHECK(matches.size() == 1);
+  values.find_all("u-000001", scratch, matches);
+  values.find_all("x u-000001", scratch, matches);
+  REQUIRE(matches.size() == 2);
+  CHECK(matches[1].offset == 2);
+  CHECK(scratch.size() == 1);
 }

@@ -4,7 +4,6 @@
 
 #include "controller/plan/population.h"
 #include "controller/validators/foreign_data.h"
-#include "controller/validators/multi_pattern_matcher.h"
 
 namespace {
 
@@ -20,31 +19,6 @@ std::vector<cast::PlannedUser> users_of(std::size_t count) {
 }
 
 }  // namespace
-
-TEST_CASE("validators: the matcher finds every occurrence, overlapping ones included") {
-  cast::MultiPatternMatcher matcher;
-  matcher.add("he", 1);
-  matcher.add("she", 2);
-  matcher.add("his", 3);
-  matcher.add("hers", 4);
-  matcher.add("", 5);
-  const auto matches = matcher.find_all("ushers and his");
-  std::vector<std::pair<std::size_t, std::size_t>> found;  // offset, id
-  for (const auto& match : matches) {
-    found.emplace_back(match.offset, match.id);
-  }
-  std::sort(found.begin(), found.end());
-  CHECK(found == std::vector<std::pair<std::size_t, std::size_t>>{{1, 2}, {2, 1}, {2, 4}, {11, 3}});
-  CHECK(matcher.find_all("nothing to see").empty());
-  CHECK_THROWS_AS(matcher.add("late", 6), std::logic_error);
-}
-
-TEST_CASE("validators: the matcher reports duplicate patterns under each id") {
-  cast::MultiPatternMatcher matcher;
-  matcher.add("Cast User 000001", 10);
-  matcher.add("Cast User 000001", 11);
-  CHECK(matcher.find_all("x Cast User 000001 y").size() == 2);
-}
 
 TEST_CASE("validators: the scanner keeps the owner's values and reports everyone else's") {
   const auto users = users_of(3);
