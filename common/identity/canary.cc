@@ -41,13 +41,16 @@ std::size_t span_of(std::string_view text, std::size_t from, std::size_t limit, 
 }
 
 // How much of `text` from `at` (which holds "cst_") matches the canary
-// grammar; sets `complete` when all of it does. 0 when too little matches.
-std::size_t match_canary(std::string_view text, std::size_t at, bool& complete) {
+// grammar, with the parts found; `complete` when all of it does. 0 when too
+// little matches.
+std::size_t match_canary(std::string_view text, std::size_t at, bool& complete, CanaryParts& parts) {
   complete = false;
+  parts = CanaryParts{};
   std::size_t pos = at + kPrefix.size();
   if (span_of(text, pos, kRunLength, is_run_char) != kRunLength) {
     return 0;
   }
+  parts.run8 = text.substr(pos, kRunLength);
   pos += kRunLength;
   if (pos >= text.size() || text[pos] != '_') {
     return 0;
@@ -56,11 +59,15 @@ std::size_t match_canary(std::string_view text, std::size_t at, bool& complete) 
   if (digits == 0) {
     return 0;
   }
+  parts.index = text.substr(pos + 1, digits);
   pos += 1 + digits;
   if (pos >= text.size() || text[pos] != '_') {
     return pos - at;
   }
   std::size_t tag = span_of(text, pos + 1, kTagLength, is_tag_char);
+  if (tag > 0) {
+    parts.tag = text.substr(pos + 1, tag);
+  }
   complete = tag == kTagLength;
   return tag == 0 ? pos - at : pos + 1 + tag - at;
 }
@@ -82,15 +89,19 @@ bool split_canary(std::string_view text, CanaryParts& parts) {
     return false;
   }
   bool complete = false;
-  if (match_canary(text, 0, complete) != text.size() || !complete) {
+  CanaryParts found;
+  if (match_canary(text, 0, complete, found) != text.size() || !complete) {
     return false;
   }
-  std::size_t index_at = kPrefix.size() + kRunLength + 1;
-  std::size_t index_len = text.size() - index_at - 1 - kTagLength;
-  parts.run8 = text.substr(kPrefix.size(), kRunLength);
-  parts.index = text.substr(index_at, index_len);
-  parts.tag = text.substr(text.size() - kTagLength);
+  parts = found;
   return true;
+}
+
+std::optional<std::uint64_t> claimed_index(const CanaryParts& parts) {
+  std::uint64_t index = 0;
+  const char* end = parts.index.data() + parts.index.size();
+  auto [stop, ec] = std::from_chars(parts.index.data(), end, index);
+  return ec == std::errc{} && stop == end && !parts.index.empty() ? std::optional(index) : std::nullopt;
 }
 
 std::string_view to_string(CanaryVerdict verdict) {
@@ -144,9 +155,10 @@ std::vector<CanaryCandidate> find_canary_candidates(std::string_view text) {
   std::size_t at = text.find(kPrefix);
   while (at != std::string_view::npos) {
     bool complete = false;
-    std::size_t length = match_canary(text, at, complete);
+    CanaryParts parts;
+    std::size_t length = match_canary(text, at, complete, parts);
     if (length > 0) {
-      found.push_back({at, text.substr(at, length), complete});
+      found.push_back({at, text.substr(at, length), complete, parts});
     }
     // Each match attempt reads at most ~50 bytes, so the scan stays linear.
     at = text.find(kPrefix, at + (length > 0 ? length : 1));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +21,16 @@ std::string run_tag8(std::string_view run_id);
 struct CanaryParts {
   std::string_view run8;   // 8 of [0-9a-z]
   std::string_view index;  // decimal digits as written
-  std::string_view tag;    // 16 of [0-9a-f]
+  std::string_view tag;    // 16 of [0-9a-f]; fewer (or none) in a cut-off candidate
 };
 
 // Splits a string shaped exactly like a canary; false when it is not.
 bool split_canary(std::string_view text, CanaryParts& parts);
+
+// The user index the parts claim, padded or not, whether or not the canary
+// is genuine: who a forged or cut-off canary pretends to belong to.
+// nullopt when the digits do not fit an index.
+std::optional<std::uint64_t> claimed_index(const CanaryParts& parts);
 
 enum class CanaryVerdict {
   valid,      // minted by this run's key for `owner_index`
@@ -64,6 +70,7 @@ struct CanaryCandidate {
   std::size_t offset{0};  // where "cst_" starts, in bytes
   std::string_view text;  // a view into the scanned text
   bool complete{false};   // full shape; false = cut off after the index or inside the tag
+  CanaryParts parts;      // views into `text`; run8 and index are always there
 };
 
 // Every canary-shaped substring of `text`, in order, in one linear pass.

@@ -1,16 +1,12 @@
 #include "controller/isolation/observation_scanner.h"
 
 #include <algorithm>
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "controller/analysis/excerpt.h"
 
 namespace cast {
 namespace {
-
-// `cst_` + run8 + `_`: where a canary's claimed index starts.
-constexpr std::size_t kCanaryIndexAt = 13;
 
 const char* finding_kind(ValueKind kind) {
   switch (kind) {
@@ -26,16 +22,6 @@ const char* finding_kind(ValueKind kind) {
 std::string string_field(const nlohmann::json& frame, const char* key) {
   auto it = frame.find(key);
   return it != frame.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-std::optional<std::size_t> claimed_index(std::string_view canary) {
-  if (canary.size() <= kCanaryIndexAt) {
-    return std::nullopt;
-  }
-  std::size_t index = 0;
-  const char* begin = canary.data() + kCanaryIndexAt;
-  auto [end, error] = std::from_chars(begin, canary.data() + canary.size(), index);
-  return error == std::errc{} && end != begin ? std::optional<std::size_t>(index) : std::nullopt;
 }
 
 }  // namespace
@@ -83,7 +69,7 @@ void ObservationScanner::scan_canaries(const Observation& seen, std::string_view
       }
       continue;
     }
-    if (check.verdict == CanaryVerdict::wrong_run || candidate.text.substr(4, 8) != context_.canaries.run8()) {
+    if (check.verdict == CanaryVerdict::wrong_run || candidate.parts.run8 != context_.canaries.run8()) {
       if (counters_.wrong_run_canaries++ == 0) {
         counters_.first_wrong_run = std::string(candidate.text);
       }
@@ -93,7 +79,7 @@ void ObservationScanner::scan_canaries(const Observation& seen, std::string_view
       ++counters_.cut_canaries;
       continue;
     }
-    auto claimed = claimed_index(candidate.text);
+    auto claimed = claimed_index(candidate.parts);
     hits_.push_back(Hit{"forged_canary", "cross_contamination", claimed ? user_name(*claimed) : "unknown", form,
                         candidate.offset, candidate.text.size()});
   }

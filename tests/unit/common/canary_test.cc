@@ -151,3 +151,36 @@ TEST_CASE("find_canary_candidates ignores long runs of near misses") {
   }
   CHECK(cast::find_canary_candidates(text).empty());
 }
+
+TEST_CASE("find_canary_candidates splits each candidate into its run tag, index and tag") {
+  cast::CanaryAuthority authority(kRunId, kKey);
+  std::string a = authority.mint(42);
+  std::string cut = a.substr(0, a.size() - 5);
+  std::string text = "x" + a + " " + cut;
+  auto found = cast::find_canary_candidates(text);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].parts.run8 == authority.run8());
+  CHECK(found[0].parts.index == "42");
+  CHECK(found[0].parts.tag == a.substr(a.size() - 16));
+  CHECK(cast::claimed_index(found[0].parts) == 42u);
+  CHECK(found[1].parts.run8 == authority.run8());
+  CHECK(found[1].parts.tag.size() == 11);
+  CHECK(cast::claimed_index(found[1].parts) == 42u);
+
+  // Cut right after the index: no tag at all, the claim still readable.
+  std::string cut_after_index = "cst_" + authority.run8() + "_7 and more";
+  auto bare = cast::find_canary_candidates(cut_after_index);
+  REQUIRE(bare.size() == 1);
+  CHECK(bare[0].parts.tag.empty());
+  CHECK(cast::claimed_index(bare[0].parts) == 7u);
+}
+
+TEST_CASE("claimed_index reads padded digits and refuses what no index can be") {
+  cast::CanaryParts parts;
+  parts.index = "007";
+  CHECK(cast::claimed_index(parts) == 7u);  // never minted padded, but that is who it pretends to be
+  parts.index = "99999999999999999999";
+  CHECK_FALSE(cast::claimed_index(parts).has_value());  // beyond uint64
+  parts.index = "";
+  CHECK_FALSE(cast::claimed_index(parts).has_value());
+}
