@@ -7,6 +7,10 @@
 
 namespace cast {
 
+// Control-plane exchanges (health checks, store queries, scrapes) unless a
+// caller says otherwise.
+inline constexpr std::chrono::milliseconds kHttpTimeout{10'000};  // ms; whole exchange
+
 struct HttpResponse {
   int status{0};
   std::string body;
@@ -26,7 +30,7 @@ struct HttpRequest {
   std::string url;
   std::string body;
   std::map<std::string, std::string> headers;
-  std::chrono::milliseconds timeout{10'000};  // whole exchange
+  std::chrono::milliseconds timeout{kHttpTimeout};  // ms; whole exchange
   bool verify_peer{true};                     // https only
 };
 
@@ -35,8 +39,7 @@ struct HttpRequest {
 // measured load, which runs on the workers' event loops.
 HttpResponse http_request(const HttpRequest& request);
 
-HttpResponse http_get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::milliseconds{10'000});
-HttpResponse http_post(const std::string& url, const std::string& body,
-                       std::chrono::milliseconds timeout = std::chrono::milliseconds{10'000});
+HttpResponse http_get(const std::string& url, std::chrono::milliseconds timeout = kHttpTimeout);
+HttpResponse http_post(const std::string& url, const std::string& body, std::chrono::milliseconds timeout = kHttpTimeout);
 
 }  // namespace cast

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/protocol/timeouts.h"
+
 namespace cast {
 
 // Everything a run is told. Filled by load_run_config() from defaults, then
@@ -17,11 +19,11 @@ struct RunConfig {
   std::uint64_t seed{0};  // --seed; 0 = random
 
   // Time limits
-  std::chrono::milliseconds run_timeout{180'000};           // CONCURRENT_TEST_TIMEOUT (s), --timeout
-  std::chrono::milliseconds agent_startup_timeout{30'000};  // AGENT_STARTUP_TIMEOUT (s)
-  std::chrono::milliseconds token_timeout{10'000};          // per token request
-  std::chrono::milliseconds connect_timeout{10'000};        // per WebSocket connect
-  std::chrono::milliseconds message_timeout{15'000};        // per message round trip
+  std::chrono::milliseconds run_timeout{defaults::kRunTimeout};                      // ms; CONCURRENT_TEST_TIMEOUT (s), --timeout
+  std::chrono::milliseconds agent_startup_timeout{defaults::kAgentStartupTimeout};  // ms; AGENT_STARTUP_TIMEOUT (s)
+  std::chrono::milliseconds token_timeout{defaults::kTokenTimeout};                 // ms; per token request
+  std::chrono::milliseconds connect_timeout{defaults::kConnectTimeout};             // ms; per WebSocket connect
+  std::chrono::milliseconds message_timeout{defaults::kMessageTimeout};             // ms; per message round trip
   std::chrono::milliseconds start_offset{1'000};            // go -> common start, on each worker
 
   // Criteria

@@ -1,5 +1,6 @@
 #include "worker/control/controller_link.h"
 
+#include "common/protocol/timeouts.h"
 #include "worker/control/link_state.h"
 
 namespace cast::worker {
@@ -9,8 +10,9 @@ std::shared_ptr<grpc::Channel> dial(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);  // assignments of 10 000+ users
   // Notice a vanished controller, and come back quickly when it returns.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  const auto keepalive_ms = static_cast<int>(defaults::kControlKeepalive.count());
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, keepalive_ms);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, keepalive_ms);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 
+#include "common/protocol/timeouts.h"
 #include "worker/scenario/scenario.h"
 
 namespace cast::v1 {
@@ -13,11 +14,12 @@ class Assignment;
 namespace cast::worker {
 
 struct StepTimeouts {
-  std::chrono::milliseconds token{10'000};    // token request, Scenario.token_timeout_ms
-  std::chrono::milliseconds connect{10'000};  // TCP + TLS + upgrade, Scenario.connect_timeout_ms
-  std::chrono::milliseconds start{30'000};    // start_agent -> agent_started (AGENT_STARTUP_TIMEOUT)
-  std::chrono::milliseconds message{10'000};  // each message, state read and close
-  std::chrono::milliseconds run{180'000};     // go -> user finished (CONCURRENT_TEST_TIMEOUT)
+  // Each from its Scenario.*_timeout_ms; the shared default when that is 0.
+  std::chrono::milliseconds token{defaults::kTokenTimeout};          // ms; token request
+  std::chrono::milliseconds connect{defaults::kConnectTimeout};      // ms; TCP + TLS, then the upgrade
+  std::chrono::milliseconds start{defaults::kAgentStartupTimeout};   // ms; start_agent -> agent_started
+  std::chrono::milliseconds message{defaults::kMessageTimeout};      // ms; each message, state read and close
+  std::chrono::milliseconds run{defaults::kRunTimeout};              // ms; go -> user finished
 };
 
 // Everything every user of a run shares.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "common/protocol/timeouts.h"
 #include "worker/transport/transport_failure.h"
 
 namespace boost::asio {
@@ -24,7 +25,7 @@ struct HttpCallRequest {
   std::string target{"/"};  // path and query
   std::string body;         // sent as application/json when not empty
   std::string bearer;       // Authorization: Bearer <bearer> when not empty
-  std::chrono::milliseconds timeout{10'000};  // connect to last byte
+  std::chrono::milliseconds timeout{defaults::kTokenTimeout};  // ms; connect to last byte
   std::size_t body_limit{1 << 20};            // bytes of answer body accepted
 };
 

@@ -222,7 +222,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   bool insecure_;
   WsListener* listener_;
   bool closing_{false};
-  std::chrono::milliseconds upgrade_timeout_{10'000};
+  std::chrono::milliseconds upgrade_timeout_{};  // from the options given to open()
   std::string bearer_;
   std::string target_;
   std::unique_ptr<websocket::response_type> response_;

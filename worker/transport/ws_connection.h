@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/protocol/timeouts.h"
 #include "worker/transport/transport_failure.h"
 
 namespace boost::asio {
@@ -41,8 +42,8 @@ class WsListener {
 struct WsOpenOptions {
   std::string token;                                 // sent as Bearer header, or as a query parameter
   std::string token_query_parameter;                 // empty: header
-  std::chrono::milliseconds connect_timeout{10'000};  // TCP connect plus TLS handshake
-  std::chrono::milliseconds upgrade_timeout{10'000};  // the HTTP upgrade
+  std::chrono::milliseconds connect_timeout{defaults::kConnectTimeout};  // ms; TCP connect plus TLS handshake
+  std::chrono::milliseconds upgrade_timeout{defaults::kConnectTimeout};  // ms; the HTTP upgrade
   std::size_t read_message_max{4 << 20};             // bytes; longer messages fail the connection
 };
 
