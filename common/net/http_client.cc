@@ -9,6 +9,7 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 
+#include "common/net/tls_client.h"
 #include "common/net/url.h"
 
 namespace cast {
@@ -70,15 +71,13 @@ HttpResponse plain_exchange(asio::io_context& ioc, const Url& url, Request& req,
 }
 
 HttpResponse tls_exchange(asio::io_context& ioc, const Url& url, Request& req, const HttpRequest& in) {
-  asio::ssl::context ctx{asio::ssl::context::tls_client};
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(in.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
+  const bool insecure = !in.verify_peer;
+  auto ctx = make_tls_client_context(insecure);
   asio::ip::tcp::resolver resolver{ioc};
-  beast::ssl_stream<beast::tcp_stream> stream{ioc, ctx};
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
-    throw HttpError("HTTP " + in.method + " " + in.url + ": cannot set SNI");
+  beast::ssl_stream<beast::tcp_stream> stream{ioc, *ctx};
+  if (auto ec = prepare_tls_stream(stream, url.host, insecure)) {
+    throw HttpError("HTTP " + in.method + " " + in.url + ": TLS setup: " + ec.message());
   }
-  if (in.verify_peer) stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
   beast::get_lowest_layer(stream).expires_after(in.timeout);
   beast::get_lowest_layer(stream).connect(resolver.resolve(url.host, std::to_string(url.port)));
   stream.handshake(asio::ssl::stream_base::client);

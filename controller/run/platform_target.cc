@@ -9,9 +9,13 @@
 namespace cast {
 namespace {
 
-void expect_health(const std::string& service, const std::string& base_url) {
+void expect_health(const std::string& service, const std::string& base_url, bool insecure) {
   try {
-    auto res = http_get(base_url + "/health", std::chrono::seconds{5});
+    HttpRequest request;
+    request.url = base_url + "/health";
+    request.timeout = std::chrono::seconds{5};
+    request.verify_peer = !insecure;
+    auto res = http_request(request);
     if (res.status != 200) {
       throw PlatformUnreachable(service + " at " + base_url + " answered /health with HTTP " + std::to_string(res.status));
     }
@@ -76,8 +80,8 @@ void PlatformTarget::check_external(const RunConfig& config) {
   ep.postgres_url = config.postgres_url;
   ep.redis_url = config.redis_url;
   ep.clickhouse_url = config.clickhouse_url;
-  expect_health("auth service", ep.auth_url);
-  expect_health("backend", ep.backend_url);
+  expect_health("auth service", ep.auth_url, config.insecure_tls);
+  expect_health("backend", ep.backend_url, config.insecure_tls);
 }
 
 }  // namespace cast

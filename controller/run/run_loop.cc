@@ -25,10 +25,11 @@ std::vector<std::string> user_ids(const std::vector<PlannedUser>& users) {
   return ids;
 }
 
-controller::ResourceMonitorConfig monitor_config(const PlatformEndpoints& target) {
+controller::ResourceMonitorConfig monitor_config(const RunConfig& config, const PlatformEndpoints& target) {
   controller::ResourceMonitorConfig c;
   c.platform_pids = target.local_pids;
   if (target.local_pids.empty()) c.backend_url = target.backend_url;
+  c.verify_peer = !config.insecure_tls;
   return c;
 }
 
@@ -59,7 +60,7 @@ RunLoop::RunLoop(const RunConfig& config, const PlatformEndpoints& target, const
       progress_(progress),
       ledger_(user_ids(users)),
       metrics_(config.metrics_listen),
-      monitor_(monitor_config(target)) {
+      monitor_(monitor_config(config, target)) {
   ledger_.record().run_id = run_id;
   if (metrics_.serving()) spdlog::info("controller metrics at {}", metrics_.url());
 }

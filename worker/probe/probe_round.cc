@@ -7,10 +7,10 @@
 #include <memory>
 #include <vector>
 
+#include "common/net/tls_client.h"
 #include "worker/probe/probe_loop.h"
 #include "worker/probe/probe_user.h"
 #include "worker/session/loop_ticker.h"
-#include "worker/transport/tls_client.h"
 
 namespace cast::worker {
 namespace {

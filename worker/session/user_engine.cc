@@ -5,10 +5,10 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "common/net/tls_client.h"
 #include "worker/session/loop_ticker.h"
 #include "worker/session/user_loop.h"
 #include "worker/session/virtual_user.h"
-#include "worker/transport/tls_client.h"
 
 namespace cast::worker {
 

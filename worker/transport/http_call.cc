@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/net/tls_client.h"
 #include "worker/transport/service_endpoint.h"
-#include "worker/transport/tls_client.h"
 
 namespace cast::worker {
 namespace {

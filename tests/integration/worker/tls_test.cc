@@ -1,5 +1,6 @@
 // wss:// against an in-test TLS server with a certificate made in the test:
-// verification on refuses it, `insecure` accepts it.
+// verification on refuses it, `insecure` accepts it. The controller's
+// blocking HTTP client shares the TLS setup and is held to the same.
 #include <doctest/doctest.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "common/net/http_client.h"
 #include "tests/integration/worker/collecting_sink.h"
 #include "tests/integration/worker/tiny_platform.h"
 
@@ -127,6 +129,16 @@ TEST_CASE("wss:// and https:// with `insecure` accept the self-signed certificat
   }
   CHECK(tls_stages == 3);
   CHECK(sink.of_kind(cast::v1::REST_ANSWER).size() == 3);
+}
+
+TEST_CASE("the controller's https client shares the setup: verification refuses the certificate, insecure accepts it") {
+  TlsPlatform platform;
+  HttpRequest request{"POST", platform.secure->http_url() + "/auth/token", "{}", {}, std::chrono::seconds{30}};
+  CHECK_THROWS_AS(http_request(request), HttpError);
+  request.verify_peer = false;
+  auto answer = http_request(request);
+  CHECK(answer.status == 200);
+  CHECK(answer.body.find("access_token") != std::string::npos);
 }
 
 }  // namespace cast::test

@@ -1,6 +1,6 @@
-#include "worker/transport/tls_client.h"
+#include "common/net/tls_client.h"
 
-namespace cast::worker {
+namespace cast {
 
 std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(bool insecure) {
   namespace ssl = boost::asio::ssl;
@@ -15,4 +15,4 @@ std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(bool insecure
   return context;
 }
 
-}  // namespace cast::worker
+}  // namespace cast

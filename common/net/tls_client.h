@@ -1,25 +1,29 @@
 #pragma once
 
-// Narrow header (pulls in Asio SSL): include from worker .cc files only.
+// The one TLS client setup of cast: the workers' WebSocket and HTTP calls
+// and the controller's blocking HTTP client all connect through it.
+// Narrow header (pulls in Asio SSL): include from .cc files only.
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/system/error_code.hpp>
 #include <memory>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 #include <string>
 
-namespace cast::worker {
+namespace cast {
 
-// The client context every TLS connection of an engine shares: system
-// trust store and peer verification, or no verification at all when the
-// run is `insecure` (self-signed test platforms).
+// A client context: the system trust store and peer verification, or no
+// verification at all when `insecure` (--insecure, self-signed test
+// platforms). One context may serve every connection of an event loop.
 std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(bool insecure);
 
-// SNI and, unless insecure, a check that the certificate names `host`.
-// The 1.74 Beast examples set neither, which is why this exists.
+// Call on each stream before its handshake: SNI always, and unless
+// `insecure` a check that the certificate names `host`. The 1.74 Beast
+// examples set neither, which is why this exists.
 template <class SslStream>
 boost::system::error_code prepare_tls_stream(SslStream& stream, const std::string& host, bool insecure) {
   boost::system::error_code ec;
@@ -33,4 +37,4 @@ boost::system::error_code prepare_tls_stream(SslStream& stream, const std::strin
   return ec;
 }
 
-}  // namespace cast::worker
+}  // namespace cast
