@@ -4,8 +4,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "common/protocol/key_pattern.h"
 #include "controller/plan/population.h"
-#include "controller/validators/key_pattern.h"
 #include "controller/validators/redis_key_census.h"
 #include "controller/validators/store_access.h"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "controller/config/persistence_layout.h"
 #include "controller/environment/environment.h"
-#include "controller/validators/persistence_layout.h"
 
 namespace cast {
 

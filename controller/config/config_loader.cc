@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "controller/config/persistence_layout.h"
 #include "controller/config/settings.h"
-#include "controller/validators/persistence_layout.h"
 
 namespace cast {
 namespace {
@@ -44,8 +44,7 @@ void walk(RunConfig& config, const YAML::Node& map, const std::string& prefix, c
     auto key = prefix + key_node.as<std::string>();
     auto where = where_in(source, key_node.Mark());
     if (key == "persistence") {
-      read_persistence_layout(value, source);  // checked here, where lines are known
-      config.persistence_yaml = YAML::Dump(value);
+      config.persistence = read_persistence_layout(value, source);  // parsed here, where lines are known
     } else if (const auto* setting = find_setting_by_key(key)) {
       apply_yaml_value(config, *setting, value, where);
     } else if (value.IsMap()) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/protocol/timeouts.h"
+#include "controller/config/persistence_layout.h"
 
 namespace cast {
 
@@ -76,9 +77,9 @@ struct RunConfig {
   std::string worker_token;           // CAST_WORKER_TOKEN: shared secret workers must present; empty = random (local)
   std::chrono::milliseconds worker_wait{120'000};  // how long to wait for remote workers
   bool keep_data{false};         // --keep-data: leave this run's rows and keys in the stores
-  // The YAML `persistence:` section (queries, key patterns, owner
-  // extraction for the validators), checked when loaded; empty = protocol.md's layout.
-  std::string persistence_yaml;
+  // Where the platform keeps a run's data (YAML `persistence:`), parsed and
+  // checked once when the YAML is loaded; defaults = protocol.md's layout.
+  PersistenceLayout persistence;
 
   bool uses_embedded_platform() const { return auth_url.empty() && backend_url.empty() && ws_url.empty(); }
 };

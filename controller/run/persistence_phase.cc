@@ -1,7 +1,6 @@
 #include "controller/run/persistence_phase.h"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include "controller/cleanup/run_data_cleanup.h"
 #include "controller/validators/persistence_validator.h"
@@ -9,11 +8,6 @@
 
 namespace cast {
 namespace {
-
-PersistenceLayout layout_of(const RunConfig& config) {
-  if (config.persistence_yaml.empty()) return {};
-  return read_persistence_layout(YAML::Load(config.persistence_yaml), "persistence");
-}
 
 ServiceUrls stores_of(const PlatformEndpoints& target) {
   return ServiceUrls{target.postgres_url, target.redis_url, target.clickhouse_url};
@@ -44,7 +38,7 @@ bool PersistencePhase::has_stores() const {
 void PersistencePhase::before_go() {
   if (target_.redis_url.empty() || config_.performance_only) return;
   try {
-    census_ = RedisKeyCensus::take(target_.redis_url, layout_of(config_).redis, target_.redis_prefix, run_id_);
+    census_ = RedisKeyCensus::take(target_.redis_url, config_.persistence.redis, target_.redis_prefix, run_id_);
   } catch (const StoreError& e) {
     throw PlatformUnreachable(e.what());
   }
@@ -57,7 +51,7 @@ void PersistencePhase::after_sessions(RunRecord& record, const std::vector<Plann
     evidence.persistence_note = "no store URLs given (E2E_POSTGRES_URL, E2E_REDIS_URL, TEST_CLICKHOUSE_URL)";
     return;
   }
-  auto layout = layout_of(config_);
+  const auto& layout = config_.persistence;
   PersistenceScope scope{run_id_, run_key_, target_.redis_prefix, stores_of(target_), census_};
   scope.t_s = record.duration_s;
   PersistenceReport report;

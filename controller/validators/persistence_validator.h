@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "controller/analysis/verdict.h"
+#include "controller/config/persistence_layout.h"
 #include "controller/environment/environment.h"
 #include "controller/plan/population.h"
-#include "controller/validators/persistence_layout.h"
 #include "controller/validators/redis_key_census.h"
 
 namespace cast {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "common/protocol/key_pattern.h"
 #include "controller/analysis/excerpt.h"
-#include "controller/validators/key_pattern.h"
 #include "controller/validators/store_checks.h"
 
 namespace cast::validators_detail {

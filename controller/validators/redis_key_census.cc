@@ -1,6 +1,6 @@
 #include "controller/validators/redis_key_census.h"
 
-#include "controller/validators/key_pattern.h"
+#include "common/protocol/key_pattern.h"
 #include "controller/validators/store_access.h"
 
 namespace cast {

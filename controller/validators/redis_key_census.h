@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "controller/validators/persistence_layout.h"
+#include "controller/config/persistence_layout.h"
 
 namespace cast {
 

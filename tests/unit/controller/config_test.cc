@@ -172,3 +172,15 @@ TEST_CASE("load shapes: --hold and --ramp in seconds, the hold interval from YAM
           std::string::npos);
   }
 }
+
+TEST_CASE("the persistence section is parsed once at load, into the config") {
+  auto config = from_yaml("users: 5\npersistence:\n  redis:\n    run_keys: \"x:{run_id}:\"\n"
+                          "    agent_key: \"x:{run_id}:{user_id}:{agent_id}\"\n"
+                          "    user_agents_key: \"x:{run_id}:{user_id}\"\n");
+  CHECK(config.persistence.redis.run_keys == "x:{run_id}:");
+  CHECK(config.persistence.redis.agent_key == "x:{run_id}:{user_id}:{agent_id}");
+  CHECK(config.persistence.postgres.agents_query == cast::PersistenceLayout{}.postgres.agents_query);
+  CHECK(from_yaml("users: 5\n").persistence.redis.run_keys == cast::PersistenceLayout{}.redis.run_keys);
+  CHECK_THROWS_WITH_AS(from_yaml("users: 5\npersistence:\n  postgres:\n    agent_query: x\n"),
+                       doctest::Contains("test.yaml:4"), cast::ConfigError);
+}

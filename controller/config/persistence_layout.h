@@ -1,8 +1,10 @@
 #pragma once
 
 // Where a platform keeps a run's data and how to tell whose it is. The
-// defaults are protocol.md's layout; a YAML section re-maps it for other
-// platforms.
+// defaults are protocol.md's layout; the YAML `persistence:` section re-maps
+// it for other platforms. Part of the run's configuration (RunConfig holds
+// it parsed); the validators and the cleanup read it. Includes nothing of
+// the validators, so config and validators do not include each other.
 
 #include <string>
 #include <vector>

@@ -1,12 +1,12 @@
-#include "controller/validators/persistence_layout.h"
+#include "controller/config/persistence_layout.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
 #include <map>
 
+#include "common/protocol/key_pattern.h"
 #include "controller/config/run_config.h"
-#include "controller/validators/key_pattern.h"
 
 namespace cast {
 namespace {

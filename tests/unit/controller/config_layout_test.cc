@@ -2,7 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "controller/config/run_config.h"
-#include "controller/validators/persistence_layout.h"
+#include "controller/config/persistence_layout.h"
 #include "controller/validators/store_access.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "controller/validators/key_pattern.h"
+#include "common/protocol/key_pattern.h"
 
 #include <stdexcept>
 

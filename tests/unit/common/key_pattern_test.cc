@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "controller/validators/key_pattern.h"
+#include "common/protocol/key_pattern.h"
 #include "controller/validators/redis_key_census.h"
 
 using cast::KeyPattern;
