@@ -22,10 +22,11 @@ host_test_packages=(
   podman podman-compose runc netavark aardvark-dns debootstrap
   chromium
 )
+dev_packages=(clang-format)  # checks the style of a change (README, Tests)
 if [[ "${1:-}" == "--build" ]]; then
   packages=("${build_packages[@]}")
 else
-  packages=("${build_packages[@]}" "${store_packages[@]}" "${host_test_packages[@]}")
+  packages=("${build_packages[@]}" "${store_packages[@]}" "${host_test_packages[@]}" "${dev_packages[@]}")
 fi
 
 missing=()

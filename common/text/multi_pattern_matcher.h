@@ -49,7 +49,7 @@ class MultiPatternMatcher {
     };
     friend class MultiPatternMatcher;
 
-    std::vector<std::vector<Edge>> trie_{1};  // sorted child lists per state
+    std::vector<std::vector<Edge>> trie_{1};              // sorted child lists per state
     std::vector<std::vector<std::uint32_t>> outputs_{1};  // patterns ending in each state
     std::vector<std::uint32_t> lengths_;
     std::vector<std::size_t> ids_;

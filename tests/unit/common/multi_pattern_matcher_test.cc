@@ -137,12 +137,12 @@ TEST_CASE("matcher: whole tokens stop at letters and digits only, numbered token
   CHECK(fast_find_all(matcher, "id=u-000001; u-000001-r42, agent-1.") ==
         std::vector<Key>{{3, 8, 1}, {13, 8, 1}, {13, 12, 2}, {27, 7, 3}});
   CHECK(fast_find_all(matcher, "\xc3\xa9u-000001\xff") == std::vector<Key>{{2, 8, 1}});  // non-ASCII separates
-  CHECK(fast_find_all(matcher, "Name (ab12)x") == std::vector<Key>{{0, 11, 4}});  // ends in punctuation
+  CHECK(fast_find_all(matcher, "Name (ab12)x") == std::vector<Key>{{0, 11, 4}});         // ends in punctuation
 }
 
 TEST_CASE("matcher: a pattern added twice is reported under each id") {
-  const auto matcher = build({{"Cast User 000001", 10, MatchMode::substring},
-                              {"Cast User 000001", 11, MatchMode::whole_token}});
+  const auto matcher =
+      build({{"Cast User 000001", 10, MatchMode::substring}, {"Cast User 000001", 11, MatchMode::whole_token}});
   CHECK(fast_find_all(matcher, "x Cast User 000001 y") == std::vector<Key>{{2, 16, 10}, {2, 16, 11}});
   CHECK(fast_find_all(matcher, "xCast User 000001") == std::vector<Key>{{1, 16, 10}});
 }
