@@ -42,12 +42,18 @@ void add_worker_reasons(const RunRecord& record, std::vector<std::string>& reaso
                         (worker.cores == 0 ? " (cores not reported)" : "") + " (limit " +
                         fixed(kSaturatedShare * 100, 0) + " %)");
     }
-    if (worker.lost) {
+    // Lost before the go, its users ran elsewhere: the run is whole. Lost
+    // after it, the run is invalid unless losses were allowed (then its
+    // unfinished users are failed users, which the criteria count).
+    bool redealt = worker.lost_phase.rfind("before the go", 0) == 0 && worker.users_lost == 0;
+    if (worker.lost && !redealt && !record.worker_loss_allowed) {
       auto unfinished = std::count_if(record.users.begin(), record.users.end(), [&](const UserOutcome& user) {
         return user.lost && user.worker_id == worker.worker_id;
       });
-      reasons.push_back(name + " was lost with " + std::to_string(unfinished) + " of its " +
-                        std::to_string(worker.users) + " users unfinished");
+      std::string phase = worker.lost_phase.empty() ? "" : " while " + worker.lost_phase;
+      std::string why = worker.lost_reason.empty() ? "" : " (" + worker.lost_reason + ")";
+      reasons.push_back(name + " was lost" + phase + why + " with " + std::to_string(unfinished) + " of its " +
+                        std::to_string(worker.users) + " users unfinished (--allow-worker-loss counts them as failed instead)");
     }
   }
 }
@@ -85,7 +91,7 @@ void add_orphan_reason(const RunRecord& record, std::vector<std::string>& reason
     bool worker_known_lost = std::any_of(record.workers.begin(), record.workers.end(), [&](const WorkerRecord& w) {
       return w.lost && w.worker_id == user.worker_id;
     });
-    orphans += user.lost && !worker_known_lost ? 1 : 0;
+    orphans += user.lost && !worker_known_lost && !record.worker_loss_allowed ? 1 : 0;
   }
   if (orphans > 0) {
     reasons.push_back(std::to_string(orphans) + " user(s) lost with their worker");

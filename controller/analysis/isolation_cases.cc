@@ -60,6 +60,15 @@ TestCaseResult judge_state_persistence(const JudgeInput& input, std::vector<Find
     auto probes = no_findings(input, "authorization_probes", through_api);
     probes.observed += " in " + std::to_string(evidence.probes) + " probes";
     result.criteria.push_back(probes);
+    // Half the checks never running is no pass: a worker lost mid-phase
+    // leaves the case incomplete, whatever the other half found.
+    if (!evidence.probe_gaps.empty()) {
+      result.criteria.push_back(make_criterion(
+          "probe_phase_complete", "every planned probe step ran",
+          std::to_string(evidence.probe_steps_missing) + " of " + std::to_string(evidence.probe_steps_planned) +
+              " steps never ran (incomplete: " + evidence.probe_gaps.front() + ")",
+          static_cast<double>(evidence.probe_steps_missing), false));
+    }
   }
   if (evidence.persistence_checked) {
     result.criteria.push_back(no_findings(input, "stored_data_ownership", in_stores));

@@ -35,10 +35,11 @@ Criterion startup_percentile(const LatencySamples& samples, const char* name, do
 // Users cancelled on purpose (--cancel-rate) were never meant to finish:
 // the rate is over the users that stayed.
 Criterion success_rate(const JudgeInput& input) {
-  std::size_t done = 0, cancelled = 0;
+  std::size_t done = 0, cancelled = 0, lost = 0;
   for (const UserOutcome& user : input.record.users) {
     done += user.done ? 1 : 0;
     cancelled += user.cancelled ? 1 : 0;
+    lost += user.lost ? 1 : 0;
   }
   std::size_t planned = input.planned_users();
   std::size_t stayed = planned > cancelled ? planned - cancelled : 0;
@@ -46,6 +47,9 @@ Criterion success_rate(const JudgeInput& input) {
   std::string observed = fixed(rate * 100, 1) + " % (" + ratio(done, stayed);
   if (cancelled > 0) {
     observed += ", " + std::to_string(cancelled) + " cancelled on purpose";
+  }
+  if (lost > 0) {
+    observed += ", " + std::to_string(lost) + " lost with their worker, counted as failed";
   }
   return make_criterion("success_rate", ">= " + fixed(input.config.min_success_rate * 100, 1) + " %", observed + ")",
                         rate, stayed > 0 && rate >= input.config.min_success_rate);

@@ -78,6 +78,21 @@ struct WorkerRecord {
   std::uint64_t harness_errors{0};
   std::map<std::string, std::uint32_t> errors_by_kind;
   std::map<std::string, std::uint32_t> failures_by_phase;
+  // Liveness: users it finished and users lost with it, and when and why
+  // it was lost ("before the go (ready)", "running", "probing").
+  std::uint32_t users_finished{0};
+  std::uint32_t users_lost{0};
+  std::string lost_phase;
+  std::string lost_reason;
+  double lost_after_go_s{0};       // when it was lost, seconds after the go (negative: before)
+  std::uint32_t users_taken_over{0};   // users it took over from workers lost before the go
+  std::uint32_t users_handed_over{0};  // its users dealt to the others, when it was lost before the go
+  // Clock estimate from Ping/Pong (NTP-style, smallest round trip kept).
+  std::uint32_t clock_samples{0};
+  std::int64_t round_trip_us{0};
+  std::int64_t clock_offset_us{0};  // its clock minus the controller's
+  bool synchronized_start{false};   // its Go named the common instant on its own clock
+  std::int64_t first_start_us{0};   // its earliest user step start, controller clock, relative to the common instant
 };
 
 struct ResourceSample {
@@ -96,6 +111,12 @@ struct IsolationEvidence {
   bool persistence_checked{false};
   std::string persistence_note;  // why the stores were not checked, when they were not
   std::size_t probes{0};         // probe calls made
+  // Probe steps (an attack on a victim, or a read-back) planned on workers
+  // that were lost or never answered, with no result: the phase is then
+  // incomplete and test case 5 cannot pass.
+  std::size_t probe_steps_planned{0};
+  std::size_t probe_steps_missing{0};
+  std::vector<std::string> probe_gaps;  // one line per worker that did not finish its rounds
   std::vector<Finding> findings;
 };
 
@@ -114,6 +135,12 @@ struct RunRecord {
   std::uint32_t users_planned{0};
   double duration_s{0};            // first go to last user done, seconds
   std::int64_t start_skew_us{0};   // spread of the users' actual first-step starts, microseconds
+  // Spread of the workers' first user starts on the controller's clock
+  // (through each worker's clock estimate), microseconds; -1 = fewer than
+  // two workers started users. Uncertain by up to half the largest round trip.
+  std::int64_t worker_start_skew_us{-1};
+  std::int64_t worker_start_skew_uncertainty_us{0};
+  bool worker_loss_allowed{false};  // --allow-worker-loss
   std::vector<UserOutcome> users;  // by index
   std::vector<Observation> observations;
   std::vector<WorkerRecord> workers;

@@ -76,6 +76,15 @@ struct RunConfig {
   int expect_workers{0};              // remote workers to wait for; 0 = spawn local ones
   std::string worker_token;           // CAST_WORKER_TOKEN: shared secret workers must present; empty = random (local)
   std::chrono::milliseconds worker_wait{120'000};  // how long to wait for remote workers
+  std::string worker_token_file;      // --token-file: the shared secret read from this file (wins over the variable)
+  // A worker lost after the go makes the run invalid (exit 4) unless this
+  // is set: then its unfinished users count as failed users.
+  bool allow_worker_loss{false};      // --allow-worker-loss
+  std::chrono::milliseconds worker_silence{1'500};  // a worker silent this long is lost (controller.worker_silence_ms)
+  // TLS on the control plane (PEM files); mutual TLS when a client CA is given.
+  std::string tls_cert;       // --tls-cert
+  std::string tls_key;        // --tls-key
+  std::string tls_client_ca;  // --tls-client-ca: workers must present a certificate signed by it
   bool keep_data{false};         // --keep-data: leave this run's rows and keys in the stores
   // Where the platform keeps a run's data (YAML `persistence:`), parsed and
   // checked once when the YAML is loaded; defaults = protocol.md's layout.

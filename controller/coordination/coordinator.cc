@@ -5,6 +5,7 @@
 
 #include "common/protocol/timeouts.h"
 #include "controller/coordination/coordinator_core.h"
+#include "controller/coordination/worker_stream.h"
 
 namespace cast::controller {
 namespace {
@@ -27,8 +28,20 @@ std::string describe_unready(const WorkerLedger& ledger) {
   return text.empty() ? "no worker attached" : text;
 }
 
+std::shared_ptr<grpc::ServerCredentials> server_credentials(const ServerTls& tls) {
+  if (!tls.enabled()) {
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions options(tls.client_ca.empty()
+                                                ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = tls.client_ca;
+  options.pem_key_cert_pairs.push_back({tls.private_key, tls.cert_chain});
+  return grpc::SslServerCredentials(options);
+}
+
 void tune_server(grpc::ServerBuilder& builder, const CoordinatorConfig& config) {
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.bounds.max_message_bytes));
   // A fixed port must not be shared silently with another controller.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // Workers ping while idle so that a vanished host is noticed; allow it.
@@ -42,6 +55,16 @@ void tune_server(grpc::ServerBuilder& builder, const CoordinatorConfig& config) 
 
 }  // namespace
 
+Coordinator::Core::Core(CoordinatorConfig config_in, EventSink sink_in)
+    : config(std::move(config_in)), sink(std::move(sink_in)) {}
+
+Coordinator::Core::~Core() = default;
+
+void Coordinator::Core::adopt(StreamPtr stream) {
+  std::lock_guard lock(mutex);
+  live.emplace(stream.get(), std::move(stream));
+}
+
 Coordinator::Coordinator(CoordinatorConfig config, EventSink sink)
     : core_(std::make_unique<Core>(std::move(config), std::move(sink))) {}
 
@@ -49,21 +72,23 @@ Coordinator::~Coordinator() { shutdown(); }
 
 std::uint16_t Coordinator::start() {
   Core& core = *core_;
-  core.service = std::make_unique<ControlService>(core, [&core](std::shared_ptr<WorkerStream> stream) {
-    std::lock_guard lock(core.mutex);
-    core.live.emplace(stream.get(), stream);
-  });
+  core.service = std::make_unique<ControlService>(core, core.config.bounds,
+                                                  [&core](std::shared_ptr<StreamEnd> stream) { core.adopt(stream); });
   std::string address = listen_address(core.config.listen_host, core.config.port);
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(address, server_credentials(core.config.tls), &bound_port);
   builder.RegisterService(core.service.get());
   tune_server(builder, core.config);
   core.server = builder.BuildAndStart();
   if (!core.server || bound_port == 0) {
     throw CoordinationError("controller cannot listen for workers on " + address);
   }
-  spdlog::info("controller listening for workers on {}", listen_address(core.config.listen_host, bound_port));
+  spdlog::info("controller listening for workers on {}{}", listen_address(core.config.listen_host, bound_port),
+               !core.config.tls.enabled()         ? " (plaintext)"
+               : core.config.tls.client_ca.empty() ? " (TLS)"
+                                                   : " (mutual TLS)");
+  core.start_liveness();
   return static_cast<std::uint16_t>(bound_port);
 }
 
@@ -78,13 +103,13 @@ std::vector<WorkerSnapshot> Coordinator::wait_for_workers(std::size_t count, std
 
 void Coordinator::assign(const std::string& worker_id, cast::v1::Assignment assignment) {
   ControllerMessage message;
-  *message.mutable_assignment() = assignment;
   Core::StreamPtr stream;
   {
     std::lock_guard lock(core_->mutex);
-    if (!core_->ledger.assign(worker_id, std::move(assignment))) {
+    if (!core_->ledger.assign(worker_id, assignment)) {
       throw CoordinationError("cannot assign users to unknown worker " + worker_id);
     }
+    *message.mutable_assignment() = std::move(assignment);
     auto it = core_->by_worker.find(worker_id);
     if (it != core_->by_worker.end()) {
       stream = it->second;
@@ -96,24 +121,39 @@ void Coordinator::assign(const std::string& worker_id, cast::v1::Assignment assi
   }
 }
 
-void Coordinator::wait_for_ready(std::chrono::milliseconds timeout) {
+std::vector<std::string> Coordinator::wait_for_ready(std::chrono::milliseconds timeout) {
   std::unique_lock lock(core_->mutex);
   auto ready = [&] { return core_->ledger.size() > 0 && core_->ledger.all_ready(); };
   if (!core_->changed.wait_for(lock, timeout, ready)) {
     throw CoordinationError(fmt::format("workers not ready within {} ms: {}", timeout.count(),
                                         describe_unready(core_->ledger)));
   }
+  std::vector<std::string> given_up;
+  for (const auto& [id, record] : core_->ledger.records()) {
+    if (record.given_up) given_up.push_back(id);
+  }
+  if (given_up.size() == core_->ledger.size()) {
+    throw CoordinationError("every worker was lost before the go");
+  }
+  return given_up;
 }
 
-void Coordinator::broadcast_go(std::chrono::milliseconds start_offset) {
-  ControllerMessage message;
-  message.mutable_go()->set_start_offset_ms(static_cast<std::uint32_t>(start_offset.count()));
+Clock::time_point Coordinator::broadcast_go(std::chrono::milliseconds start_offset) {
+  auto at = Clock::now() + start_offset;
+  std::vector<std::pair<Core::StreamPtr, ControllerMessage>> sends;
   {
     std::lock_guard lock(core_->mutex);
-    core_->go = message;
+    core_->go_offset_ms = static_cast<std::uint32_t>(start_offset.count());
+    core_->go_at_us = std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
     core_->ledger.mark_running();
+    for (const auto& [id, stream] : core_->by_worker) {
+      sends.emplace_back(stream, core_->go_for(*core_->ledger.find_mutable(id)));
+    }
   }
-  core_->broadcast(message);
+  for (auto& [stream, message] : sends) {
+    stream->send(std::move(message));
+  }
+  return at;
 }
 
 bool Coordinator::wait_for_finish(std::chrono::milliseconds timeout) {
@@ -183,14 +223,16 @@ void Coordinator::shutdown() {
       return;
     }
     core_->shutting_down = true;
+    core_->liveness_stop = true;
     for (const auto& [raw, stream] : core_->live) {
       streams.push_back(stream);
     }
   }
   for (const auto& stream : streams) {
-    stream->end({grpc::StatusCode::UNAVAILABLE, "controller shutting down"});
+    stream->end({EndCode::unavailable, "controller shutting down"});
   }
   streams.clear();
+  core_->stop_liveness();
   if (core_->server) {
     core_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     core_->server->Wait();

@@ -10,16 +10,37 @@
 #include <vector>
 
 #include "cast_control.pb.h"
+#include "controller/coordination/admission.h"
+#include "controller/coordination/message_bounds.h"
 #include "controller/coordination/worker_ledger.h"
 
 namespace cast::controller {
+
+// TLS for the control plane: PEM text, not paths (the caller reads the
+// files, so errors name the file). No cert = plaintext; client_ca set =
+// every worker must present a certificate signed by it (mutual TLS).
+struct ServerTls {
+  std::string cert_chain;
+  std::string private_key;
+  std::string client_ca;
+  bool enabled() const { return !cert_chain.empty(); }
+};
 
 struct CoordinatorConfig {
   std::string listen_host{"127.0.0.1"};
   std::uint16_t port{0};  // 0 = any free port; start() returns the one bound
   std::string auth_token;  // shared secret every Hello must carry; empty = none required
-  std::chrono::milliseconds reconnect_grace{5'000};  // a lost worker may come back within this (ms)
-  std::size_t max_message_bytes{16u << 20};           // largest worker message accepted (bytes)
+  // A worker whose stream closed may come back within this (ms); after it,
+  // it is lost for good.
+  std::chrono::milliseconds reconnect_grace{1'000};
+  // Liveness: every attached worker is pinged this often (ms), and one the
+  // controller has heard nothing from for `silence_timeout` (ms) is lost for
+  // good at once: a cut link sends no TCP reset, so only a deadline notices.
+  std::chrono::milliseconds ping_interval{250};
+  std::chrono::milliseconds silence_timeout{1'500};
+  AdmissionRules admission;  // expected workers, protocol version, Hello field lengths
+  MessageBounds bounds;      // what a worker may send; beyond it, it is cut off
+  ServerTls tls;             // empty = plaintext
 };
 
 struct WorkerSnapshot {
@@ -36,6 +57,14 @@ struct WorkerSnapshot {
   std::optional<cast::v1::Done> done;
   std::optional<cast::v1::ProbeDone> probe_done;  // the latest probe round it answered
   bool attached = true;                           // a stream speaks for it right now
+  // Lost for good (never came back within the grace, went silent, or was
+  // cut off); `lost_while` is what it was doing then.
+  bool given_up = false;
+  std::string lost_reason;
+  WorkerState lost_while = WorkerState::connected;
+  std::chrono::steady_clock::time_point lost_at{};
+  ClockEstimate clock;                // from Ping/Pong
+  std::int64_t start_at_worker_us = 0;  // the Go's instant on its clock; 0 = sent as an offset only
 };
 
 class CoordinationError : public std::runtime_error {
@@ -63,11 +92,17 @@ class Coordinator {
 
   // Blocks until `count` workers have said Hello; throws on timeout saying how many came.
   std::vector<WorkerSnapshot> wait_for_workers(std::size_t count, std::chrono::milliseconds timeout);
-  // Sends (and remembers, for a reconnect) this worker's assignment.
+  // Sends (and remembers, for a reconnect) this worker's assignment; called
+  // again for a worker, it sends the next part (users taken over before the go).
   void assign(const std::string& worker_id, cast::v1::Assignment assignment);
-  // Blocks until every worker reported Ready; throws on timeout naming the others.
-  void wait_for_ready(std::chrono::milliseconds timeout);
-  void broadcast_go(std::chrono::milliseconds start_offset);
+  // Blocks until every worker reported Ready or was lost for good; throws on
+  // timeout naming the others. Returns the ids lost for good by then (their
+  // users are to be dealt to the others before the go).
+  std::vector<std::string> wait_for_ready(std::chrono::milliseconds timeout);
+  // One Go for all: the common instant is `start_offset` from now on the
+  // controller's clock, sent to each worker on its own clock where its
+  // offset is known (start_at_worker_us). Returns that instant.
+  std::chrono::steady_clock::time_point broadcast_go(std::chrono::milliseconds start_offset);
   // True once every worker is done or lost beyond the grace; false on timeout.
   // Done workers keep their streams open for the probe phase and the Release.
   bool wait_for_finish(std::chrono::milliseconds timeout);
@@ -86,8 +121,11 @@ class Coordinator {
   // Ends every stream and stops listening. Idempotent; the destructor calls it.
   void shutdown();
 
- private:
+  // The state behind it (coordinator_core.h), named here so that the fuzz
+  // target can drive the message handling without a network.
   struct Core;
+
+ private:
   std::unique_ptr<Core> core_;
 };
 

@@ -1,5 +1,6 @@
 #include "controller/coordination/coordinator_core.h"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
@@ -7,6 +8,23 @@ namespace cast::controller {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::int64_t steady_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+}
+
+EndCode status_of(RefusalKind kind) {
+  switch (kind) {
+    case RefusalKind::bad_hello: return EndCode::invalid_argument;
+    case RefusalKind::beyond_expected: return EndCode::resource_exhausted;
+    case RefusalKind::duplicate_id: return EndCode::already_exists;
+    case RefusalKind::other_version:
+    case RefusalKind::late:
+    case RefusalKind::given_up: return EndCode::failed_precondition;
+  }
+  return EndCode::unauthenticated;
+}
+
 bool token_matches(const std::string& expected, const std::string& given) {
   return expected.size() == given.size() && CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
 }
@@ -26,6 +44,12 @@ WorkerSnapshot snapshot_of(const WorkerRecord& record) {
   snapshot.done = record.done;
   snapshot.probe_done = record.probe_done;
   snapshot.attached = record.attached;
+  snapshot.given_up = record.given_up;
+  snapshot.lost_reason = record.lost_reason;
+  snapshot.lost_while = record.state == WorkerState::lost ? record.state_before_loss : record.state;
+  snapshot.lost_at = record.lost_at;
+  snapshot.clock = record.clock;
+  snapshot.start_at_worker_us = record.start_at_worker_us;
   return snapshot;
 }
 
@@ -37,13 +61,18 @@ ControllerMessage ack_message(std::uint64_t up_to) {
 
 }  // namespace
 
-void Coordinator::Core::on_message(WorkerStream& stream, cast::v1::WorkerMessage&& message) {
+void Coordinator::Core::on_message(StreamEnd& stream, cast::v1::WorkerMessage&& message) {
   bool greeted = false;
   {
     std::lock_guard lock(mutex);
     greeted = stream.generation != 0;
   }
-  if (!greeted) {
+  if (auto problem = out_of_bounds(message, config.bounds)) {
+    cut_off(stream, EndCode::resource_exhausted, "sent " + *problem);
+  } else if (!stream.rate.admit(steady_us())) {
+    cut_off(stream, EndCode::resource_exhausted,
+            fmt::format("sent more than {} messages per second", config.bounds.messages_per_second));
+  } else if (!greeted) {
     on_hello(stream, message.hello());
   } else if (message.has_events()) {
     on_events(stream, std::move(*message.mutable_events()));
@@ -52,48 +81,94 @@ void Coordinator::Core::on_message(WorkerStream& stream, cast::v1::WorkerMessage
   }
 }
 
-void Coordinator::Core::on_hello(WorkerStream& stream, const cast::v1::Hello& hello) {
-  if (hello.worker_id().empty()) {
-    stream.end({grpc::StatusCode::INVALID_ARGUMENT,
-                "control stream from " + stream.peer() + ": the first message must be a Hello with a worker_id"});
-    return;
-  }
-  if (!config.auth_token.empty() && !token_matches(config.auth_token, hello.auth_token())) {
-    spdlog::warn("refused worker {} from {}: wrong auth token", hello.worker_id(), stream.peer());
-    stream.end({grpc::StatusCode::UNAUTHENTICATED,
-                "worker " + hello.worker_id() + ": auth token does not match the controller's"});
+void Coordinator::Core::on_hello(StreamEnd& stream, const cast::v1::Hello& hello) {
+  if (refused(stream, hello)) {
     return;
   }
   std::vector<ControllerMessage> replies;
   StreamPtr superseded;
   {
     std::lock_guard lock(mutex);
+    // Under the lock that attaches: two Hellos with one id may race.
+    if (auto refusal = refuse_hello(ledger, hello, config.admission, go_at_us.has_value())) {
+      spdlog::warn("refused worker from {}: {}", stream.peer(), refusal->reason);
+      stream.end({status_of(refusal->kind), refusal->reason});
+      return;
+    }
     auto attachment = ledger.attach(hello);
     stream.worker_id = hello.worker_id();
     stream.generation = attachment.generation;
     superseded = std::exchange(by_worker[hello.worker_id()], live.at(&stream));
-    replies = greeting(*ledger.find(hello.worker_id()), attachment.resume_after);
+    replies = greeting(*ledger.find_mutable(hello.worker_id()), attachment.resume_after);
     spdlog::info("worker {} attached from {} (capacity {}, {}){}", hello.worker_id(), stream.peer(),
                  hello.capacity(), hello.version(), attachment.reconnect ? ", reconnected" : "");
   }
   changed.notify_all();
   if (superseded) {
-    superseded->end({grpc::StatusCode::ABORTED, "superseded by a newer stream of worker " + hello.worker_id()});
+    superseded->end({EndCode::aborted, "superseded by a newer stream of worker " + hello.worker_id()});
   }
   for (auto& reply : replies) {
     stream.send(std::move(reply));
   }
 }
 
-std::vector<ControllerMessage> Coordinator::Core::greeting(const WorkerRecord& record,
-                                                           std::uint64_t resume_after) const {
+// What needs no ledger: a Hello at all, and the token (in constant time).
+bool Coordinator::Core::refused(StreamEnd& stream, const cast::v1::Hello& hello) {
+  if (hello.worker_id().empty()) {
+    stream.end({EndCode::invalid_argument,
+                "control stream from " + stream.peer() + ": the first message must be a Hello with a worker_id"});
+    return true;
+  }
+  if (!config.auth_token.empty() && !token_matches(config.auth_token, hello.auth_token())) {
+    spdlog::warn("refused a worker from {}: wrong auth token", stream.peer());
+    stream.end({EndCode::unauthenticated, "auth token does not match the controller's"});
+    return true;
+  }
+  return false;
+}
+
+void Coordinator::Core::cut_off(StreamEnd& stream, EndCode code, const std::string& reason) {
+  bool lost = false;
+  {
+    std::lock_guard lock(mutex);
+    auto it = by_worker.find(stream.worker_id);
+    if (it != by_worker.end() && it->second.get() == &stream) {
+      by_worker.erase(it);
+      lost = ledger.give_up(stream.worker_id, Clock::now(), reason);
+    }
+  }
+  spdlog::error("worker {} ({}) cut off: {}", stream.worker_id.empty() ? "?" : stream.worker_id, stream.peer(),
+                reason);
+  // Ended, not cancelled: a worker that is cut off should read the reason.
+  stream.end({code, reason});
+  if (lost) {
+    changed.notify_all();
+  }
+}
+
+// The instant is fixed when first sent: a reconnect gets the same one,
+// although the clock estimate may have improved since.
+ControllerMessage Coordinator::Core::go_for(WorkerRecord& record) {
+  if (record.start_at_worker_us == 0 && go_at_us && record.clock.known()) {
+    record.start_at_worker_us = record.clock.to_worker(*go_at_us);
+  }
+  ControllerMessage message;
+  message.mutable_go()->set_start_offset_ms(go_offset_ms);
+  message.mutable_go()->set_start_at_worker_us(record.start_at_worker_us);
+  return message;
+}
+
+std::vector<ControllerMessage> Coordinator::Core::greeting(WorkerRecord& record, std::uint64_t resume_after) {
   // The Ack comes first so the worker resends only what is really missing.
   std::vector<ControllerMessage> replies{ack_message(resume_after)};
   if (record.assignment && record.state == WorkerState::assigned) {
     replies.emplace_back().mutable_assignment()->CopyFrom(*record.assignment);
+    for (const auto& part : record.more_users) {
+      replies.emplace_back().mutable_assignment()->CopyFrom(part);
+    }
   }
-  if (go && record.state == WorkerState::running) {
-    replies.push_back(*go);
+  if (go_at_us && record.state == WorkerState::running) {
+    replies.push_back(go_for(record));
   }
   // The worker ignores a round it already holds, so re-sending is safe.
   if (record.probe_plan && record.state == WorkerState::probing) {
@@ -108,7 +183,7 @@ std::vector<ControllerMessage> Coordinator::Core::greeting(const WorkerRecord& r
   return replies;
 }
 
-void Coordinator::Core::on_events(WorkerStream& stream, cast::v1::EventBatch&& batch) {
+void Coordinator::Core::on_events(StreamEnd& stream, cast::v1::EventBatch&& batch) {
   std::optional<WorkerLedger::Admitted> admitted;
   std::string worker_id;
   {
@@ -129,7 +204,7 @@ void Coordinator::Core::on_events(WorkerStream& stream, cast::v1::EventBatch&& b
   stream.send(ack_message(admitted->ack_up_to));
 }
 
-void Coordinator::Core::on_state(WorkerStream& stream, const cast::v1::WorkerMessage& message) {
+void Coordinator::Core::on_state(StreamEnd& stream, const cast::v1::WorkerMessage& message) {
   {
     std::lock_guard lock(mutex);
     if (message.has_ready()) {
@@ -141,6 +216,9 @@ void Coordinator::Core::on_state(WorkerStream& stream, const cast::v1::WorkerMes
     } else if (message.has_heartbeat()) {
       ledger.record_heartbeat(stream.worker_id, stream.generation, message.heartbeat());
       return;  // nobody waits on heartbeats
+    } else if (message.has_pong()) {
+      ledger.record_pong(stream.worker_id, stream.generation, message.pong(), steady_us());
+      return;
     } else {
       spdlog::warn("worker {}: a second Hello or an empty message on one stream, ignored", stream.worker_id);
     }
@@ -148,7 +226,7 @@ void Coordinator::Core::on_state(WorkerStream& stream, const cast::v1::WorkerMes
   changed.notify_all();
 }
 
-void Coordinator::Core::on_read_closed(WorkerStream& stream) {
+void Coordinator::Core::on_read_closed(StreamEnd& stream) {
   bool lost = false;
   WorkerState state_before = WorkerState::connected;
   std::uint64_t held = 0;
@@ -171,7 +249,7 @@ void Coordinator::Core::on_read_closed(WorkerStream& stream) {
   }
 }
 
-void Coordinator::Core::on_stream_done(WorkerStream& stream) {
+void Coordinator::Core::on_stream_done(StreamEnd& stream) {
   StreamPtr last_reference;
   {
     std::lock_guard lock(mutex);

@@ -1,38 +1,59 @@
 #pragma once
 
 // Internal to coordination: the state behind Coordinator, shared by
-// coordinator.cc (the API the run loop calls) and coordinator_core.cc (what
-// the gRPC streams call).
-
-#include <grpcpp/grpcpp.h>
+// coordinator.cc (the API the run loop calls, and the gRPC server) and
+// coordinator_core.cc (what the streams call). No gRPC here: the core sees
+// streams as StreamEnd, so the fuzz target can drive it without a network.
 
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "controller/coordination/coordinator.h"
-#include "controller/coordination/worker_stream.h"
+#include "controller/coordination/stream_end.h"
+
+namespace grpc {
+class Server;
+}
 
 namespace cast::controller {
+
+class ControlService;
 
 using cast::v1::ControllerMessage;
 
 struct Coordinator::Core final : StreamOwner {
-  using StreamPtr = std::shared_ptr<WorkerStream>;
+  using StreamPtr = std::shared_ptr<StreamEnd>;
 
-  Core(CoordinatorConfig config_in, EventSink sink_in) : config(std::move(config_in)), sink(std::move(sink_in)) {}
+  // Both in coordinator.cc, where the server's types are complete.
+  Core(CoordinatorConfig config_in, EventSink sink_in);
+  ~Core() override;
+  // Takes a new stream into `live` before its first message.
+  void adopt(StreamPtr stream);
 
-  void on_message(WorkerStream& stream, cast::v1::WorkerMessage&& message) override;
-  void on_read_closed(WorkerStream& stream) override;
-  void on_stream_done(WorkerStream& stream) override;
+  void on_message(StreamEnd& stream, cast::v1::WorkerMessage&& message) override;
+  void on_read_closed(StreamEnd& stream) override;
+  void on_stream_done(StreamEnd& stream) override;
 
-  void on_hello(WorkerStream& stream, const cast::v1::Hello& hello);
-  void on_events(WorkerStream& stream, cast::v1::EventBatch&& batch);
-  void on_state(WorkerStream& stream, const cast::v1::WorkerMessage& message);
-  std::vector<ControllerMessage> greeting(const WorkerRecord& record, std::uint64_t resume_after) const;
+  void on_hello(StreamEnd& stream, const cast::v1::Hello& hello);
+  // Refuses the Hello (and ends the stream) when it may not attach.
+  bool refused(StreamEnd& stream, const cast::v1::Hello& hello);
+  // Ends the stream and loses its worker for good, with the reason.
+  void cut_off(StreamEnd& stream, EndCode code, const std::string& reason);
+  void on_events(StreamEnd& stream, cast::v1::EventBatch&& batch);
+  void on_state(StreamEnd& stream, const cast::v1::WorkerMessage& message);
+  std::vector<ControllerMessage> greeting(WorkerRecord& record, std::uint64_t resume_after);
   std::vector<StreamPtr> attached_streams() const;
   std::vector<WorkerSnapshot> snapshots() const;
+  ControllerMessage go_for(WorkerRecord& record);
+
+  // Liveness (coordinator_liveness.cc): a thread that pings every attached
+  // worker, cuts off the silent ones and gives up on those away too long.
+  void start_liveness();
+  void stop_liveness();
+  void liveness_tick();
   void broadcast(const ControllerMessage& message);
   // Blocks until `finished` holds for the ledger, re-checking as grace periods run out.
   bool wait_until(std::chrono::milliseconds timeout,
@@ -44,11 +65,15 @@ struct Coordinator::Core final : StreamOwner {
   std::condition_variable changed;
   WorkerLedger ledger;
   std::map<std::string, StreamPtr> by_worker;  // the stream currently speaking for each worker
-  std::map<WorkerStream*, StreamPtr> live;     // every stream gRPC has not finished with
-  std::optional<ControllerMessage> go;
+  std::map<StreamEnd*, StreamPtr> live;        // every stream the transport has not finished with
+  std::optional<std::int64_t> go_at_us;  // the common start instant, controller clock
+  std::uint32_t go_offset_ms = 0;        // the same as an offset, for workers without a clock estimate
   std::optional<ControllerMessage> aborted;
   std::optional<ControllerMessage> released;
   bool shutting_down = false;
+  std::uint64_t next_ping_id = 1;
+  std::thread liveness;
+  bool liveness_stop = false;
   std::unique_ptr<ControlService> service;
   std::unique_ptr<grpc::Server> server;
 };

@@ -68,14 +68,23 @@ std::optional<WorkerLedger::Admitted> WorkerLedger::admit(const std::string& wor
   return admitted;
 }
 
-bool WorkerLedger::assign(const std::string& worker_id, cast::v1::Assignment assignment) {
+bool WorkerLedger::assign(const std::string& worker_id, cast::v1::Assignment& assignment) {
   auto it = records_.find(worker_id);
   if (it == records_.end()) {
     return false;
   }
-  it->second.assignment = std::move(assignment);
-  if (it->second.state == WorkerState::connected) {
-    it->second.state = WorkerState::assigned;
+  WorkerRecord& record = it->second;
+  if (!record.assignment) {
+    assignment.set_part(0);
+    record.assignment = assignment;
+  } else {
+    assignment.set_part(static_cast<std::uint32_t>(record.more_users.size() + 1));
+    record.more_users.push_back(assignment);
+  }
+  if (record.state == WorkerState::connected || record.state == WorkerState::ready) {
+    record.state = WorkerState::assigned;
+  } else if (record.state == WorkerState::lost && record.state_before_loss == WorkerState::ready) {
+    record.state_before_loss = WorkerState::assigned;
   }
   return true;
 }
@@ -85,6 +94,9 @@ bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t genera
   WorkerRecord* record = current(worker_id, generation);
   if (record == nullptr || record->state != WorkerState::assigned) {
     return false;  // a Ready resent after a reconnect changes nothing
+  }
+  if (ready.parts_prepared() < record->more_users.size() + 1 && !record->more_users.empty()) {
+    return false;  // a Ready for an earlier part: the latest one is still being prepared
   }
   record->state = WorkerState::ready;
   record->users_prepared = ready.users_prepared();
@@ -157,10 +169,47 @@ void WorkerLedger::mark_running() {
   }
 }
 
+bool WorkerLedger::give_up(const std::string& worker_id, Clock::time_point now, std::string reason) {
+  auto it = records_.find(worker_id);
+  if (it == records_.end() || it->second.given_up) {
+    return false;
+  }
+  WorkerRecord& record = it->second;
+  if (record.attached) {
+    detach(worker_id, record.generation, now);
+  }
+  record.given_up = true;
+  record.lost_reason = std::move(reason);
+  return true;
+}
+
+std::vector<std::string> WorkerLedger::overdue(Clock::time_point now, std::chrono::milliseconds grace) const {
+  std::vector<std::string> ids;
+  for (const auto& [id, record] : records_) {
+    if (record.state == WorkerState::lost && !record.given_up && now - record.lost_at >= grace) {
+      ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+bool WorkerLedger::record_pong(const std::string& worker_id, std::uint64_t generation, const cast::v1::Pong& pong,
+                               std::int64_t received_us) {
+  WorkerRecord* record = current(worker_id, generation);
+  if (record == nullptr) {
+    return false;
+  }
+  record->clock.add_sample(pong.controller_time_us(), pong.worker_time_us(), received_us);
+  return true;
+}
+
+// A worker given up before it was ready does not hold the run back: its
+// users are dealt to the others.
 bool WorkerLedger::all_ready() const {
   return std::all_of(records_.begin(), records_.end(), [](const auto& entry) {
     WorkerState state = entry.second.state;
-    return state == WorkerState::ready || state == WorkerState::running || state == WorkerState::done;
+    return entry.second.given_up || state == WorkerState::ready || state == WorkerState::running ||
+           state == WorkerState::done;
   });
 }
 
@@ -169,7 +218,8 @@ bool WorkerLedger::all_finished(Clock::time_point now, std::chrono::milliseconds
     const WorkerRecord& record = entry.second;
     bool past_done = record.state == WorkerState::done || record.state == WorkerState::probing;
     bool lost_after_done = record.state == WorkerState::lost && record.state_before_loss == WorkerState::probing;
-    return past_done || lost_after_done || (record.state == WorkerState::lost && now - record.lost_at >= grace);
+    return past_done || lost_after_done || record.given_up ||
+           (record.state == WorkerState::lost && now - record.lost_at >= grace);
   });
 }
 
@@ -182,7 +232,7 @@ bool WorkerLedger::owes_probe_round(const WorkerRecord& record, std::uint32_t ro
 bool WorkerLedger::all_probed(std::uint32_t round, Clock::time_point now, std::chrono::milliseconds grace) const {
   return std::all_of(records_.begin(), records_.end(), [&](const auto& entry) {
     const WorkerRecord& record = entry.second;
-    return !owes_probe_round(record, round) || (!record.attached && now - record.lost_at >= grace);
+    return !owes_probe_round(record, round) || record.given_up || (!record.attached && now - record.lost_at >= grace);
   });
 }
 
@@ -191,9 +241,15 @@ const WorkerRecord* WorkerLedger::find(const std::string& worker_id) const {
   return it == records_.end() ? nullptr : &it->second;
 }
 
+WorkerRecord* WorkerLedger::find_mutable(const std::string& worker_id) {
+  auto it = records_.find(worker_id);
+  return it == records_.end() ? nullptr : &it->second;
+}
+
 WorkerRecord* WorkerLedger::current(const std::string& worker_id, std::uint64_t generation) {
   auto it = records_.find(worker_id);
-  if (it == records_.end() || it->second.generation != generation) {
+  // A worker given up speaks no more, even on a stream that still delivers.
+  if (it == records_.end() || it->second.generation != generation || it->second.given_up) {
     return nullptr;
   }
   return &it->second;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cast_control.pb.h"
+#include "controller/coordination/clock_estimate.h"
 #include "controller/coordination/sequence_tracker.h"
 
 namespace cast::controller {
@@ -28,12 +29,19 @@ struct WorkerRecord {
   std::uint32_t reconnects = 0;
   std::uint32_t users_prepared = 0;
   std::optional<cast::v1::Assignment> assignment;
+  std::vector<cast::v1::Assignment> more_users;  // parts 1, 2, ...: users taken over before the go
   std::optional<cast::v1::Heartbeat> last_heartbeat;
   std::optional<cast::v1::Done> done;
   std::optional<cast::v1::ProbePlan> probe_plan;      // the latest round sent, re-sent on a reconnect
   std::optional<cast::v1::ProbeDone> probe_done;      // the latest round answered
   bool attached = true;                               // a stream speaks for it right now
   std::chrono::steady_clock::time_point lost_at{};    // when it was lost, or last detached
+  // Lost for good: away past the reconnect grace, or silent past the
+  // liveness deadline. It may not come back; its unfinished users are lost.
+  bool given_up = false;
+  std::string lost_reason;                            // why it was given up, for the report
+  ClockEstimate clock;                                // offset and round trip from Ping/Pong
+  std::int64_t start_at_worker_us = 0;  // the Go's common instant as sent, on its clock; 0 = offset only
 };
 
 // Every worker the controller has heard from and where each one stands. A
@@ -62,11 +70,21 @@ class WorkerLedger {
   std::optional<Admitted> admit(const std::string& worker_id, std::uint64_t generation,
                                 cast::v1::EventBatch&& batch);
 
-  bool assign(const std::string& worker_id, cast::v1::Assignment assignment);
+  // The first assignment, or (once it has one) a further part that takes
+  // over users of a worker lost before the go: numbered here, and the
+  // worker owes a new Ready. False for an unknown worker.
+  bool assign(const std::string& worker_id, cast::v1::Assignment& assignment);
   bool mark_ready(const std::string& worker_id, std::uint64_t generation, const cast::v1::Ready& ready);
   bool mark_done(const std::string& worker_id, std::uint64_t generation, const cast::v1::Done& done);
   bool record_heartbeat(const std::string& worker_id, std::uint64_t generation,
                         const cast::v1::Heartbeat& heartbeat);
+  // Lost for good (see WorkerRecord::given_up); detaches it first when a
+  // stream still speaks for it. False when already given up or unknown.
+  bool give_up(const std::string& worker_id, Clock::time_point now, std::string reason);
+  // Workers lost for longer than `grace` that are not given up yet.
+  std::vector<std::string> overdue(Clock::time_point now, std::chrono::milliseconds grace) const;
+  bool record_pong(const std::string& worker_id, std::uint64_t generation, const cast::v1::Pong& pong,
+                   std::int64_t received_us);
   // Workers that are ready (or lost while ready) move on to running.
   void mark_running();
   // Remembers the plan; a done worker (or one lost while done) starts probing.
@@ -82,6 +100,7 @@ class WorkerLedger {
   // The round was sent to this worker and it has not answered (yet).
   static bool owes_probe_round(const WorkerRecord& record, std::uint32_t round);
   const WorkerRecord* find(const std::string& worker_id) const;
+  WorkerRecord* find_mutable(const std::string& worker_id);
   const std::map<std::string, WorkerRecord>& records() const { return records_; }
 
  private:

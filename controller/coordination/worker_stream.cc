@@ -2,9 +2,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace cast::controller {
 
-WorkerStream::WorkerStream(StreamOwner& owner, std::string peer) : owner_(owner), peer_(std::move(peer)) {}
+namespace {
+
+grpc::StatusCode grpc_code(EndCode code) {
+  switch (code) {
+    case EndCode::ok: return grpc::StatusCode::OK;
+    case EndCode::invalid_argument: return grpc::StatusCode::INVALID_ARGUMENT;
+    case EndCode::unauthenticated: return grpc::StatusCode::UNAUTHENTICATED;
+    case EndCode::resource_exhausted: return grpc::StatusCode::RESOURCE_EXHAUSTED;
+    case EndCode::already_exists: return grpc::StatusCode::ALREADY_EXISTS;
+    case EndCode::failed_precondition: return grpc::StatusCode::FAILED_PRECONDITION;
+    case EndCode::deadline_exceeded: return grpc::StatusCode::DEADLINE_EXCEEDED;
+    case EndCode::aborted: return grpc::StatusCode::ABORTED;
+    case EndCode::unavailable: return grpc::StatusCode::UNAVAILABLE;
+    case EndCode::internal: return grpc::StatusCode::INTERNAL;
+  }
+  return grpc::StatusCode::UNKNOWN;
+}
+
+std::int64_t steady_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+WorkerStream::WorkerStream(StreamOwner& owner, grpc::CallbackServerContext& context, const MessageBounds& bounds)
+    : StreamEnd(bounds), owner_(owner), context_(context), peer_(context.peer()), last_heard_us_(steady_us()) {}
 
 void WorkerStream::begin() { StartRead(&incoming_); }
 
@@ -23,14 +51,14 @@ void WorkerStream::send(cast::v1::ControllerMessage message) {
   pump();
 }
 
-void WorkerStream::end(const grpc::Status& status) {
+void WorkerStream::end(const EndStatus& status) {
   {
     std::lock_guard lock(mutex_);
     if (end_requested_) {
       return;
     }
     end_requested_ = true;
-    status_ = status;
+    status_ = grpc::Status(grpc_code(status.code), status.message);
   }
   pump();
 }
@@ -63,9 +91,10 @@ void WorkerStream::OnReadDone(bool ok) {
   try {
     if (!ok) {
       owner_.on_read_closed(*this);
-      end(grpc::Status::OK);
+      end({});
       return;
     }
+    last_heard_us_.store(steady_us(), std::memory_order_relaxed);
     owner_.on_message(*this, std::move(incoming_));
     incoming_.Clear();
     bool keep_reading = false;
@@ -78,7 +107,7 @@ void WorkerStream::OnReadDone(bool ok) {
     }
   } catch (const std::exception& error) {
     spdlog::error("control stream from {}: {}", peer_, error.what());
-    end(grpc::Status(grpc::StatusCode::INTERNAL, error.what()));
+    end({EndCode::internal, error.what()});
   }
 }
 
@@ -95,14 +124,25 @@ void WorkerStream::OnWriteDone(bool ok) {
   pump();
 }
 
+void WorkerStream::cancel() {
+  std::lock_guard lock(done_mutex_);
+  if (!done_) {
+    context_.TryCancel();
+  }
+}
+
 void WorkerStream::OnDone() {
+  {
+    std::lock_guard lock(done_mutex_);
+    done_ = true;
+  }
   // The owner may drop the last reference here: nothing may follow this call.
   owner_.on_stream_done(*this);
 }
 
 grpc::ServerBidiReactor<cast::v1::WorkerMessage, cast::v1::ControllerMessage>* ControlService::Attach(
     grpc::CallbackServerContext* context) {
-  auto stream = std::make_shared<WorkerStream>(owner_, context->peer());
+  auto stream = std::make_shared<WorkerStream>(owner_, *context, bounds_);
   adopt_(stream);
   stream->begin();
   return stream.get();

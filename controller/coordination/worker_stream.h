@@ -4,6 +4,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -11,41 +12,25 @@
 #include <string>
 
 #include "cast_control.grpc.pb.h"
+#include "controller/coordination/stream_end.h"
 
 namespace cast::controller {
-
-class WorkerStream;
-
-// Receives what a stream reads. Called from gRPC threads: must not block
-// and must not throw.
-class StreamOwner {
- public:
-  virtual ~StreamOwner() = default;
-  virtual void on_message(WorkerStream& stream, cast::v1::WorkerMessage&& message) = 0;
-  // The read side closed (worker finished, cancelled or vanished).
-  virtual void on_read_closed(WorkerStream& stream) = 0;
-  // gRPC is finished with the stream; the owner drops its reference.
-  virtual void on_stream_done(WorkerStream& stream) = 0;
-};
 
 // One worker's Attach stream. At most one read and one write in flight;
 // outgoing messages queue here and Finish happens once, after the queue has
 // drained. Kept alive by a shared_ptr in the owner until OnDone, so a
 // controller thread holding a reference can still call send() safely.
-class WorkerStream : public grpc::ServerBidiReactor<cast::v1::WorkerMessage, cast::v1::ControllerMessage> {
+class WorkerStream final : public grpc::ServerBidiReactor<cast::v1::WorkerMessage, cast::v1::ControllerMessage>,
+                           public StreamEnd {
  public:
-  WorkerStream(StreamOwner& owner, std::string peer);
+  WorkerStream(StreamOwner& owner, grpc::CallbackServerContext& context, const MessageBounds& bounds);
 
   void begin();
-  // Any thread. Consecutive queued Acks collapse into the newest one.
-  void send(cast::v1::ControllerMessage message);
-  // Any thread; the first call decides the status, later calls are ignored.
-  void end(const grpc::Status& status);
-  const std::string& peer() const { return peer_; }
-
-  // Which worker this stream speaks for; set and read by the owner under its lock.
-  std::string worker_id;
-  std::uint64_t generation = 0;
+  void send(cast::v1::ControllerMessage message) override;
+  void end(const EndStatus& status) override;
+  void cancel() override;
+  const std::string& peer() const override { return peer_; }
+  std::int64_t last_heard_us() const override { return last_heard_us_.load(std::memory_order_relaxed); }
 
  private:
   void OnReadDone(bool ok) override;
@@ -54,7 +39,9 @@ class WorkerStream : public grpc::ServerBidiReactor<cast::v1::WorkerMessage, cas
   void pump();
 
   StreamOwner& owner_;
+  grpc::CallbackServerContext& context_;
   std::string peer_;
+  std::atomic<std::int64_t> last_heard_us_;
   cast::v1::WorkerMessage incoming_;
   cast::v1::ControllerMessage outgoing_;
 
@@ -64,19 +51,27 @@ class WorkerStream : public grpc::ServerBidiReactor<cast::v1::WorkerMessage, cas
   bool end_requested_ = false;
   bool finished_ = false;
   grpc::Status status_;
+
+  // The server context lives only until OnDone: cancel() checks under this
+  // lock that it still may touch it. Recursive, in case gRPC runs OnDone
+  // inline from TryCancel.
+  std::recursive_mutex done_mutex_;
+  bool done_ = false;
 };
 
 // The service: hands each new stream to the owner, which keeps it alive.
 class ControlService : public cast::v1::Control::CallbackService {
  public:
-  using Adopt = std::function<void(std::shared_ptr<WorkerStream>)>;
-  ControlService(StreamOwner& owner, Adopt adopt) : owner_(owner), adopt_(std::move(adopt)) {}
+  using Adopt = std::function<void(std::shared_ptr<StreamEnd>)>;
+  ControlService(StreamOwner& owner, const MessageBounds& bounds, Adopt adopt)
+      : owner_(owner), bounds_(bounds), adopt_(std::move(adopt)) {}
 
  private:
   grpc::ServerBidiReactor<cast::v1::WorkerMessage, cast::v1::ControllerMessage>* Attach(
       grpc::CallbackServerContext* context) override;
 
   StreamOwner& owner_;
+  const MessageBounds& bounds_;
   Adopt adopt_;
 };
 

@@ -143,9 +143,33 @@ void print_header(std::ostream& out, const RunReport& report) {
     return;  // nothing ran, so nothing lagged
   }
   out << "harness: max schedule lag " << ms(verdict.harness_max_lag_ms) << " ms, start skew "
-      << ms(verdict.harness_start_skew_ms) << " ms\n";
+      << ms(verdict.harness_start_skew_ms) << " ms";
+  if (record.worker_start_skew_us >= 0) {
+    out << ", across workers " << ms(static_cast<double>(record.worker_start_skew_us) / 1000) << " ms (+/- "
+        << ms(static_cast<double>(record.worker_start_skew_uncertainty_us) / 1000) << ")";
+  }
+  out << "\n";
   print_self_measurement(out, harness_figures(record));
   print_load_shape(out, report.config);
+}
+
+// One line per worker: what it was given, finished and lost, its clock.
+void print_workers(std::ostream& out, const RunRecord& record) {
+  for (const WorkerRecord& w : record.workers) {
+    std::string line = w.worker_id + ": " + std::to_string(w.users) + " users, " + std::to_string(w.users_finished) +
+                       " finished, " + std::to_string(w.users_lost) + " lost";
+    if (w.users_taken_over > 0) line += " (" + std::to_string(w.users_taken_over) + " taken over)";
+    if (w.clock_samples > 0) {
+      line += "; rtt " + ms(static_cast<double>(w.round_trip_us) / 1000) + " ms, clock offset " +
+              ms(static_cast<double>(w.clock_offset_us) / 1000) + " ms";
+    }
+    if (w.lost) {
+      line += "; LOST " + (w.lost_phase.empty() ? std::string{} : "while " + w.lost_phase) +
+              (w.lost_reason.empty() ? "" : ": " + w.lost_reason);
+      if (w.users_handed_over > 0) line += "; its " + std::to_string(w.users_handed_over) + " users ran elsewhere";
+    }
+    print_wrapped(out, line, "worker ", "    ");
+  }
 }
 
 void print_case(std::ostream& out, const TestCaseResult& result) {
@@ -200,6 +224,7 @@ void print_outputs(std::ostream& out, const RunReport& report, const ReportOutco
 
 void print_console_summary(std::ostream& out, const RunReport& report, const ReportOutcome& outcome) {
   print_header(out, report);
+  print_workers(out, report.record);
   for (const TestCaseResult& result : report.verdict.test_cases) {
     print_case(out, result);
   }

@@ -62,6 +62,17 @@ double user_lag_ms(const RunRecord& record, const std::string& worker_id) {
   return static_cast<double>(worst) / 1000;
 }
 
+double ms(std::int64_t us) { return static_cast<double>(us) / 1000; }
+
+json clock_json(const WorkerRecord& w) {
+  bool placed = w.synchronized_start && w.clock_samples > 0 && w.first_start_us != 0;
+  return {{"samples", w.clock_samples},
+          {"round_trip_ms", ms(w.round_trip_us)},
+          {"offset_ms", ms(w.clock_offset_us)},
+          {"synchronized_start", w.synchronized_start},
+          {"first_start_ms", placed ? json(ms(w.first_start_us)) : json(nullptr)}};
+}
+
 json workers_json(const RunRecord& record) {
   json workers = json::array();
   for (const WorkerRecord& w : record.workers) {
@@ -79,7 +90,15 @@ json workers_json(const RunRecord& record) {
                        {"harness_errors", w.harness_errors},
                        {"errors_by_kind", w.errors_by_kind},
                        {"failures_by_phase", w.failures_by_phase},
-                       {"lost", w.lost}});
+                       {"lost", w.lost},
+                       {"users_finished", w.users_finished},
+                       {"users_lost", w.users_lost},
+                       {"lost_phase", w.lost_phase},
+                       {"lost_reason", w.lost_reason},
+                       {"lost_after_go_s", w.lost_after_go_s},
+                       {"users_taken_over", w.users_taken_over},
+                       {"users_handed_over", w.users_handed_over},
+                       {"clock", clock_json(w)}});
   }
   return workers;
 }
@@ -162,6 +181,8 @@ json harness_json(const RunRecord& record, const RunVerdict& verdict) {
               {"harness_errors", figures.harness_errors},
               {"errors_by_kind", figures.errors_by_kind},
               {"failures_by_phase", figures.failures_by_phase}};
+  out["worker_start_skew_ms"] = record.worker_start_skew_us < 0 ? json(nullptr) : json(ms(record.worker_start_skew_us));
+  out["worker_start_skew_uncertainty_ms"] = ms(record.worker_start_skew_uncertainty_us);
   if (figures.added_startup_ms.count > 0) out["added_startup_ms"] = startup_json(figures.added_startup_ms);
   return out;
 }

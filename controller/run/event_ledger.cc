@@ -163,7 +163,8 @@ UserCounts EventLedger::user_counts() const {
   return counts;
 }
 
-void EventLedger::mark_worker_lost(const std::string& worker_id) {
+std::uint32_t EventLedger::mark_worker_lost(const std::string& worker_id, const std::string& while_doing) {
+  std::uint32_t lost = 0;
   for (auto& user : record_.users) {
     if (user.worker_id != worker_id || user.done || user.failed || user.cancelled) continue;
     user.lost = true;
@@ -172,11 +173,21 @@ void EventLedger::mark_worker_lost(const std::string& worker_id) {
     user.error_kind = "worker_lost";
     user.error_message = "worker " + worker_id + " was lost before the user finished";
     finish(user, std::nullopt);  // when is unknown: the worker stopped telling
+    ++lost;
   }
   for (auto& w : record_.workers) {
     if (w.worker_id == worker_id) w.lost = true;
   }
-  record_.notes.push_back("worker " + worker_id + " was lost; its events up to then are kept");
+  record_.notes.push_back("worker " + worker_id + " was lost while " + while_doing + " with " + std::to_string(lost) +
+                          " user(s) unfinished, counted as lost; its events up to then are kept");
+  return lost;
+}
+
+std::optional<std::int64_t> EventLedger::first_start_us(std::uint32_t user_index) const {
+  if (user_index >= first_step_offset_us_.size() || first_step_offset_us_[user_index] == INT64_MIN) {
+    return std::nullopt;
+  }
+  return first_step_offset_us_[user_index];
 }
 
 }  // namespace cast

@@ -38,8 +38,12 @@ class EventLedger {
   // Records that `worker_id` runs these user indices.
   void assign(const std::string& worker_id, const std::vector<std::uint32_t>& user_indices);
   void apply(const std::string& worker_id, const v1::Event& event);
-  // The worker's stream ended for good: its unfinished users are lost.
-  void mark_worker_lost(const std::string& worker_id);
+  // The worker's stream ended for good: its unfinished users are lost
+  // (failed in phase "lost", never passed). Returns how many. `while_doing`
+  // says what the worker was doing, for the note.
+  std::uint32_t mark_worker_lost(const std::string& worker_id, const std::string& while_doing = "running");
+  // The user's earliest actual step start, microseconds after its worker's go; none before any step.
+  std::optional<std::int64_t> first_start_us(std::uint32_t user_index) const;
   // Fills the record's derived figures (start skew) once events stop.
   void finalize();
 

@@ -81,14 +81,14 @@ void RunLoop::assign(const std::vector<std::vector<std::uint32_t>>& dealt,
 }
 
 RunRecord RunLoop::run() {
-  auto go = Clock::now() + config_.start_offset;
-  go_ = go;
-  monitor_.start(go);
-  coordinator_.broadcast_go(config_.start_offset);
-  collect(go + config_.run_timeout + kDrainGrace);
+  ledger_.record().worker_loss_allowed = config_.allow_worker_loss;
+  go_ = coordinator_.broadcast_go(config_.start_offset);
+  spdlog::info("go: every user starts in {} ms", config_.start_offset.count());
+  monitor_.start(go_);
+  collect(go_ + config_.run_timeout + kDrainGrace);
   monitor_.stop();
   show_progress(true);
-  finish_record(go);
+  finish_record(go_);
   auto probes_started = Clock::now();
   probe_isolation();
   ledger_.record().timings.probes_s = std::chrono::duration<double>(Clock::now() - probes_started).count();
@@ -116,6 +116,7 @@ void RunLoop::collect(Clock::time_point deadline) {
   }
   coordinator_.wait_for_finish(5s);  // let the last batches land
   drain();
+  account_lost_workers();
 }
 
 void RunLoop::drain() {
@@ -163,19 +164,17 @@ void RunLoop::note_event(const std::string&, const v1::Event& event) {
   if (event.kind() == v1::USER_FAILED) metrics_.count_error(event.error_kind());
 }
 
-// Local worker processes that died are lost; their users count as failed
-// in the phase they were in, and everything they sent is kept.
+// A local worker process that died says why here; the coordinator decides
+// when it is lost (its stream closed and did not come back).
 void RunLoop::watch_workers() {
   for (const auto& exit : workers_.reap_exited()) {
     bool finished = false;
     for (const auto& w : coordinator_.workers()) {
       if (w.worker_id == exit.worker_id && w.done) finished = true;
     }
-    if (!finished) {
-      spdlog::error("{}", exit.note());
-      ledger_.mark_worker_lost(exit.worker_id);
-    }
+    if (!finished) spdlog::error("{}", exit.note());
   }
+  account_lost_workers();
   for (const auto& w : coordinator_.workers()) {
     if (!w.last_heartbeat) continue;
     metrics_.set_worker_event_lag(w.worker_id, std::chrono::microseconds{w.last_heartbeat->loop_lag_us()});
@@ -197,10 +196,11 @@ void RunLoop::finish_record(Clock::time_point go) {
   record.resources = monitor_.samples();
   record.platform_local = !target_.local_pids.empty();
   record.host_cores = std::max(1u, std::thread::hardware_concurrency());
-  for (const auto& w : coordinator_.workers()) {
+  auto snapshots = coordinator_.workers();
+  for (const auto& w : snapshots) {
     for (auto& r : record.workers) {
       if (r.worker_id != w.worker_id) continue;
-      r.events = w.events_received;
+      account_worker(r, w);
       if (w.state == controller::WorkerState::lost) r.lost = true;
       if (w.done) {
         take_self_measurement(r, *w.done);
@@ -208,6 +208,7 @@ void RunLoop::finish_record(Clock::time_point go) {
       }
     }
   }
+  measure_start_skew(snapshots);
   if (!monitor_.last_error().empty()) record.notes.push_back("resource monitor: " + monitor_.last_error());
 }
 
@@ -241,6 +242,8 @@ void RunLoop::probe_isolation() {
   auto& evidence = record.isolation;
   evidence.probes_run = true;
   evidence.probes = probe_results_.size();
+  account_lost_workers();
+  account_probe_gaps(plans, outcome);
   evidence.findings.insert(evidence.findings.end(), findings.begin(), findings.end());
   spdlog::info("probe phase: {} pairs, {} results, {} findings", plans.pairs.size(), probe_results_.size(),
                findings.size());

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,8 @@
 #include "controller/metrics/controller_metrics.h"
 #include "controller/monitor/resource_monitor.h"
 #include "controller/plan/population.h"
+#include "controller/probes/probe_phase.h"
+#include "controller/probes/probe_plan.h"
 #include "controller/probes/probe_result.h"
 #include "controller/report/progress_line.h"
 #include "controller/run/event_ledger.h"
@@ -40,6 +44,11 @@ class RunLoop {
 
   void assign(const std::vector<std::vector<std::uint32_t>>& dealt,
               const std::vector<controller::WorkerSnapshot>& workers);
+  // Before the go: the users of `lost` (lost for good) go to `remaining`
+  // in proportion to their capacity. Returns the user indices each takes
+  // over, to be sent as a further assignment part.
+  std::map<std::string, std::vector<std::uint32_t>> redeal_before_go(
+      const std::string& lost, const std::vector<controller::WorkerSnapshot>& remaining);
   // Everything the workers reported, folded; judging comes later, once the
   // isolation checks have added their evidence.
   RunRecord run();
@@ -50,6 +59,14 @@ class RunLoop {
   void note_event(const std::string& worker_id, const v1::Event& event);
   void watch_workers();
   void show_progress(bool last = false);
+  // Liveness (worker_accounting.cc): workers the coordinator lost for good
+  // lose their unfinished users, once each; at the end, per-worker counts,
+  // clock estimates and the start skew across workers.
+  void account_lost_workers();
+  void account_worker(WorkerRecord& record, const controller::WorkerSnapshot& snapshot);
+  void measure_start_skew(const std::vector<controller::WorkerSnapshot>& snapshots);
+  // Probe steps that never ran on workers lost (or silent) in the probe phase.
+  void account_probe_gaps(const ProbePlanSet& plans, const ProbeOutcome& outcome);
   void finish_record(std::chrono::steady_clock::time_point go);
   void probe_isolation();
 
@@ -60,11 +77,12 @@ class RunLoop {
   EventInbox& inbox_;
   controller::LocalWorkers& workers_;
   ProgressReporter& progress_;
-  std::chrono::steady_clock::time_point go_{};
+  std::chrono::steady_clock::time_point go_{};  // the common start instant, controller clock
   EventLedger ledger_;
   controller::ControllerMetrics metrics_;
   controller::ResourceMonitor monitor_;
   std::vector<ProbeResult> probe_results_;
+  std::set<std::string> accounted_lost_;
 };
 
 }  // namespace cast

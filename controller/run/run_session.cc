@@ -5,11 +5,10 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
-#include "common/crypto/encoding.h"
-#include "common/crypto/hmac.h"
 #include "common/identity/canary.h"
 #include "controller/analysis/judge.h"
 #include "controller/isolation/contamination_detector.h"
@@ -19,6 +18,7 @@
 #include "controller/report/console_summary.h"
 #include "controller/report/run_report.h"
 #include "controller/run/assignment_builder.h"
+#include "controller/run/control_plane.h"
 #include "controller/run/event_inbox.h"
 #include "controller/run/interruption.h"
 #include "controller/run/persistence_phase.h"
@@ -96,20 +96,15 @@ struct Harness {
   controller::Coordinator coordinator;
   controller::LocalWorkers workers;
 
-  Harness(const RunConfig& config, const std::string& token)
-      : coordinator(coordinator_config(config, token),
-                    [this](const std::string& worker, std::vector<v1::Event>&& events) {
-                      inbox.push(worker, std::move(events));
-                    }) {}
-
-  static controller::CoordinatorConfig coordinator_config(const RunConfig& config, const std::string& token) {
-    auto colon = config.listen.rfind(':');
-    controller::CoordinatorConfig c{.auth_token = token};
-    c.listen_host = config.listen.substr(0, colon);
-    c.port = static_cast<std::uint16_t>(std::stoi(config.listen.substr(colon + 1)));
-    return c;
-  }
+  explicit Harness(controller::CoordinatorConfig config)
+      : coordinator(std::move(config), [this](const std::string& worker, std::vector<v1::Event>&& events) {
+          inbox.push(worker, std::move(events));
+        }) {}
 };
+
+std::size_t expected_workers(const RunConfig& config) {
+  return static_cast<std::size_t>(config.expect_workers > 0 ? config.expect_workers : worker_count(config));
+}
 
 // The run loop itself stops early on Ctrl-C; before the go, waiting for
 // workers stops too, and the run reports why.
@@ -155,6 +150,30 @@ std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const R
   return wait_for_workers(harness.coordinator, static_cast<std::size_t>(count), 30s);
 }
 
+// Until the go, a worker lost for good hands its users to the others (by
+// capacity), who prepare them too; repeated until everyone left is ready.
+void ready_everyone(Harness& harness, RunLoop& loop, const std::string& run_id, const std::vector<PlannedUser>& users,
+                    const PlatformEndpoints& target, const RunConfig& config, const std::string& scenario) {
+  std::set<std::string> handled;
+  for (;;) {
+    auto lost = harness.coordinator.wait_for_ready(60s);
+    std::vector<std::string> fresh;
+    for (auto& id : lost) {
+      if (handled.insert(id).second) fresh.push_back(id);
+    }
+    if (fresh.empty()) return;
+    std::vector<controller::WorkerSnapshot> remaining;
+    for (const auto& w : harness.coordinator.workers()) {
+      if (!w.given_up) remaining.push_back(w);
+    }
+    for (const auto& id : fresh) {
+      for (auto& [to, indices] : loop.redeal_before_go(id, remaining)) {
+        harness.coordinator.assign(to, build_assignment(run_id, users, indices, target, config, scenario));
+      }
+    }
+  }
+}
+
 // What a run collected so far, and why it stopped early when it did. Until
 // the go the record holds only the planned users.
 struct Session {
@@ -187,14 +206,15 @@ RunRecord planned_record(const std::string& run_id, const std::vector<PlannedUse
 void drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
                const std::string& scenario, PersistencePhase& persistence, Session& session) {
   ProgressReporter progress{*session.console, session.progress};
-  auto token = config.worker_token.empty() ? hex_encode(random_bytes(16)) : config.worker_token;
-  Harness harness{config, token};
+  auto control = control_plane_config(config, expected_workers(config));
+  auto token = control.auth_token;  // local workers get it in their environment, never on a command line
+  Harness harness{std::move(control)};
   auto port = harness.coordinator.start();
   auto connected = gather_workers(harness, config, token, port);
   const auto& run_id = session.record.run_id;
   RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers, progress};
   loop.assign(assign_users(harness.coordinator, connected, run_id, users, target, config, scenario), connected);
-  harness.coordinator.wait_for_ready(60s);
+  ready_everyone(harness, loop, run_id, users, target, config, scenario);
   persistence.before_go();
   session.record = loop.run();
   session.went = true;

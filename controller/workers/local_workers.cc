@@ -8,14 +8,9 @@ namespace cast::controller {
 namespace {
 
 std::vector<std::string> worker_args(const LocalWorkerSpec& spec, const std::string& worker_id) {
-  std::vector<std::string> args{"--controller", spec.controller_address,
-                                "--worker-id",  worker_id,
-                                "--capacity",   std::to_string(spec.capacity_per_worker),
-                                "--threads",    std::to_string(spec.threads_per_worker)};
-  if (!spec.token.empty()) {
-    args.insert(args.end(), {"--token", spec.token});
-  }
-  return args;
+  return {"--controller", spec.controller_address, "--worker-id", worker_id,
+          "--capacity",   std::to_string(spec.capacity_per_worker),
+          "--threads",    std::to_string(spec.threads_per_worker)};
 }
 
 }  // namespace
@@ -53,12 +48,16 @@ void LocalWorkers::spawn(const LocalWorkerSpec& spec) {
   }
   for (int i = 0; i < spec.count; ++i) {
     std::string worker_id = "local-" + std::to_string(entries_.size() + 1);
+    // The token travels in the environment: a command line is visible to
+    // every local user in ps.
     ProcessSpec process{.program = binary_.string(), .args = worker_args(spec, worker_id)};
+    if (!spec.token.empty()) {
+      process.env["CAST_WORKER_TOKEN"] = spec.token;
+    }
     if (!spec.log_dir.empty()) {
       process.log_file = spec.log_dir / (worker_id + ".log");
     }
     auto child = std::make_unique<ChildProcess>(process);
-    // The command line holds the token: log the worker, never its arguments.
     spdlog::debug("started worker {} (pid {}) for {}", worker_id, child->pid(), spec.controller_address);
     entries_.push_back({LocalWorker{worker_id, child->pid()}, std::move(child)});
   }

@@ -36,7 +36,7 @@ struct WorkerExit {
 };
 
 // `cast-worker` processes on this host for `cast run`:
-//   cast-worker --controller HOST:PORT --worker-id ID --capacity N --threads T [--token S]
+//   CAST_WORKER_TOKEN=S cast-worker --controller HOST:PORT --worker-id ID --capacity N --threads T
 //
 // Spawned with ChildProcess (fork+exec). gRPC does not survive fork in the
 // child, but the child never touches gRPC: between fork and exec,

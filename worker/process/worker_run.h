@@ -9,7 +9,13 @@ namespace cast::worker {
 struct WorkerOptions {
   std::string controller_address;  // host:port
   std::string worker_id;           // stable name; empty = host-pid
-  std::string auth_token;          // shared secret for the controller, may be empty
+  std::string auth_token;          // shared secret for the controller, may be empty; never logged
+  // TLS to the controller (PEM text): tls_ca set = TLS, verifying the
+  // controller against it; tls_cert + tls_key = this worker's certificate
+  // for mutual TLS.
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
   std::uint32_t capacity{1000};    // users this worker is willing to run
   unsigned threads{1};             // event loops
   std::chrono::milliseconds assignment_timeout{120'000};  // connect -> assignment

@@ -9,48 +9,28 @@
 
 #include "cast_control.grpc.pb.h"
 #include "controller/coordination/coordinator.h"
+#include "tests/support/raw_worker.h"
 
 using namespace std::chrono_literals;
 using cast::controller::Coordinator;
 using cast::controller::CoordinatorConfig;
 using cast::controller::WorkerState;
-using Stream = grpc::ClientReaderWriter<cast::v1::WorkerMessage, cast::v1::ControllerMessage>;
+using cast::test::RawWorker;
 
 namespace {
 
-// One hand-driven Attach call.
-struct RawWorker {
-  RawWorker(cast::v1::Control::Stub& stub) : stream(stub.Attach(&context)) {}
-
-  void hello(const std::string& worker_id) {
-    cast::v1::WorkerMessage message;
-    message.mutable_hello()->set_worker_id(worker_id);
-    REQUIRE(stream->Write(message));
-  }
-  void events(std::initializer_list<std::uint64_t> seqs) {
-    cast::v1::WorkerMessage message;
-    for (auto seq : seqs) {
-      message.mutable_events()->add_events()->set_seq(seq);
-    }
-    REQUIRE(stream->Write(message));
-  }
-  cast::v1::ControllerMessage next() {
-    cast::v1::ControllerMessage message;
-    REQUIRE(stream->Read(&message));
-    return message;
-  }
-  std::uint64_t next_ack() {
-    auto message = next();
-    REQUIRE(message.has_ack());
-    return message.ack().up_to();
-  }
-
-  grpc::ClientContext context;
-  std::unique_ptr<Stream> stream;
-};
+// These raw workers never answer a Ping: by default the liveness deadline
+// is far away, so that only the tests about liveness meet it.
+CoordinatorConfig patient() {
+  CoordinatorConfig config;
+  config.silence_timeout = 60s;
+  config.reconnect_grace = 30s;
+  return config;
+}
 
 struct Harness {
-  Harness() : coordinator(CoordinatorConfig{}, [this](const std::string&, std::vector<cast::v1::Event>&& events) {
+  explicit Harness(CoordinatorConfig config = patient())
+      : coordinator(std::move(config), [this](const std::string&, std::vector<cast::v1::Event>&& events) {
       std::lock_guard lock(mutex);
       for (const auto& event : events) {
         received.push_back(event.seq());

@@ -22,7 +22,64 @@ TEST_CASE("a lost worker makes the run invalid, saying which") {
   CHECK(verdict.kind == cast::RunVerdictKind::invalid);
   CHECK(verdict.exit_code() == 4);
   REQUIRE(verdict.invalid_reasons.size() == 1);
-  CHECK(verdict.invalid_reasons[0] == "worker w-1 (127.0.0.1, pid 4001) was lost with 3 of its 5 users unfinished");
+  CHECK(verdict.invalid_reasons[0].starts_with("worker w-1 (127.0.0.1, pid 4001) was lost with 3 of its 5 users unfinished"));
+}
+
+TEST_CASE("--allow-worker-loss: a worker lost after the go fails its users instead of invalidating the run") {
+  auto run = clean_run();
+  run.record.workers[1].lost = true;
+  run.record.workers[1].lost_phase = "running";
+  run.record.worker_loss_allowed = true;
+  for (auto& user : run.record.users) {
+    if (user.worker_id == "w-1") {
+      user.done = false;
+      user.failed = true;
+      user.lost = true;
+    }
+  }
+  auto verdict = judge(run);
+  CHECK(verdict.invalid_reasons.empty());
+  CHECK(verdict.kind == cast::RunVerdictKind::failed);
+  bool counted = false;
+  for (const auto& tc : verdict.test_cases) {
+    for (const auto& criterion : tc.criteria) {
+      if (criterion.name != "success_rate") continue;
+      counted = !criterion.passed && criterion.observed.find("lost with their worker") != std::string::npos;
+    }
+  }
+  CHECK(counted);
+}
+
+TEST_CASE("a worker lost before the go whose users ran elsewhere leaves the run valid") {
+  auto run = clean_run();
+  run.record.workers[1].lost = true;
+  run.record.workers[1].lost_phase = "before the go";
+  run.record.workers[1].users_handed_over = run.record.workers[1].users;
+  auto verdict = judge(run);
+  CHECK(verdict.invalid_reasons.empty());
+  CHECK(verdict.kind == cast::RunVerdictKind::passed);
+}
+
+TEST_CASE("probe steps that never ran leave test case 5 not passed, saying how many") {
+  auto run = clean_run();
+  run.record.isolation.probes_run = true;
+  run.record.isolation.probes = 40;
+  run.record.isolation.probe_steps_planned = 20;
+  run.record.isolation.probe_steps_missing = 9;
+  run.record.isolation.probe_gaps.push_back("worker w-1 did not finish its probe rounds, 9 step(s) never ran");
+  auto verdict = judge(run);
+  const cast::TestCaseResult* persistence = nullptr;
+  for (const auto& tc : verdict.test_cases) {
+    if (tc.id == "state_persistence") persistence = &tc;
+  }
+  REQUIRE(persistence != nullptr);
+  CHECK(persistence->verdict != cast::CaseVerdict::passed);
+  bool named = false;
+  for (const auto& criterion : persistence->criteria) {
+    named = named || (criterion.name == "probe_phase_complete" && !criterion.passed &&
+                      criterion.observed.find("9 of 20 steps never ran") != std::string::npos);
+  }
+  CHECK(named);
 }
 
 TEST_CASE("schedule lag over the limit makes the run invalid, naming the user and both values") {

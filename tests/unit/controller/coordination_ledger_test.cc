@@ -33,7 +33,8 @@ TEST_CASE("WorkerLedger walks a worker from connected to done and forgets its to
   CHECK(attachment.resume_after == 0);
   CHECK(ledger.find("w1")->hello.auth_token().empty());
 
-  CHECK(ledger.assign("w1", cast::v1::Assignment{}));
+  cast::v1::Assignment none;
+  CHECK(ledger.assign("w1", none));
   CHECK_FALSE(ledger.all_ready());
   cast::v1::Ready ready;
   ready.set_users_prepared(10);
@@ -52,7 +53,8 @@ TEST_CASE("WorkerLedger walks a worker from connected to done and forgets its to
 TEST_CASE("WorkerLedger keeps a lost worker's events and restores it on reconnect") {
   WorkerLedger ledger;
   auto first = ledger.attach(hello_from("w1"));
-  ledger.assign("w1", cast::v1::Assignment{});
+  cast::v1::Assignment none;
+  ledger.assign("w1", none);
   auto admitted = ledger.admit("w1", first.generation, batch_of({1, 2, 3}));
   REQUIRE(admitted);
   CHECK(admitted->events.size() == 3);
@@ -91,7 +93,8 @@ TEST_CASE("WorkerLedger ignores a superseded stream") {
 TEST_CASE("WorkerLedger moves a worker lost while ready to running when go is sent") {
   WorkerLedger ledger;
   auto attachment = ledger.attach(hello_from("w1"));
-  ledger.assign("w1", cast::v1::Assignment{});
+  cast::v1::Assignment none;
+  ledger.assign("w1", none);
   ledger.mark_ready("w1", attachment.generation, cast::v1::Ready{});
   ledger.detach("w1", attachment.generation, WorkerLedger::Clock::now());
   ledger.mark_running();
@@ -135,4 +138,63 @@ TEST_CASE("WorkerLedger: probe rounds after Done, a resent Done, and a worker lo
   CHECK(ledger.all_probed(2, now + 2s, 1s));
   CHECK(ledger.attach(hello_from("w1")).reconnect);
   CHECK(ledger.find("w1")->state == WorkerState::probing);
+}
+
+TEST_CASE("WorkerLedger: a worker away past the grace is overdue, then given up for good") {
+  WorkerLedger ledger;
+  auto first = ledger.attach(hello_from("w1"));
+  ledger.attach(hello_from("w2"));
+  auto now = WorkerLedger::Clock::now();
+  CHECK(ledger.detach("w1", first.generation, now));
+  CHECK(ledger.overdue(now, 1s).empty());
+  REQUIRE(ledger.overdue(now + 2s, 1s) == std::vector<std::string>{"w1"});
+  CHECK(ledger.give_up("w1", now + 2s, "stream closed and not back within 1000 ms"));
+  CHECK(ledger.overdue(now + 3s, 1s).empty());
+  CHECK(ledger.find("w1")->given_up);
+  CHECK(ledger.find("w1")->state_before_loss == WorkerState::connected);
+  // Given up before it was ready, it does not hold the others back.
+  auto w2 = ledger.find("w2")->generation;
+  cast::v1::Assignment assignment;
+  ledger.assign("w2", assignment);
+  ledger.mark_ready("w2", w2, cast::v1::Ready{});
+  CHECK(ledger.all_ready());
+}
+
+TEST_CASE("WorkerLedger: users taken over before the go are a further part, owing a new Ready") {
+  WorkerLedger ledger;
+  auto attachment = ledger.attach(hello_from("w1"));
+  cast::v1::Assignment first;
+  first.add_users()->set_index(0);
+  CHECK(ledger.assign("w1", first));
+  CHECK(first.part() == 0);
+  cast::v1::Ready ready;
+  ready.set_users_prepared(1);
+  ready.set_parts_prepared(1);
+  CHECK(ledger.mark_ready("w1", attachment.generation, ready));
+
+  cast::v1::Assignment more;
+  more.add_users()->set_index(7);
+  CHECK(ledger.assign("w1", more));
+  CHECK(more.part() == 1);
+  CHECK(ledger.find("w1")->state == WorkerState::assigned);
+  CHECK_FALSE(ledger.all_ready());
+  CHECK_FALSE(ledger.mark_ready("w1", attachment.generation, ready));  // the Ready of part 0, late
+  ready.set_users_prepared(2);
+  ready.set_parts_prepared(2);
+  CHECK(ledger.mark_ready("w1", attachment.generation, ready));
+  CHECK(ledger.find("w1")->users_prepared == 2);
+  CHECK(ledger.all_ready());
+}
+
+TEST_CASE("WorkerLedger: Pongs feed the worker's clock estimate; a stale stream's do not") {
+  WorkerLedger ledger;
+  auto old_stream = ledger.attach(hello_from("w1"));
+  auto new_stream = ledger.attach(hello_from("w1"));
+  cast::v1::Pong pong;
+  pong.set_controller_time_us(1'000);
+  pong.set_worker_time_us(51'000);
+  CHECK_FALSE(ledger.record_pong("w1", old_stream.generation, pong, 1'100));
+  CHECK(ledger.record_pong("w1", new_stream.generation, pong, 1'100));
+  CHECK(ledger.find("w1")->clock.offset_us() == 51'000 - 1'050);
+  CHECK(ledger.find("w1")->clock.best_round_trip_us() == 100);
 }
