@@ -9,6 +9,7 @@
 
 #include "controller/coordination/coordinator.h"
 #include "tests/support/eventually.h"
+#include "tests/support/grpc_callback_queue.h"
 #include "tests/support/raw_worker.h"
 
 using namespace std::chrono_literals;
@@ -24,6 +25,7 @@ namespace {
 
 struct Controller {
   explicit Controller(CoordinatorConfig config) : coordinator(std::move(config), {}) {
+    cast::test::keep_grpc_callback_queue();  // many coordinators in one process
     auto port = coordinator.start();
     channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
     stub = cast::v1::Control::NewStub(channel);
