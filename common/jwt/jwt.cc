@@ -78,7 +78,8 @@ std::optional<Refusal> check_header(const json& header, const TokenParts& parts,
     return Refusal::wrong_alg;
   }
   auto kid = header.find("kid");
-  if (kid != header.end() && (!kid->is_string() || kid->get_ref<const std::string&>() != options.kid)) {
+  bool kid_known = kid == header.end() || (kid->is_string() && kid->get_ref<const std::string&>() == options.kid);
+  if (!kid_known && !options.ignore_kid) {
     return Refusal::unknown_kid;
   }
   auto signature = base64url_decode(parts.signature);
@@ -190,21 +191,24 @@ Verified verify_jwt(std::string_view token, const VerifyOptions& options) {
   }
   auto now = options.now.value_or(unix_now());
   auto leeway = options.leeway.count();
-  if (claims->exp <= now - leeway) {
+  if (claims->exp <= now - leeway && !options.ignore_exp) {
     return refuse(Refusal::expired);
   }
-  if (claims->nbf && *claims->nbf > now + leeway) {
+  if (claims->nbf && *claims->nbf > now + leeway && !options.ignore_nbf) {
     return refuse(Refusal::not_yet_valid);
   }
-  if (!audience_matches(*payload)) {
+  if (!audience_matches(*payload) && !options.ignore_aud) {
     return refuse(Refusal::wrong_audience);
   }
   return Verified{std::move(claims), Refusal::malformed};
 }
 
 std::string claims_json(const Claims& claims) {
-  json payload{{"sub", claims.sub}, {"tid", claims.tid}, {"email", claims.email}, {"iat", claims.iat},
-               {"exp", claims.exp}, {"jti", claims.jti}, {"aud", claims.aud}};
+  json payload{{"sub", claims.sub}, {"tid", claims.tid}, {"email", claims.email},
+               {"iat", claims.iat}, {"exp", claims.exp}, {"jti", claims.jti}};
+  if (!claims.aud.empty()) {
+    payload["aud"] = claims.aud;
+  }
   if (!claims.rid.empty()) {
     payload["rid"] = claims.rid;
   }

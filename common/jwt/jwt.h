@@ -45,6 +45,12 @@ struct VerifyOptions {
   std::string secret;
   std::string kid;              // empty: tokens must carry no kid
   bool accept_alg_none{false};  // only the reference platform's jwt_none fault sets this
+  // Claim checks a careless verifier skips; only the reference platform's
+  // jwt_ignore_* faults turn them off. The signature is checked regardless.
+  bool ignore_exp{false};
+  bool ignore_nbf{false};
+  bool ignore_aud{false};
+  bool ignore_kid{false};
   std::chrono::seconds leeway{0};
   std::optional<std::int64_t> now;  // seconds since the epoch; empty: the system clock
 };
@@ -61,7 +67,7 @@ Verified verify_jwt(std::string_view token, const VerifyOptions& options);
 // A signed token for `claims` with header {"alg":"HS256","typ":"JWT"[,"kid"]}.
 std::string sign_jwt(const Claims& claims, std::string_view secret, std::string_view kid = {});
 
-// The claims as the JSON payload a token carries (nbf and rid only when set).
+// The claims as the JSON payload a token carries (aud, nbf and rid only when set).
 std::string claims_json(const Claims& claims);
 
 // Raw encoders for forging: the header and payload are taken as given (any

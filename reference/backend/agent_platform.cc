@@ -41,6 +41,10 @@ jwt::Verified AgentPlatform::authenticate(std::string_view token) {
   verify.secret = options_.secret;
   verify.kid = options_.kid;
   verify.accept_alg_none = faults_.strikes(Fault::jwt_none);
+  verify.ignore_exp = faults_.strikes(Fault::jwt_ignore_exp);
+  verify.ignore_nbf = faults_.strikes(Fault::jwt_ignore_nbf);
+  verify.ignore_aud = faults_.strikes(Fault::jwt_ignore_aud);
+  verify.ignore_kid = faults_.strikes(Fault::jwt_ignore_kid);
   return jwt::verify_jwt(token, verify);
 }
 
@@ -106,8 +110,15 @@ void AgentPlatform::reply_error(const std::shared_ptr<Connection>& from, ErrorCo
   from->deliver(to_text(error_frame(code, message, request_id)));
 }
 
+// An agent is its owner's within one tenant and one run: user ids repeat
+// across runs of the harness, and a token naming the owner under another
+// tenant or run is someone else.
 bool AgentPlatform::may_access(const Identity& who, const AgentRecord& agent) {
-  return agent.user_id == who.user_id || faults_.strikes(Fault::no_authz);
+  bool same_scope = agent.tenant_id == who.tenant_id && agent.run_id == who.run_id;
+  if (same_scope && faults_.strikes(Fault::tenant_scoped_authz)) {
+    return true;
+  }
+  return (same_scope && agent.user_id == who.user_id) || faults_.strikes(Fault::no_authz);
 }
 
 std::string AgentPlatform::new_agent_id() {

@@ -35,6 +35,17 @@ constexpr std::array<FaultInfo, kFaultCount> kCatalogue{{
     {Fault::slow_start, "slow_start", 1.0, "agent start", "the warm-up takes 4000-9000 ms"},
     {Fault::drop_connections, "drop_connections", 0.3, "user_message",
      "the server closes the WebSocket mid-session instead of answering"},
+    {Fault::tenant_scoped_authz, "tenant_scoped_authz", 1.0, "state read or write (WebSocket and REST)",
+     "the owner check compares tenants only, so any user of the agent's tenant can read and patch it"},
+    {Fault::jwt_ignore_exp, "jwt_ignore_exp", 1.0, "token verification (REST and upgrade)",
+     "the verifier skips the exp check, so expired tokens with a good signature are accepted"},
+    {Fault::jwt_ignore_nbf, "jwt_ignore_nbf", 1.0, "token verification (REST and upgrade)",
+     "the verifier skips the nbf check, so tokens that are not valid yet are accepted"},
+    {Fault::jwt_ignore_aud, "jwt_ignore_aud", 1.0, "token verification (REST and upgrade)",
+     "the verifier skips the aud check, so tokens for another audience, or none, are accepted"},
+    {Fault::jwt_ignore_kid, "jwt_ignore_kid", 1.0, "token verification (REST and upgrade)",
+     "the verifier skips the kid check, so tokens naming a key it does not have are accepted when the "
+     "signature verifies under its own key"},
 }};
 
 std::optional<double> parse_rate(std::string_view text) {

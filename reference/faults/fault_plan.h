@@ -29,9 +29,14 @@ enum class Fault {
   jwt_none,
   slow_start,
   drop_connections,
+  tenant_scoped_authz,
+  jwt_ignore_exp,
+  jwt_ignore_nbf,
+  jwt_ignore_aud,
+  jwt_ignore_kid,
 };
 
-inline constexpr std::size_t kFaultCount = 13;
+inline constexpr std::size_t kFaultCount = 18;
 
 struct FaultInfo {
   Fault fault;

@@ -138,3 +138,42 @@ TEST_CASE("jwt: garbage is refused as missing or malformed, never accepted") {
   CHECK(refusal_of(cast::jwt::encode_jwt(R"({"alg":"HS256"})", R"({"sub":"u","aud":"agent-platform"})", kSecret)) ==
         Refusal::malformed);
 }
+
+TEST_CASE("jwt: a lax verifier skips exactly the claim check it was told to, never the signature") {
+  auto expired = alice();
+  expired.exp = kNow - 60;
+  auto early = alice();
+  early.nbf = kNow + 600;
+  auto foreign = alice();
+  foreign.aud = "another-platform";
+  auto no_audience = alice();
+  no_audience.aud.clear();
+  auto lax = [](bool cast::jwt::VerifyOptions::*skip) {
+    auto verify = options();
+    verify.*skip = true;
+    return verify;
+  };
+  using Options = cast::jwt::VerifyOptions;
+  CHECK(cast::jwt::verify_jwt(cast::jwt::sign_jwt(expired, kSecret), lax(&Options::ignore_exp)));
+  CHECK(refusal_of(cast::jwt::sign_jwt(expired, kSecret), lax(&Options::ignore_nbf)) == Refusal::expired);
+  CHECK(cast::jwt::verify_jwt(cast::jwt::sign_jwt(early, kSecret), lax(&Options::ignore_nbf)));
+  CHECK(refusal_of(cast::jwt::sign_jwt(early, kSecret), lax(&Options::ignore_aud)) == Refusal::not_yet_valid);
+  CHECK(cast::jwt::verify_jwt(cast::jwt::sign_jwt(foreign, kSecret), lax(&Options::ignore_aud)));
+  CHECK(cast::jwt::verify_jwt(cast::jwt::sign_jwt(no_audience, kSecret), lax(&Options::ignore_aud)));
+  CHECK(refusal_of(cast::jwt::sign_jwt(foreign, kSecret), lax(&Options::ignore_kid)) == Refusal::wrong_audience);
+  CHECK(cast::jwt::verify_jwt(cast::jwt::sign_jwt(alice(), kSecret, "other-kid"), lax(&Options::ignore_kid)));
+  CHECK(refusal_of(cast::jwt::sign_jwt(alice(), kSecret, "other-kid")) == Refusal::unknown_kid);
+  for (auto skip : {&Options::ignore_exp, &Options::ignore_nbf, &Options::ignore_aud, &Options::ignore_kid}) {
+    CHECK_FALSE(cast::jwt::verify_jwt(cast::jwt::sign_jwt(alice(), "wrong-secret"), lax(skip)));
+  }
+}
+
+TEST_CASE("jwt: a token with no aud claim at all is refused as wrong audience") {
+  auto claims = alice();
+  claims.aud.clear();
+  auto token = cast::jwt::sign_jwt(claims, kSecret);
+  auto payload = cast::base64url_decode(token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1));
+  REQUIRE(payload);
+  CHECK(nlohmann::json::parse(*payload).count("aud") == 0);
+  CHECK(refusal_of(token) == Refusal::wrong_audience);
+}

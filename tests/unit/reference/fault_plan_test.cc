@@ -34,7 +34,7 @@ TEST_CASE("fault spec: every catalogued name parses back to its fault") {
     CHECK(info.default_rate <= 1);
     names.insert(info.name);
   }
-  CHECK(names.size() == 13);
+  CHECK(names.size() == 18);
 }
 
 TEST_CASE("fault spec: unknown names and bad rates are errors naming the problem") {
