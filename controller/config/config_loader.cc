@@ -80,6 +80,20 @@ void check_targets(const RunConfig& c) {
   }
 }
 
+// The secret file's content, without the line break an editor leaves at the end.
+void read_jwt_secret(RunConfig& c) {
+  if (c.jwt_secret_file.empty()) return;
+  std::ifstream in{c.jwt_secret_file, std::ios::binary};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (!in || secret.empty()) {
+    throw ConfigError("--jwt-secret-file " + c.jwt_secret_file, "cannot read a secret from this file (missing or empty)");
+  }
+  c.jwt_secret = std::move(secret);
+}
+
 }  // namespace
 
 void add_run_flags(CLI::App& app, GivenFlags& given) {
@@ -146,6 +160,7 @@ RunConfig load_run_config(const std::string& yaml_path, const EnvironmentLookup&
   apply_flags(config, given);
   check_targets(config);
   check_load_shape(config);
+  read_jwt_secret(config);
   return config;
 }
 

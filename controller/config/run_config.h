@@ -18,6 +18,7 @@ struct RunConfig {
   int users{100};    // CONCURRENT_TEST_USERS, --users; --quick makes it 20
   int workers{0};    // --workers; local worker processes, 0 = one per core
   std::uint64_t seed{0};  // --seed; 0 = random
+  int users_per_tenant{4};  // --users-per-tenant, population.users_per_tenant: user i is in tenant i / N
 
   // Time limits
   std::chrono::milliseconds run_timeout{defaults::kRunTimeout};                      // ms; CONCURRENT_TEST_TIMEOUT (s), --timeout
@@ -58,6 +59,11 @@ struct RunConfig {
   std::string redis_prefix{"cast"};
   bool insecure_tls{false};    // skip TLS peer verification (wss/https)
   std::vector<std::string> reference_faults;  // --reference-fault NAME[:RATE], embedded default only
+  // The platform's JWT signing secret (E2E_JWT_SECRET, or the content of
+  // --jwt-secret-file / targets.jwt_secret_file), so forgeries are signed
+  // right. Never logged, never in a report.
+  std::string jwt_secret;
+  std::string jwt_secret_file;
 
   // Modes and outputs
   bool performance_only{false};  // --performance-only

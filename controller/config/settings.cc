@@ -54,6 +54,9 @@ std::vector<Setting> population_settings() {
            [](RunConfig& c, const std::string& v) { if (parse_bool(v)) c.users = 20; }),
       make("users", {"CONCURRENT_TEST_USERS"}, "users", Kind::integer, "concurrent users",
            [](RunConfig& c, const std::string& v) { c.users = static_cast<int>(parse_integer(v, 1, 1'000'000)); }),
+      make("population.users_per_tenant", {}, "users-per-tenant", Kind::integer,
+           "consecutive users sharing a tenant (1 = a tenant each)",
+           [](RunConfig& c, const std::string& v) { c.users_per_tenant = static_cast<int>(parse_integer(v, 1, 1'000'000)); }),
       make("workers", {}, "workers", Kind::integer, "local worker processes (0 = one per core)",
            [](RunConfig& c, const std::string& v) { c.workers = static_cast<int>(parse_integer(v, 0, 1024)); }),
       make("seed", {}, "seed", Kind::integer, "random seed (0 = random)",
@@ -148,6 +151,10 @@ std::vector<Setting> target_settings() {
       make("targets.redis_prefix", {}, "redis-prefix", Kind::text, "platform's Redis key prefix", text(&RunConfig::redis_prefix)),
       make("targets.insecure_tls", {}, "insecure", Kind::boolean, "skip TLS peer verification",
            [](RunConfig& c, const std::string& v) { c.insecure_tls = parse_bool(v); }),
+      make("targets.jwt_secret_file", {}, "jwt-secret-file", Kind::text,
+           "file holding the platform's JWT signing secret (forgeries signed right)", text(&RunConfig::jwt_secret_file)),
+      // Environment only (an empty key matches no YAML key): a secret does not belong in a config file.
+      make("", {"E2E_JWT_SECRET"}, "", Kind::text, "the platform's JWT signing secret", text(&RunConfig::jwt_secret)),
       make("reference.faults", {}, "reference-fault", Kind::list, "fault NAME[:RATE] for the embedded reference platform",
            [](RunConfig& c, const std::string& v) { c.reference_faults.push_back(v); }),
   };

@@ -21,7 +21,7 @@ struct PopulationSpec {
   std::string run_id;                 // must pass is_safe_run_id
   std::string run_key;                // raw bytes, see make_run_key
   std::size_t users{100};             // users in the run
-  std::size_t users_per_tenant{1};    // consecutive users sharing a tenant; 1 = a tenant each
+  std::size_t users_per_tenant{4};    // consecutive users sharing a tenant; 1 = a tenant each
   std::string email_domain{"cast.test"};  // emails are user@<run8>.<domain>
 };
 

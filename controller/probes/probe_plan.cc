@@ -1,6 +1,7 @@
 #include "controller/probes/probe_plan.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 
 namespace cast {
@@ -35,20 +36,58 @@ Lineup line_up(const std::vector<std::string>& worker_of_user, const std::vector
 }
 
 // Shifting a worker-grouped cycle by the largest group never lands in the
-// attacker's own group while that group is at most half of the cycle.
-std::vector<ProbePair> deal_victims(const Lineup& lineup, const std::vector<std::string>& worker_of_user) {
-  std::vector<ProbePair> pairs;
+// attacker's own group while that group is at most half of the cycle. The
+// first pass also wants another worker; the second settles for any.
+std::optional<std::size_t> other_tenant_victim(const Lineup& lineup, std::size_t position,
+                                               const std::vector<PlannedUser>& population,
+                                               const std::vector<std::string>& worker_of_user) {
   auto n = lineup.order.size();
   auto shift = lineup.groups == 1 ? 1 : lineup.largest_group;
-  for (std::size_t i = 0; i < n; ++i) {
-    auto attacker = lineup.order[i];
+  auto attacker = lineup.order[position];
+  for (bool want_other_worker : {lineup.groups > 1, false}) {
     for (std::size_t step = 0; step < n; ++step) {
-      auto victim = lineup.order[(i + shift + step) % n];
+      auto victim = lineup.order[(position + shift + step) % n];
       bool same_worker = worker_of_user[victim] == worker_of_user[attacker];
-      if (victim != attacker && (lineup.groups == 1 || !same_worker)) {
-        pairs.push_back({attacker, victim});
-        break;
+      if (population[victim].tenant_id != population[attacker].tenant_id && !(want_other_worker && same_worker)) {
+        return victim;
       }
+    }
+  }
+  return std::nullopt;
+}
+
+// The next member of the attacker's tenant (in lineup order) on another
+// worker, else simply the next member; none when the tenant has no other.
+std::optional<std::size_t> same_tenant_victim(const std::vector<std::size_t>& members, std::size_t attacker,
+                                              const std::vector<std::string>& worker_of_user) {
+  auto m = members.size();
+  if (m < 2) {
+    return std::nullopt;
+  }
+  auto at = static_cast<std::size_t>(std::find(members.begin(), members.end(), attacker) - members.begin());
+  for (std::size_t k = 1; k < m; ++k) {
+    auto victim = members[(at + k) % m];
+    if (worker_of_user[victim] != worker_of_user[attacker]) {
+      return victim;
+    }
+  }
+  return members[(at + 1) % m];
+}
+
+std::vector<ProbePair> deal_victims(const Lineup& lineup, const std::vector<PlannedUser>& population,
+                                    const std::vector<std::string>& worker_of_user) {
+  std::map<std::string, std::vector<std::size_t>> tenants;
+  for (auto user : lineup.order) {
+    tenants[population[user].tenant_id].push_back(user);
+  }
+  std::vector<ProbePair> pairs;
+  for (std::size_t i = 0; i < lineup.order.size(); ++i) {
+    auto attacker = lineup.order[i];
+    if (auto victim = same_tenant_victim(tenants[population[attacker].tenant_id], attacker, worker_of_user)) {
+      pairs.push_back({attacker, *victim, true});
+    }
+    if (auto victim = other_tenant_victim(lineup, i, population, worker_of_user)) {
+      pairs.push_back({attacker, *victim, false});
     }
   }
   return pairs;
@@ -80,7 +119,7 @@ ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::
   if (lineup.order.size() < 2) {
     return set;
   }
-  set.pairs = deal_victims(lineup, worker_of_user);
+  set.pairs = deal_victims(lineup, population, worker_of_user);
   std::vector<bool> reads_back(population.size(), false);
   for (const auto& pair : set.pairs) {
     auto& plan = set.attacks[worker_of_user[pair.attacker]];
@@ -89,6 +128,7 @@ ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::
     *attack->mutable_attacker() = probe_spec(population.at(pair.attacker));
     attack->set_victim_index(static_cast<std::uint32_t>(pair.victim));
     attack->set_victim_user_id(population.at(pair.victim).user_id);
+    attack->set_victim_tenant_id(population.at(pair.victim).tenant_id);
     attack->set_victim_agent_id(agent_of_user[pair.victim]);
     for (auto kind : kinds) {
       attack->add_probes(kind);

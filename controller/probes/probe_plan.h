@@ -14,6 +14,7 @@ namespace cast {
 struct ProbePair {
   std::size_t attacker{0};  // user index
   std::size_t victim{0};    // user index
+  bool same_tenant{false};  // the victim is in the attacker's own tenant
 };
 
 // The probe phase of one run, ready to send: round 1 (attacks) and round 2
@@ -28,12 +29,13 @@ struct ProbePlanSet {
 std::vector<v1::ProbeKind> all_probe_kinds();
 
 // Gives every user that started an agent (non-empty `agent_of_user[i]`, on
-// a known worker `worker_of_user[i]`) a victim among those users: one on
-// another worker whenever the run has more than one, else another user.
-// Victims are dealt as a rotation of the users grouped by worker, so each
-// is attacked by exactly one attacker unless one worker holds more than
-// half of the users (then some attackers of that worker share victims on
-// the others). The same inputs and seed give the same plan.
+// a known worker `worker_of_user[i]`) up to two victims among those users:
+// one in its own tenant and one in another tenant, each on another worker
+// whenever there is one (else on the attacker's own). A tenant with no
+// other such user, or a run of one tenant, yields no victim of that kind.
+// Other-tenant victims are dealt as a rotation of the users grouped by
+// worker, so the attacks spread over the victims; same-tenant victims are
+// the next member of the tenant. The same inputs and seed give the same plan.
 ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::vector<std::string>& worker_of_user,
                          const std::vector<std::string>& agent_of_user, std::uint64_t seed = 0,
                          const std::vector<v1::ProbeKind>& kinds = all_probe_kinds());

@@ -41,6 +41,7 @@ v1::Assignment build_assignment(const std::string& run_id, const std::vector<Pla
   scenario->set_hold_ms(ms(config.hold));
   scenario->set_hold_interval_ms(ms(config.hold_interval));
   a.set_payload_cap_bytes(config.payload_cap_bytes);
+  a.set_jwt_secret(target.jwt_secret);
   return a;
 }
 

@@ -53,6 +53,7 @@ void PlatformTarget::start_embedded(const RunConfig& config) {
   options.faults = config.reference_faults;
   options.startup_ms = "50:250";  // the platform's own default warm-up
   options.redis_prefix = config.redis_prefix;
+  options.secret = config.jwt_secret;  // empty: the platform picks a random one
   try {
     platform_ = std::make_unique<ReferencePlatform>(options);
   } catch (const std::exception& e) {
@@ -63,6 +64,7 @@ void PlatformTarget::start_embedded(const RunConfig& config) {
   ep.auth_url = platform_->auth_url();
   ep.backend_url = platform_->backend_url();
   ep.ws_url = platform_->ws_url();
+  ep.jwt_secret = platform_->secret();
   ep.postgres_url = environment_->urls().postgres;
   ep.redis_url = environment_->urls().redis;
   ep.clickhouse_url = environment_->urls().clickhouse;
@@ -80,6 +82,7 @@ void PlatformTarget::check_external(const RunConfig& config) {
   ep.postgres_url = config.postgres_url;
   ep.redis_url = config.redis_url;
   ep.clickhouse_url = config.clickhouse_url;
+  ep.jwt_secret = config.jwt_secret;
   expect_health("auth service", ep.auth_url, config.insecure_tls);
   expect_health("backend", ep.backend_url, config.insecure_tls);
 }

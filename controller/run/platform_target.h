@@ -29,6 +29,9 @@ struct PlatformEndpoints {
   std::string redis_prefix;
   std::vector<pid_t> local_pids;  // platform processes on this host (embedded default)
   bool embedded{false};
+  // The platform's JWT signing secret when known (always for the embedded
+  // default, which the controller starts with it); empty otherwise. Never logged.
+  std::string jwt_secret;
 };
 
 // What a run is aimed at: the embedded default (private stores + reference

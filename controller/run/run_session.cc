@@ -268,7 +268,10 @@ int run_session(const RunConfig& config, std::ostream& console, ProgressStyle pr
   auto scenario = read_scenario(config);
   auto run_id = make_run_id();
   auto run_key = make_run_key();
-  auto users = plan_population({.run_id = run_id, .run_key = run_key, .users = static_cast<std::size_t>(config.users)});
+  auto users = plan_population({.run_id = run_id,
+                                 .run_key = run_key,
+                                 .users = static_cast<std::size_t>(config.users),
+                                 .users_per_tenant = static_cast<std::size_t>(config.users_per_tenant)});
   spdlog::info("run {}: {} users", run_id, users.size());
   Session session;
   session.console = &console;

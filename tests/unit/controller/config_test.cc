@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "controller/config/config_loader.h"
@@ -149,7 +151,6 @@ TEST_CASE("quiet turns the live progress off, from YAML or --quiet") {
   CHECK(cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--quiet"})).quiet);
 }
 
-
 TEST_CASE("load shapes: --hold and --ramp in seconds, the hold interval from YAML, bounded by the run timeout") {
   auto c = from_yaml("load:\n  hold_s: 3\n  hold_interval_s: 0.5\n  ramp_s: 2\nthresholds:\n  max_loop_lag_ms: 250\n"
                      "  max_harness_errors: 2\n");
@@ -183,4 +184,29 @@ TEST_CASE("the persistence section is parsed once at load, into the config") {
   CHECK(from_yaml("users: 5\n").persistence.redis.run_keys == cast::PersistenceLayout{}.redis.run_keys);
   CHECK_THROWS_WITH_AS(from_yaml("users: 5\npersistence:\n  postgres:\n    agent_query: x\n"),
                        doctest::Contains("test.yaml:4"), cast::ConfigError);
+}
+
+TEST_CASE("users per tenant: 4 by default, from YAML population.users_per_tenant or --users-per-tenant, at least 1") {
+  CHECK(cast::RunConfig{}.users_per_tenant == 4);
+  CHECK(from_yaml("population:\n  users_per_tenant: 10\n").users_per_tenant == 10);
+  auto c = cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--users-per-tenant", "1"}));
+  CHECK(c.users_per_tenant == 1);
+  CHECK_THROWS_WITH_AS(cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--users-per-tenant", "0"})),
+                       doctest::Contains("--users-per-tenant"), cast::ConfigError);
+}
+
+TEST_CASE("the JWT secret comes from E2E_JWT_SECRET or a file, never from a YAML value") {
+  FakeEnvironment env{{{"E2E_JWT_SECRET", "from-the-environment"}}};
+  CHECK(cast::load_run_config("", env.lookup(), {}).jwt_secret == "from-the-environment");
+  auto file = std::filesystem::temp_directory_path() / "cast-config-test-secret";
+  std::ofstream{file} << "from-a-file\n";
+  auto c = cast::load_run_config("", env.lookup(), parse_flags({"--jwt-secret-file", file.string()}));
+  CHECK(c.jwt_secret == "from-a-file");  // the file, without its line break, wins over the environment
+  CHECK(from_yaml("targets:\n  jwt_secret_file: " + file.string() + "\n").jwt_secret_file == file.string());
+  std::filesystem::remove(file);
+  CHECK_THROWS_WITH_AS(from_yaml("targets:\n  jwt_secret: inline\n"), doctest::Contains("unknown key"),
+                       cast::ConfigError);
+  CHECK_THROWS_WITH_AS(
+      cast::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--jwt-secret-file", "/nonexistent/s"})),
+      doctest::Contains("/nonexistent/s"), cast::ConfigError);
 }

@@ -8,8 +8,9 @@
 namespace cast {
 namespace {
 
-std::vector<PlannedUser> population_of(std::size_t users) {
-  return plan_population({.run_id = "run-probes-plan", .run_key = std::string(32, 'k'), .users = users});
+std::vector<PlannedUser> population_of(std::size_t users, std::size_t per_tenant = 1) {
+  return plan_population(
+      {.run_id = "run-probes-plan", .run_key = std::string(32, 'k'), .users = users, .users_per_tenant = per_tenant});
 }
 
 std::vector<std::string> agents_for(std::size_t users) {
@@ -33,6 +34,7 @@ TEST_CASE("probes: with two workers every victim is on the other worker and ever
   std::map<std::size_t, int> attacked;
   for (const auto& pair : set.pairs) {
     CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
+    CHECK_FALSE(pair.same_tenant);  // a tenant each: no one shares one
     ++attacked[pair.victim];
   }
   CHECK(attacked.size() == 10);
@@ -44,6 +46,7 @@ TEST_CASE("probes: with two workers every victim is on the other worker and ever
   CHECK(first.attacker().user_id() == users[first.attacker().index()].user_id);
   CHECK(first.attacker().canary().empty());  // the worker needs no canary to attack
   CHECK(first.victim_agent_id() == "agent-" + std::to_string(first.victim_index()));
+  CHECK(first.victim_tenant_id() == users[first.victim_index()].tenant_id);
   CHECK(first.probes_size() == 6);
   // Read-backs are done by the victim's own worker, once per victim.
   std::size_t readbacks = 0;
@@ -93,6 +96,9 @@ TEST_CASE("probes: one worker attacks within itself and users without an agent t
     victims.insert(pair.victim);
   }
   CHECK(victims.size() == 5);
+  // In shared tenants the same users also attack within their tenant.
+  auto shared = plan_probes(population_of(6, 4), worker_of, agents, 1);
+  CHECK(shared.pairs.size() == 10);
   CHECK(plan_probes(users, worker_of, std::vector<std::string>(6), 1).pairs.empty());
 }
 
@@ -102,6 +108,44 @@ TEST_CASE("probes: a worker holding most users still sends every attacker elsewh
   auto set = plan_probes(users, worker_of, agents_for(6), 3);
   REQUIRE(set.pairs.size() == 6);
   for (const auto& pair : set.pairs) {
+    CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
+  }
+}
+
+TEST_CASE("probes: tenants of four, every attacker probes one victim in its tenant and one in another, each elsewhere") {
+  auto users = population_of(12, 4);
+  std::vector<std::string> worker_of(12);
+  for (std::size_t i = 0; i < 12; ++i) {
+    worker_of[i] = "w-" + std::to_string(i % 3);  // interleaved, as the split deals them
+  }
+  auto set = plan_probes(users, worker_of, agents_for(12), 5);
+  REQUIRE(set.pairs.size() == 24);
+  std::map<std::size_t, int> own_tenant, other_tenant;
+  for (const auto& pair : set.pairs) {
+    CAPTURE(pair.attacker);
+    CHECK(pair.attacker != pair.victim);
+    CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
+    CHECK(pair.same_tenant == (users[pair.attacker].tenant_id == users[pair.victim].tenant_id));
+    ++(pair.same_tenant ? own_tenant : other_tenant)[pair.attacker];
+  }
+  for (std::size_t i = 0; i < 12; ++i) {
+    CHECK(own_tenant[i] == 1);
+    CHECK(other_tenant[i] == 1);
+  }
+  for (const auto& [worker, plan] : set.attacks) {
+    for (const auto& attack : plan.attacks()) {
+      CHECK(attack.victim_tenant_id() == users[attack.victim_index()].tenant_id);
+    }
+  }
+}
+
+TEST_CASE("probes: one tenant for everyone leaves only same-tenant victims") {
+  auto users = population_of(4, 10);
+  std::vector<std::string> worker_of{"w-a", "w-b", "w-a", "w-b"};
+  auto set = plan_probes(users, worker_of, agents_for(4), 2);
+  REQUIRE(set.pairs.size() == 4);
+  for (const auto& pair : set.pairs) {
+    CHECK(pair.same_tenant);
     CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
   }
 }
