@@ -117,6 +117,8 @@ struct IsolationEvidence {
   std::size_t probe_steps_planned{0};
   std::size_t probe_steps_missing{0};
   std::vector<std::string> probe_gaps;  // one line per worker that did not finish its rounds
+  bool signing_secret_known{false};       // the forgeries could be signed with the platform's key
+  std::vector<ForgeryCoverage> forgeries;  // one per forgery kind, when the probes ran
   std::vector<Finding> findings;
 };
 

@@ -20,4 +20,13 @@ const char* to_string(CaseVerdict verdict) {
   return "not_evaluated";
 }
 
+const char* to_string(ForgeryCoverage::Strength strength) {
+  switch (strength) {
+    case ForgeryCoverage::Strength::full: return "full";
+    case ForgeryCoverage::Strength::signature_only: return "signature_only";
+    case ForgeryCoverage::Strength::not_run: return "not_run";
+  }
+  return "not_run";
+}
+
 }  // namespace cast

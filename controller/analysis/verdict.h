@@ -3,6 +3,7 @@
 // The judgement of a run: each test case with its criteria, the findings
 // with their evidence, and whether the run counts at all.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +43,21 @@ struct Finding {
   std::string where;      // message type, request id, table/key
   std::string excerpt;    // the foreign value marked with >>> <<<
   double t_s{0};          // when, seconds since the run started
+  std::string observer_tenant;  // the observer's tenant, when the observer is a user of the run
+  std::string owner_tenant;     // the owner's tenant, when known
+};
+
+// How one kind of forged token was put to the platform in this run.
+struct ForgeryCoverage {
+  enum class Strength {
+    full,            // only its claim made it invalid (signed with the platform's key, or needing none)
+    signature_only,  // signed with a random key: a signature check alone refuses it
+    not_run,         // never sent; `note` says why
+  };
+  std::string kind;  // expired, victim_sub, expired_issued, ...
+  Strength strength{Strength::not_run};
+  std::size_t probes{0};  // forged calls made with it (REST and upgrades)
+  std::string note;
 };
 
 struct LatencySummaryMs {
@@ -74,5 +90,6 @@ struct RunVerdict {
 
 const char* to_string(RunVerdictKind kind);
 const char* to_string(CaseVerdict verdict);
+const char* to_string(ForgeryCoverage::Strength strength);
 
 }  // namespace cast

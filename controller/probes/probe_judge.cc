@@ -1,6 +1,9 @@
 #include "controller/probes/probe_judge.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "cast_control.pb.h"
 
 namespace cast {
 namespace {
@@ -46,12 +49,19 @@ Answer classify_rest(const ProbeResult& r) {
   return is_success(r.http_status) ? Answer::granted : Answer::wrong_code;
 }
 
+// Well-signed tokens naming someone else (another tenant, another run):
+// authentication may pass them, the owner check must not.
+bool names_someone_else(const ProbeResult& r) {
+  return r.forgery == v1::FORGERY_VICTIM_SUB || r.forgery == v1::FORGERY_OTHER_TENANT ||
+         r.forgery == v1::FORGERY_OTHER_RUN;
+}
+
 Answer classify(const ProbeResult& r) {
   if (starts_with(r.probe, "ws_upgrade_forged:")) {
     return classify_forged(r, true);
   }
   if (starts_with(r.probe, "rest_forged:")) {
-    return classify_forged(r, false);
+    return names_someone_else(r) ? classify_rest(r) : classify_forged(r, false);
   }
   if (r.probe == "ws_get_state" || r.probe == "ws_update_state") {
     return classify_ws(r);
@@ -104,6 +114,8 @@ Finding finding(std::string kind, const ProbeResult& r, const std::vector<Planne
   made.kind = std::move(kind);
   made.observer = population.at(r.actor_index).user_id;
   made.owner = population.at(r.target_index).user_id;
+  made.observer_tenant = population.at(r.actor_index).tenant_id;
+  made.owner_tenant = population.at(r.target_index).tenant_id;
   made.channel = r.channel;
   made.where = r.probe + ": " + r.call + (r.request_id.empty() ? "" : " (request " + r.request_id + ")");
   made.excerpt = std::move(excerpt_text);
@@ -138,6 +150,9 @@ void judge_readback(const ProbeResult& r, const std::vector<PlannedUser>& popula
   auto made = finding("unauthorized_modification", r, population, excerpt(r, *marker));
   made.observer = *marker;
   made.owner = population.at(r.actor_index).user_id;
+  made.owner_tenant = population.at(r.actor_index).tenant_id;
+  auto writer = std::find_if(population.begin(), population.end(), [&](const PlannedUser& u) { return u.user_id == *marker; });
+  made.observer_tenant = writer == population.end() ? "" : writer->tenant_id;
   out.push_back(std::move(made));
 }
 

@@ -10,7 +10,9 @@ namespace cast {
 
 // Judges the probe phase. A probe passes when it was denied with the
 // protocol's codes (WebSocket `error` not_found/unauthorized; REST 401 or
-// 404; forged tokens 401, on REST and on the upgrade) and the denial holds
+// 404; forged tokens 401, on REST and on the upgrade, except that a
+// well-signed token naming someone else (victim_sub, other_tenant,
+// other_run) may also get the owner check's 404) and the denial holds
 // no victim data (canary, email, display name, user id). Findings:
 //
 //   unauthorized_read / unauthorized_write  the attacker's own token got the
@@ -25,7 +27,8 @@ namespace cast {
 //                            told "not found"
 //
 // All are test case `state_persistence` except victim_data_in_denial
-// (`cross_contamination`). Observer is the attacker, owner the victim.
+// (`cross_contamination`). Observer is the attacker, owner the victim;
+// both tenants are named.
 // Probes that got no answer at all (timeouts) are not findings.
 std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population,
                                   const std::vector<ProbeResult>& results);

@@ -24,6 +24,8 @@ std::optional<ProbeResult> probe_result_of(const std::string& worker_id, const v
   result.error_kind = event.error_kind();
   result.error_message = event.error_message();
   result.offset_us = event.offset_us();
+  result.forgery = event.forgery();
+  result.forgery_full_strength = event.forgery_full_strength();
   return result;
 }
 

@@ -29,6 +29,8 @@ struct ProbeResult {
   std::string error_kind;         // why no answer came, or http_NNN
   std::string error_message;
   std::int64_t offset_us{0};      // since the worker's go, microseconds
+  int forgery{0};                 // v1::ForgeryKind of a forged-token probe; 0 for the others
+  bool forgery_full_strength{false};  // signed with the platform's key (or a real expired token)
 };
 
 // The result an event carries; nothing for any other kind of event.

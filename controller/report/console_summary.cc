@@ -186,6 +186,34 @@ void print_case(std::ostream& out, const TestCaseResult& result) {
   }
 }
 
+std::string in_tenant(const std::string& tenant) { return tenant.empty() ? "" : " (" + tenant + ")"; }
+
+// Forged tokens by strength, so a run without the signing secret says
+// plainly which claim checks it could not test.
+void print_forgeries(std::ostream& out, const IsolationEvidence& evidence) {
+  if (!evidence.probes_run || evidence.forgeries.empty()) {
+    return;
+  }
+  std::string full, weak, skipped;
+  for (const ForgeryCoverage& f : evidence.forgeries) {
+    auto& list = f.strength == ForgeryCoverage::Strength::full             ? full
+                 : f.strength == ForgeryCoverage::Strength::signature_only ? weak
+                                                                           : skipped;
+    list += (list.empty() ? "" : ", ") + f.kind;
+  }
+  out << "\nforged tokens (" << (evidence.signing_secret_known ? "signed with the platform's secret" : "no signing secret")
+      << "):\n";
+  print_wrapped(out, full.empty() ? "none" : full, "  full strength: ", "    ");
+  if (!weak.empty()) {
+    print_wrapped(out, weak, "  signature only (random key, claim not tested): ", "    ");
+  }
+  for (const ForgeryCoverage& f : evidence.forgeries) {
+    if (f.strength == ForgeryCoverage::Strength::not_run) {
+      print_wrapped(out, f.note, "  not run: " + f.kind + ": ", "    ");
+    }
+  }
+}
+
 void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
   if (findings.empty()) {
     return;
@@ -193,8 +221,8 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
   out << "\nfindings (" << findings.size() << "):\n";
   for (std::size_t i = 0; i < std::min(kShownFindings, findings.size()); ++i) {
     const Finding& f = findings[i];
-    out << clip("  " + f.kind + " [" + f.test_case + "] " + f.observer + " saw data of " + f.owner + " via " +
-                    f.channel + " " + f.where,
+    out << clip("  " + f.kind + " [" + f.test_case + "] " + f.observer + in_tenant(f.observer_tenant) +
+                    " saw data of " + f.owner + in_tenant(f.owner_tenant) + " via " + f.channel + " " + f.where,
                 kWidth)
         << "\n";
     out << "      " << around_marker(f.excerpt, kWidth - 6) << "\n";
@@ -228,6 +256,7 @@ void print_console_summary(std::ostream& out, const RunReport& report, const Rep
   for (const TestCaseResult& result : report.verdict.test_cases) {
     print_case(out, result);
   }
+  print_forgeries(out, report.record.isolation);
   print_findings(out, report.verdict.findings);
   print_outputs(out, report, outcome);
 }

@@ -43,11 +43,26 @@ json findings_json(const RunVerdict& verdict) {
   json findings = json::array();
   for (std::size_t i = 0; i < std::min(kMaxFindings, verdict.findings.size()); ++i) {
     const Finding& f = verdict.findings[i];
-    findings.push_back({{"kind", f.kind},       {"test_case", f.test_case}, {"observer", f.observer},
-                        {"owner", f.owner},     {"channel", f.channel},     {"where", f.where},
-                        {"excerpt", f.excerpt}, {"t_s", f.t_s}});
+    json made{{"kind", f.kind},       {"test_case", f.test_case}, {"observer", f.observer},
+              {"owner", f.owner},     {"channel", f.channel},     {"where", f.where},
+              {"excerpt", f.excerpt}, {"t_s", f.t_s}};
+    if (!f.observer_tenant.empty() || !f.owner_tenant.empty()) {
+      made["observer_tenant"] = f.observer_tenant;
+      made["owner_tenant"] = f.owner_tenant;
+    }
+    findings.push_back(std::move(made));
   }
   return findings;
+}
+
+// Which forged tokens ran at full strength, which did not, and why: the
+// probe phase never passes a weaker forgery off as a full one.
+json forged_tokens_json(const IsolationEvidence& evidence) {
+  json kinds = json::array();
+  for (const ForgeryCoverage& f : evidence.forgeries) {
+    kinds.push_back({{"kind", f.kind}, {"strength", to_string(f.strength)}, {"probes", f.probes}, {"note", f.note}});
+  }
+  return {{"probed", evidence.probes_run}, {"signing_secret", evidence.signing_secret_known}, {"kinds", kinds}};
 }
 
 // The worst schedule lag among a worker's users: the figure that makes a
@@ -150,6 +165,7 @@ json config_json(const RunConfig& c) {
                      {"max_harness_errors", c.max_harness_errors}};
   json load = {{"ramp_s", seconds(c.ramp)}, {"hold_s", seconds(c.hold)}, {"hold_interval_s", seconds(c.hold_interval)}};
   return {{"users", c.users},
+          {"users_per_tenant", c.users_per_tenant},
           {"workers", c.workers},
           {"isolation_strict", c.isolation_strict},
           {"performance_only", c.performance_only},
@@ -221,6 +237,7 @@ json build_json_report(const RunReport& report) {
   out["timings_s"] = timings_json(record.timings);
   out["users_failed"] = failed_users_json(record);
   out["users_failed_total"] = count_failed(record);
+  out["forged_tokens"] = forged_tokens_json(record.isolation);
   out["notes"] = record.notes;
   out["config"] = config_json(report.config);
   return out;

@@ -7,6 +7,7 @@
 #include "controller/coordination/coordinator.h"
 #include "controller/run/event_inbox.h"
 #include "controller/run/interruption.h"
+#include "controller/probes/forgery_coverage.h"
 #include "controller/probes/probe_judge.h"
 #include "controller/probes/probe_phase.h"
 #include "controller/probes/probe_plan.h"
@@ -244,6 +245,8 @@ void RunLoop::probe_isolation() {
   evidence.probes = probe_results_.size();
   account_lost_workers();
   account_probe_gaps(plans, outcome);
+  evidence.signing_secret_known = !target_.jwt_secret.empty();
+  evidence.forgeries = forgery_coverage(probe_results_, evidence.signing_secret_known);
   evidence.findings.insert(evidence.findings.end(), findings.begin(), findings.end());
   spdlog::info("probe phase: {} pairs, {} results, {} findings", plans.pairs.size(), probe_results_.size(),
                findings.size());

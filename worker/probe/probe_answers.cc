@@ -68,7 +68,8 @@ void ProbeUser::on_token(HttpOutcome&& outcome) {
                  !answer.is_discarded() && answer.contains(pointer) && answer.at(pointer).is_string();
   if (granted) {
     token_ = answer.at(pointer).get<std::string>();
-    forged_ = forge_tokens({token_, target_.user_id, target_.tenant_id, loop_.setup.run_id});
+    forged_ = forge_tokens({token_, actor_.user_id(), actor_.tenant_id(), target_.user_id, target_.tenant_id,
+                            loop_.setup.run_id, loop_.setup.jwt_secret});
     return next();
   }
   // Without its own token the user can run none of its probes.
@@ -143,6 +144,8 @@ void ProbeUser::on_upgrade(std::size_t forgery, int status, const TransportFailu
   }
   auto answered = result("ws_upgrade_forged:" + forged_[forgery].kind, cast::v1::CHANNEL_WS,
                          "ws upgrade " + loop_.endpoints.ws.url.target);
+  answered.set_forgery(forged_[forgery].forgery);
+  answered.set_forgery_full_strength(forged_[forgery].full_strength);
   answered.set_http_status(status);
   answered.set_error_kind(why.kind);
   answered.set_error_message(why.message);

@@ -17,6 +17,11 @@ namespace {
 
 using Launch = std::function<void(ProbeUser::Finished)>;
 
+// Without the secret, this many attackers per round also probe expiry with
+// a real short-lived token. Expiry is the platform's, not the user's, and
+// each such attacker waits about two seconds for its token to expire.
+constexpr std::size_t kExpiryProbersPerRound = 2;
+
 ProbeEndpoints resolve_endpoints(const RunSetup& setup) {
   return {resolve_service(setup.auth_url), resolve_service(setup.backend_url), resolve_service(setup.ws_url)};
 }
@@ -78,8 +83,12 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
   std::vector<std::unique_ptr<ProbeUser>> users;
   std::vector<Launch> launches;
   for (const auto& attack : plan.attacks()) {
-    ProbeTarget victim{attack.victim_index(), attack.victim_user_id(), {}, attack.victim_agent_id()};
+    ProbeTarget victim{attack.victim_index(), attack.victim_user_id(), attack.victim_tenant_id(),
+                       attack.victim_agent_id()};
     auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, attack.attacker(), victim));
+    if (setup.jwt_secret.empty() && launches.size() < kExpiryProbersPerRound) {
+      user->probe_expiry();
+    }
     std::vector<cast::v1::ProbeKind> kinds;
     for (auto kind : attack.probes()) {
       kinds.push_back(static_cast<cast::v1::ProbeKind>(kind));

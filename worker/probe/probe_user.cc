@@ -15,6 +15,9 @@ using nlohmann::json;
 void ProbeUser::start_attack(const std::vector<cast::v1::ProbeKind>& kinds, Finished finished) {
   finished_ = std::move(finished);
   steps_.push_back([this] { fetch_token(); });
+  if (expiry_probe_) {
+    steps_.push_back([this] { fetch_short_token(); });
+  }
   for (auto kind : kinds) {
     plan_kind(kind);
   }
@@ -38,6 +41,10 @@ void ProbeUser::plan_kind(cast::v1::ProbeKind kind) {
   if (ws_kind && !ws_opening_) {
     ws_opening_ = true;
     steps_.push_back([this] { ws_open(); });
+  }
+  bool forged_kind = kind == cast::v1::PROBE_FORGED_REST || kind == cast::v1::PROBE_FORGED_UPGRADE;
+  if (forged_kind && expiry_probe_ && !std::exchange(expiry_planned_, true)) {
+    steps_.push_back([this] { await_expiry(); });
   }
   switch (kind) {
     case cast::v1::PROBE_WS_GET_STATE:
@@ -128,16 +135,21 @@ void ProbeUser::ws_close() {
   next();
 }
 
-void ProbeUser::rest_call(std::string probe, std::string method, std::string bearer, bool with_patch) {
+void ProbeUser::rest_call(std::string probe, std::string method, std::string bearer, bool with_patch,
+                          const ForgedToken* forged) {
   const auto& setup = loop_.setup;
   std::string call = method + " " + state_path();
   HttpCallRequest request{method, state_path(), with_patch ? marker_patch() : "", std::move(bearer),
                           setup.timeouts.message};
   step_started_ = Clock::now();
   http_ = start_http_call(loop_.ioc, loop_.endpoints.backend, loop_.tls, setup.insecure_tls, std::move(request),
-                          [this, probe = std::move(probe), call = std::move(call)](HttpOutcome&& outcome) {
+                          [this, probe = std::move(probe), call = std::move(call),
+                           forgery = forged ? forged->forgery : cast::v1::FORGERY_UNSPECIFIED,
+                           full = forged == nullptr || forged->full_strength](HttpOutcome&& outcome) {
                             http_.reset();
                             auto answered = result(probe, cast::v1::CHANNEL_REST, call);
+                            answered.set_forgery(forgery);
+                            answered.set_forgery_full_strength(forgery != cast::v1::FORGERY_UNSPECIFIED && full);
                             answered.set_http_status(outcome.status);
                             if (outcome.failure.failed()) {
                               answered.set_error_kind(outcome.failure.kind);
@@ -153,8 +165,11 @@ void ProbeUser::rest_call(std::string probe, std::string method, std::string bea
 // One GET of the victim's state per forgery, queued right behind this step.
 void ProbeUser::forged_rest() {
   std::vector<std::function<void()>> calls;
-  for (const auto& forged : forged_) {
-    calls.push_back([this, forged] { rest_call("rest_forged:" + forged.kind, "GET", forged.token, false); });
+  for (std::size_t i = 0; i < forged_.size(); ++i) {
+    calls.push_back([this, i] {
+      const auto& forged = forged_[i];
+      rest_call("rest_forged:" + forged.kind, "GET", forged.token, false, &forged);
+    });
   }
   steps_.insert(steps_.begin() + static_cast<std::ptrdiff_t>(next_step_), calls.begin(), calls.end());
   next();
@@ -162,8 +177,11 @@ void ProbeUser::forged_rest() {
 
 void ProbeUser::forged_upgrades() {
   std::vector<std::function<void()>> attempts;
+  // An identity forgery is a valid token of someone else: its upgrade is rightly granted.
   for (std::size_t i = 0; i < forged_.size(); ++i) {
-    attempts.push_back([this, i] { upgrade(i); });
+    if (forged_[i].aim == ForgeryAim::credential) {
+      attempts.push_back([this, i] { upgrade(i); });
+    }
   }
   steps_.insert(steps_.begin() + static_cast<std::ptrdiff_t>(next_step_), attempts.begin(), attempts.end());
   next();

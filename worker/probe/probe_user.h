@@ -46,6 +46,9 @@ class ProbeUser final : public WsListener {
   void start_attack(const std::vector<cast::v1::ProbeKind>& kinds, Finished finished);
   // The owner reads its own agent's state back.
   void start_readback(Finished finished);
+  // Before start_attack: also probe expiry with a real token from auth
+  // (short ttl_s, used once expired) among the forgeries.
+  void probe_expiry() { expiry_probe_ = true; }
 
   void on_connect_stage(ConnectStage) override {}
   void on_open() override;
@@ -60,8 +63,13 @@ class ProbeUser final : public WsListener {
   void ws_open();
   void ws_request(std::string probe, std::string type);
   void ws_close();
-  void rest_call(std::string probe, std::string method, std::string bearer, bool with_patch);
+  void rest_call(std::string probe, std::string method, std::string bearer, bool with_patch,
+                 const ForgedToken* forged = nullptr);
   void forged_rest();
+  void fetch_short_token();  // expired_token.cc
+  void on_short_token(HttpOutcome&& outcome);
+  void short_token_refused(int status, const std::string& why);
+  void await_expiry();
   void forged_upgrades();
   void upgrade(std::size_t forgery);
   void on_upgrade(std::size_t forgery, int status, const TransportFailure& why);
@@ -84,6 +92,10 @@ class ProbeUser final : public WsListener {
 
   std::string token_;
   std::vector<ForgedToken> forged_;
+  bool expiry_probe_{false};
+  bool expiry_planned_{false};
+  std::string short_token_;       // granted with a short ttl_s, until it joins forged_
+  std::int64_t short_expiry_{0};  // its exp, seconds since the epoch
   std::shared_ptr<HttpCall> http_;
   std::shared_ptr<WsConnection> ws_;
   bool ws_opening_{false};

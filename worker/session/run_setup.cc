@@ -38,6 +38,7 @@ RunSetup run_setup_from(const cast::v1::Assignment& assignment) {
   setup.ramp = std::chrono::milliseconds{scenario.ramp_ms()};
   setup.hold = std::chrono::milliseconds{scenario.hold_ms()};
   take_timeout(scenario.hold_interval_ms(), setup.hold_interval);
+  setup.jwt_secret = assignment.jwt_secret();
   if (assignment.payload_cap_bytes() > 0) {
     setup.payload_cap_bytes = assignment.payload_cap_bytes();
   }

@@ -40,6 +40,9 @@ struct RunSetup {
   std::chrono::milliseconds ramp{0};
   std::chrono::milliseconds hold{0};
   std::chrono::milliseconds hold_interval{5'000};
+  // The platform's JWT signing secret when the tester gave it; empty
+  // otherwise. Only the probe phase's forgeries use it. Never logged.
+  std::string jwt_secret;
 };
 
 // Throws ScenarioError for a bad scenario definition; zero timeouts and

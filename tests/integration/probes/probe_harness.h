@@ -80,6 +80,7 @@ inline v1::Assignment assignment_for(const ReferencePlatform& platform, const st
   assignment.mutable_targets()->set_auth_url(platform.auth_url());
   assignment.mutable_targets()->set_backend_url(platform.backend_url());
   assignment.mutable_targets()->set_ws_url(platform.ws_url());
+  assignment.set_jwt_secret(platform.secret());  // as cast run does for the embedded platform
   for (auto index : share) {
     const auto& user = users[index];
     auto* spec = assignment.add_users();
@@ -115,7 +116,8 @@ inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::si
   ProbeRunResult run;
   static int serial = 0;
   auto run_id = "probes-" + std::to_string(::getpid()) + "-" + std::to_string(++serial);
-  run.users = plan_population({.run_id = run_id, .run_key = std::string(32, 'k'), .users = users});
+  // A tenant each: one victim per attacker, in another tenant.
+  run.users = plan_population({.run_id = run_id, .run_key = std::string(32, 'k'), .users = users, .users_per_tenant = 1});
   keep_grpc_callback_queue();
   EventBook book;
   controller::Coordinator coordinator({}, book.sink());

@@ -12,8 +12,10 @@
 namespace cast::test {
 namespace {
 
-// Probe results a clean attack yields: 4 direct probes plus 11 forgeries on REST and on the upgrade.
-constexpr std::size_t kResultsPerAttack = 4 + 11 + 11;
+// Probe results a clean attack on a victim of another tenant yields, with
+// the platform's secret: 4 direct probes, 12 credential forgeries on REST
+// and on the upgrade, 3 identity forgeries on REST only.
+constexpr std::size_t kResultsPerAttack = 4 + 12 + 3 + 12;
 
 void check_every_probe_ran(const ProbeRunResult& run) {
   CHECK(run.outcome.completed);
@@ -89,7 +91,15 @@ TEST_CASE("no_authz: reads, writes and the marker in the victim's state are find
       CHECK(f.excerpt.find(">>>") != std::string::npos);  // the victim's data, marked
     }
   }
-  CHECK(count_kind(run.findings, "forged_token_accepted") == 0);
+  // Well-signed tokens naming another tenant or run pass no owner check either; real forgeries stay refused.
+  for (const auto& f : run.findings) {
+    if (f.kind != "forged_token_accepted") continue;
+    CAPTURE(f.where);
+    bool names_someone_else = f.where.rfind("rest_forged:victim_sub:", 0) == 0 ||
+                              f.where.rfind("rest_forged:other_tenant:", 0) == 0 ||
+                              f.where.rfind("rest_forged:other_run:", 0) == 0;
+    CHECK(names_someone_else);
+  }
 }
 
 TEST_CASE("jwt_none: only the alg:none forgeries are accepted, on REST and on the upgrade") {

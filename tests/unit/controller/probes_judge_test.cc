@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "cast_control.pb.h"
 #include "controller/probes/probe_judge.h"
 
 namespace cast {
@@ -108,6 +109,42 @@ TEST_CASE("probes judge: an attacker's marker in the victim's read-back is an un
   CHECK(findings[0].owner == users[1].user_id);
   readback.payload = R"({"agent_id":"agent-1","state":{"canary":"c"}})";
   CHECK(judge_probes(users, {readback}).empty());
+}
+
+}  // namespace cast
+
+namespace cast {
+
+TEST_CASE("probes judge: a well-signed token naming someone else may hear 404, but never the victim's state") {
+  auto users = population();
+  auto identity = [](v1::ForgeryKind kind, int status) {
+    auto r = rest("rest_forged:identity", status);
+    r.forgery = kind;
+    r.forgery_full_strength = true;
+    return r;
+  };
+  CHECK(judge_probes(users, {identity(v1::FORGERY_VICTIM_SUB, 404), identity(v1::FORGERY_OTHER_TENANT, 401),
+                             identity(v1::FORGERY_OTHER_RUN, 404)})
+            .empty());
+  auto findings = judge_probes(users, {identity(v1::FORGERY_OTHER_TENANT, 200)});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == "forged_token_accepted");
+  // A credential forgery that reached the owner check (404) was accepted.
+  auto expired = rest("rest_forged:expired", 404);
+  expired.forgery = v1::FORGERY_EXPIRED;
+  CHECK(judge_probes(users, {expired}).size() == 1);
+}
+
+TEST_CASE("probes judge: findings name the observer's and the owner's tenant") {
+  auto users = plan_population(
+      {.run_id = "run-probes-judge", .run_key = std::string(32, 'k'), .users = 6, .users_per_tenant = 4});
+  auto r = rest("rest_get_state", 200);
+  r.target_index = 5;
+  auto findings = judge_probes(users, {r});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].observer_tenant == users[0].tenant_id);
+  CHECK(findings[0].owner_tenant == users[5].tenant_id);
+  CHECK(findings[0].observer_tenant != findings[0].owner_tenant);
 }
 
 }  // namespace cast
