@@ -75,6 +75,7 @@ CastRun run_cast(const std::vector<std::string>& args, const std::map<std::strin
   run.output = slurp(log);
   if (std::filesystem::exists(report)) run.report = nlohmann::json::parse(slurp(report));
   run.junit = slurp(junit);
+  run.log = slurp(folder / "concurrent_test_run.log");
   std::filesystem::remove_all(folder);
   return run;
 }

@@ -16,6 +16,7 @@ struct CastRun {
   std::string output;     // stdout and stderr together
   nlohmann::json report;  // null when no report was written
   std::string junit;      // JUnit XML, empty when none
+  std::string log;        // the run's log file, empty when none
 
   // The test case with this id in the report (throws when absent).
   const nlohmann::json& test_case(const std::string& id) const;
