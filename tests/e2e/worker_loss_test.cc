@@ -122,7 +122,10 @@ TEST_CASE("a worker stopped with SIGSTOP (a silent peer) is lost at the deadline
   INFO(run.console);
   double detected = run.detection_s(stopped);
   MESSAGE("stopped worker detected after " << detected << " s (deadline 1.5 s)");
-  CHECK(detected >= 1.4);
+  // A stopped process closes nothing, so only the silence deadline can find
+  // it: not at once. The deadline runs from the worker's last message, which
+  // may be up to one heartbeat (1 s) before the stop.
+  CHECK(detected >= 1.5 - 1.0 - 0.1);
   CHECK(detected < 2.0 + 1.0);
   // Not invalid: the lost users are failures, and 5 of 10 is below the success rate.
   CHECK(code == 1);
