@@ -30,7 +30,7 @@ struct TempFolder {
 
 std::filesystem::path write_fake_worker(const std::filesystem::path& folder) {
   auto script = folder / "fake-worker";
-  std::ofstream(script) << "#!/bin/sh\necho \"args: $*\"\nexec sleep 600\n";
+  std::ofstream(script) << "#!/bin/sh\necho \"args: $* token: $CAST_WORKER_TOKEN\"\nexec sleep 600\n";
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
   return script;
 }
@@ -68,8 +68,10 @@ TEST_CASE("workers: spawn passes the worker command line, a log each, and report
   CHECK(workers.alive() == 2);
   auto log = temp.path / "logs" / "local-2.log";
   REQUIRE(eventually([&] { return read_file(log).find('\n') != std::string::npos; }));
+  // The token reaches the worker in its environment, never on the command
+  // line, where every local user could read it in ps.
   CHECK(read_file(log) ==
-        "args: --controller 127.0.0.1:5555 --worker-id local-2 --capacity 10 --threads 2 --token s3cret\n");
+        "args: --controller 127.0.0.1:5555 --worker-id local-2 --capacity 10 --threads 2 token: s3cret\n");
   CHECK(workers.reap_exited().empty());
 
   pid_t victim = workers.pids()[0];
