@@ -13,7 +13,7 @@ build_packages=(
   g++ cmake ninja-build ccache pkg-config git ca-certificates procps dpkg-dev
   libboost-dev libboost-system-dev libssl-dev
   libgrpc++-dev libabsl-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libpqxx-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev
+  libpqxx-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev libjemalloc-dev
   doctest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
 )
 store_packages=(postgresql redis-server clickhouse-server)
