@@ -14,12 +14,27 @@ namespace {
 
 struct SecretFlags {
   std::string token, token_file;
+  std::string tls_ca, tls_cert, tls_key;  // paths
 };
 
-// The token, read from where the flags point.
+// The token and TLS material, read from where the flags point.
 void load_secrets(const SecretFlags& flags, cast::worker::WorkerOptions& options) {
   using namespace cast::worker;
   options.auth_token = resolve_worker_token(flags.token, flags.token_file, std::getenv("CAST_WORKER_TOKEN"));
+  if (flags.tls_cert.empty() != flags.tls_key.empty()) {
+    throw SecretError("--tls-cert/--tls-key: a worker certificate needs both the certificate and its private key");
+  }
+  options.tls_ca = read_pem_file(flags.tls_ca, "TLS CA");
+  options.tls_cert = read_pem_file(flags.tls_cert, "TLS certificate");
+  options.tls_key = read_pem_file(flags.tls_key, "TLS private key");
+}
+
+void add_tls_flags(CLI::App& app, SecretFlags& secrets, cast::worker::WorkerOptions& options) {
+  app.add_option("--tls-ca", secrets.tls_ca, "PEM CA that signed the controller's certificate; dials with TLS");
+  app.add_option("--tls-server-name", options.tls_server_name,
+                 "name the controller's certificate must carry (default: the host of --controller)");
+  app.add_option("--tls-cert", secrets.tls_cert, "PEM certificate of this worker, for mutual TLS; dials with TLS");
+  app.add_option("--tls-key", secrets.tls_key, "PEM private key of --tls-cert");
 }
 
 }  // namespace
@@ -40,6 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--token", secrets.token, "shared secret; visible in ps, prefer CAST_WORKER_TOKEN or --token-file");
   app.add_option("--capacity", options.capacity, "users this worker will run")->check(CLI::Range(1u, 1'000'000u));
   app.add_option("--threads", options.threads, "event-loop threads")->check(CLI::Range(1u, 256u));
+  add_tls_flags(app, secrets, options);
   app.add_flag("--verbose", verbose, "debug logging");
   try {
     app.parse(argc, argv);

@@ -29,6 +29,12 @@ controller::ServerTls tls_of(const RunConfig& config) {
   if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
     throw ConfigError("--tls-client-ca", "mutual TLS needs the controller's own --tls-cert and --tls-key too");
   }
+  if (!config.tls_cert.empty() && config.expect_workers == 0) {
+    // Local workers dial 127.0.0.1 and carry no CA or certificate.
+    throw ConfigError("--tls-cert",
+                      "TLS on the control plane is for workers on other hosts (cast controller, "
+                      "--expect-workers); cast run's local workers dial in plaintext");
+  }
   return {read_pem(config.tls_cert, "TLS certificate"), read_pem(config.tls_key, "TLS private key"),
           read_pem(config.tls_client_ca, "TLS client CA")};
 }

@@ -1,27 +1,9 @@
 #include "worker/control/controller_link.h"
 
-#include "common/protocol/timeouts.h"
 #include "worker/control/link_state.h"
+#include "worker/control/link_tls.h"
 
 namespace cast::worker {
-namespace {
-
-std::shared_ptr<grpc::Channel> dial(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);  // assignments of 10 000+ users
-  // Notice a vanished controller, and come back quickly when it returns.
-  const auto keepalive_ms = static_cast<int>(defaults::kControlKeepalive.count());
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, keepalive_ms);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, keepalive_ms);
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
-
-}  // namespace
 
 ControllerLink::ControllerLink(ControllerLinkConfig config, HeartbeatSource heartbeat_source)
     : state_(std::make_unique<State>(std::move(config), std::move(heartbeat_source))) {}
@@ -34,7 +16,7 @@ ControllerLink::~ControllerLink() {
 }
 
 void ControllerLink::start() {
-  state_->channel = dial(state_->config.controller_address);
+  state_->channel = dial_controller(state_->config);
   state_->stub = cast::v1::Control::NewStub(state_->channel);
   state_->thread = std::thread([state = state_.get()] { state->run(); });
 }

@@ -12,9 +12,24 @@
 
 namespace cast::worker {
 
+// TLS to the controller, PEM text (the caller reads the files, so errors
+// name them). Any of ca or cert_chain set = TLS: the controller's
+// certificate is verified against `ca` (gRPC's default roots when empty)
+// and must name `server_name` (the address's host when empty);
+// cert_chain + private_key = this worker's certificate, for a controller
+// that requires one (mutual TLS).
+struct ClientTls {
+  std::string ca;
+  std::string server_name;
+  std::string cert_chain;
+  std::string private_key;
+  bool enabled() const { return !ca.empty() || !cert_chain.empty(); }
+};
+
 struct ControllerLinkConfig {
   std::string controller_address;  // host:port of the controller (127.0.0.1:7000)
   std::string auth_token;          // shared secret, sent in Hello; empty when none
+  ClientTls tls;                   // none = plaintext
   cast::v1::Hello hello;           // who we are: worker_id, host, pid, capacity, cores, version
   std::chrono::milliseconds heartbeat_interval{1'000};  // ms between heartbeats
   std::chrono::milliseconds reconnect_delay{200};        // ms between attempts after a broken stream

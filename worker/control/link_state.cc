@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "worker/control/link_state.h"
+#include "worker/control/link_tls.h"
 
 namespace cast::worker {
 namespace {
@@ -178,11 +179,17 @@ bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_p
   }
   if (resumed) {
     last_working = now;
+    ever_resumed = true;
+  }
+  if (auto tls_failure = ever_resumed ? std::nullopt : first_contact.failure(config, status)) {
+    failure = std::move(tls_failure);
+    spdlog::error("{}", *failure);
+    return false;
   }
   if (now - last_working > config.give_up_after) {
-    failure = fmt::format("worker {} gave up reconnecting to the controller at {} after {} ms; last error: {}",
+    failure = fmt::format("worker {} gave up reconnecting to the controller at {} after {} ms; last error: {}{}",
                           config.hello.worker_id(), config.controller_address, config.give_up_after.count(),
-                          status.error_message());
+                          status.error_message(), ever_resumed ? "" : never_reached_hint(config));
     spdlog::error("{}", *failure);
     return false;
   }

@@ -11,6 +11,7 @@
 #include "worker/control/controller_link.h"
 #include "worker/control/event_outbox.h"
 #include "worker/control/link_stream.h"
+#include "worker/control/link_tls.h"
 
 namespace cast::worker {
 
@@ -54,6 +55,8 @@ struct ControllerLink::State final : LinkPeer {
   std::optional<cast::v1::Heartbeat> heartbeat_due;
   std::optional<grpc::Status> stream_status;  // set by OnDone
   std::uint32_t streams_opened = 0;
+  bool ever_resumed = false;  // some stream got the controller's Ack: it was reached once
+  FirstContact first_contact;  // judges the failures until then
 
   // What outlives streams.
   std::optional<cast::v1::Assignment> assignment;

@@ -41,6 +41,7 @@ ControllerLinkConfig link_config(const WorkerOptions& o) {
   ControllerLinkConfig config;
   config.controller_address = o.controller_address;
   config.auth_token = o.auth_token;
+  config.tls = {.ca = o.tls_ca, .server_name = o.tls_server_name, .cert_chain = o.tls_cert, .private_key = o.tls_key};
   auto& hello = config.hello;
   hello.set_host(host_name());
   hello.set_pid(static_cast<std::uint32_t>(getpid()));

@@ -11,9 +11,11 @@ struct WorkerOptions {
   std::string worker_id;           // stable name; empty = host-pid
   std::string auth_token;          // shared secret for the controller, may be empty; never logged
   // TLS to the controller (PEM text): tls_ca set = TLS, verifying the
-  // controller against it; tls_cert + tls_key = this worker's certificate
+  // controller against it, its certificate naming tls_server_name (default:
+  // the address's host); tls_cert + tls_key = this worker's certificate
   // for mutual TLS.
   std::string tls_ca;
+  std::string tls_server_name;
   std::string tls_cert;
   std::string tls_key;
   std::uint32_t capacity{1000};    // users this worker is willing to run
