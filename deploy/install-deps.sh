@@ -22,7 +22,9 @@ host_test_packages=(
   podman podman-compose runc netavark aardvark-dns debootstrap
   chromium
 )
-dev_packages=(clang-format)  # checks the style of a change (README, Tests)
+# clang-format checks the style of a change (README, Tests); clang and its
+# runtimes build the libFuzzer targets (deploy/fuzz.sh).
+dev_packages=(clang-format clang libclang-rt-14-dev)
 if [[ "${1:-}" == "--build" ]]; then
   packages=("${build_packages[@]}")
 else
