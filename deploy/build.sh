@@ -3,7 +3,8 @@
 # prints the build folder.
 #   deploy/build.sh                  -> build/          (RelWithDebInfo), every target
 #   deploy/build.sh --sanitize       -> build-sanitize/ (ASan + UBSan)
-#   deploy/build.sh [--sanitize] T.. -> only targets T.. (run.sh: what `cast run` needs)
+#   deploy/build.sh --tsan           -> build-tsan/     (ThreadSanitizer, optimized: the suite is slow under it)
+#   deploy/build.sh [--sanitize|--tsan] T.. -> only targets T.. (run.sh: what `cast run` needs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$root/build
@@ -11,6 +12,10 @@ flags=()
 if [[ "${1:-}" == "--sanitize" ]]; then
   dir=$root/build-sanitize
   flags+=(-DCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  shift
+elif [[ "${1:-}" == "--tsan" ]]; then
+  dir=$root/build-tsan
+  flags+=(-DCAST_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
   shift
 fi
 targets=()

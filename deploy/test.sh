@@ -2,6 +2,7 @@
 # Sets up everything (packages, build) and runs every test through ctest.
 # Extra arguments go to ctest, e.g. `deploy/test.sh -R integration.reference`.
 #   CAST_SANITIZE=1 deploy/test.sh   runs the suite under ASan + UBSan.
+#   CAST_TSAN=1 deploy/test.sh       runs it under ThreadSanitizer (slow: e.g. -L 'unit|integration').
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh"
@@ -9,6 +10,10 @@ if [[ "${CAST_SANITIZE:-0}" == 1 ]]; then
   dir=$("$root/deploy/build.sh" --sanitize | tail -n 1)
   export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1"
+elif [[ "${CAST_TSAN:-0}" == 1 ]]; then
+  dir=$("$root/deploy/build.sh" --tsan | tail -n 1)
+  # A race report fails the test (exitcode 66), also in child processes.
+  export TSAN_OPTIONS="suppressions=$root/tests/sanitizer/tsan.supp:halt_on_error=0:exitcode=66:second_deadlock_stack=1"
 else
   dir=$("$root/deploy/build.sh" | tail -n 1)
 fi
