@@ -56,8 +56,8 @@ TEST_CASE("--hold 3 keeps 20 connections open after their sessions, one message 
   CHECK(held.criterion("websocket_scaling", "unexpected_closes").at("passed") == true);
   CHECK(held.report.at("users_failed_total") == 0);
   // Hold messages at +1 s and +2 s, the close at +3 s: per user two more
-  // steps of three events each (started, frame, finished).
-  CHECK(events_of(held) == events_of(plain) + 20 * 2 * 3);
+  // steps of two events each (the answer's frame, the step's end).
+  CHECK(events_of(held) == events_of(plain) + 20 * 2 * 2);
 }
 
 TEST_CASE("--ramp 2 spreads 20 users' starts over two seconds instead of one go") {

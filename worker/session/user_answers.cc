@@ -169,12 +169,11 @@ cast::v1::Event VirtualUser::event(cast::v1::EventKind kind, Clock::time_point a
 void VirtualUser::emit_timing(cast::v1::EventKind kind, Clock::time_point at) {
   auto timing = event(kind, at);
   timing.set_schedule_lag_us(micros(started_ - scheduled_));
-  if (kind != cast::v1::PHASE_STARTED) {
-    timing.set_duration_us(micros(at - scheduled_));
-  }
-  // The controller learns each user's own agent from its step events,
-  // never from a frame, which might have been misrouted from someone else.
-  if (!agent_id_.empty()) {
+  timing.set_duration_us(micros(at - scheduled_));
+  // The controller learns each user's own agent from the end of its start
+  // step, never from a frame, which might have been misrouted from someone
+  // else; later steps need not repeat it.
+  if (phase_ == cast::v1::PHASE_START) {
     timing.set_agent_id(agent_id_);
   }
   loop_.emit(std::move(timing));

@@ -46,6 +46,7 @@ VirtualUser::VirtualUser(UserLoop& loop, cast::v1::UserSpec spec)
       spec_(std::move(spec)),
       index_text_(std::to_string(spec_.index())),
       timer_(loop.ioc),
+      deadline_(loop.ioc, [this] { on_deadline(); }),
       cancels_(chosen_to_cancel(loop.setup.run_id, spec_.index(), loop.setup.cancel_rate)) {}
 
 void VirtualUser::begin(Clock::time_point scheduled) {
@@ -110,6 +111,7 @@ void VirtualUser::send_message(Clock::time_point scheduled) {
 void VirtualUser::drop_mid_request() {
   state_ = UserState::cancelling;
   pending_request_.clear();
+  deadline_.clear();
   timer_.expires_after(kCancelAfter);
   timer_.async_wait([this, serial = ++serial_](boost::system::error_code ec) {
     if (!ec && serial == serial_ && state_ == UserState::cancelling) {
@@ -168,6 +170,7 @@ void VirtualUser::start_hold(Clock::time_point due) {
 // interval after `from`, or for the end of the hold.
 void VirtualUser::wait_in_hold(Clock::time_point from) {
   state_ = UserState::holding;
+  deadline_.clear();
   auto next = from + loop_.setup.hold_interval;
   bool closes = next >= hold_until_;
   auto at = closes ? hold_until_ : next;
@@ -227,7 +230,7 @@ void VirtualUser::advance() {
   auto now = Clock::now();
   emit_timing(cast::v1::PHASE_FINISHED, now);
   ++serial_;
-  timer_.cancel();
+  deadline_.clear();
   if (state_ == UserState::messaging) {
     ++message_index_;
   }
@@ -247,23 +250,20 @@ void VirtualUser::open_step(UserState state, Phase phase, std::uint32_t step, Cl
   started_ = Clock::now();
   auto lag = std::chrono::duration_cast<std::chrono::microseconds>(started_ - scheduled_).count();
   loop_.tally.max_schedule_lag_us = std::max(loop_.tally.max_schedule_lag_us, lag);
-  emit_timing(cast::v1::PHASE_STARTED, started_);
   arm_deadline(timeout);
 }
 
 void VirtualUser::arm_deadline(std::chrono::milliseconds timeout) {
   auto step_deadline = started_ + timeout;
-  bool whole_run = run_deadline_ < step_deadline;
-  timer_.expires_at(whole_run ? run_deadline_ : step_deadline);
-  timer_.async_wait([this, whole_run, serial = ++serial_](boost::system::error_code ec) {
-    if (!ec && serial == serial_ && !finished()) {
-      on_deadline(whole_run);
-    }
-  });
+  deadline_is_run_ = run_deadline_ < step_deadline;
+  deadline_.set(deadline_is_run_ ? run_deadline_ : step_deadline);
 }
 
-void VirtualUser::on_deadline(bool whole_run) {
-  if (whole_run) {
+void VirtualUser::on_deadline() {
+  if (finished()) {
+    return;
+  }
+  if (deadline_is_run_) {
     auto limit = loop_.setup.timeouts.run.count();
     return fail("run_timeout", "the run's " + std::to_string(limit) + " ms ran out in " + std::string(to_string(state_)));
   }
@@ -279,6 +279,7 @@ void VirtualUser::fail(std::string_view kind, std::string message) {
   release_transport();
   auto failed = event(cast::v1::USER_FAILED, now);
   failed.set_duration_us(std::chrono::duration_cast<std::chrono::microseconds>(now - scheduled_).count());
+  failed.set_schedule_lag_us(std::chrono::duration_cast<std::chrono::microseconds>(started_ - scheduled_).count());
   failed.set_error_kind(std::string(kind));
   failed.set_error_message(spec_.user_id() + ": " + message);
   state_ = UserState::failed;
@@ -291,6 +292,7 @@ void VirtualUser::fail(std::string_view kind, std::string message) {
 void VirtualUser::release_transport() {
   ++serial_;
   timer_.cancel();
+  deadline_.stop();
   if (ws_) {
     ws_->abort();
     ws_.reset();

@@ -11,6 +11,7 @@
 
 #include "cast_control.pb.h"
 #include "worker/scenario/scenario.h"
+#include "worker/session/step_deadline.h"
 #include "worker/transport/http_call.h"
 #include "worker/transport/ws_connection.h"
 
@@ -82,7 +83,7 @@ class VirtualUser final : public WsListener {
   void open_step(UserState state, cast::v1::Phase phase, std::uint32_t step, Clock::time_point scheduled,
                  std::chrono::milliseconds timeout);
   void arm_deadline(std::chrono::milliseconds timeout);
-  void on_deadline(bool whole_run);
+  void on_deadline();
   void fail(std::string_view kind, std::string message);
   void release_transport();
   bool finished() const {
@@ -104,7 +105,9 @@ class VirtualUser final : public WsListener {
   cast::v1::UserSpec spec_;
   std::string index_text_;
   UserState state_{UserState::idle};
-  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer timer_;  // waits: the scheduled start, a hold, a cancellation
+  StepDeadline deadline_;
+  bool deadline_is_run_{false};       // the deadline set is the run's, not the step's
   std::shared_ptr<WsConnection> ws_;
   std::shared_ptr<HttpCall> http_;
   std::string token_;
@@ -122,7 +125,7 @@ class VirtualUser final : public WsListener {
   Clock::time_point started_{};    // when it actually began
   Clock::time_point mark_{};       // end of the last connect stage
   Clock::time_point run_deadline_{};
-  std::uint64_t serial_{0};        // tells a stale deadline from the current one
+  std::uint64_t serial_{0};        // tells a stale wait or posted step from the current one
 };
 
 }  // namespace cast::worker

@@ -75,6 +75,14 @@ TEST_CASE("50 users on two loops all succeed against the reference platform, eac
       }
     }
     CHECK(frames == 5);  // agent_started, three agent_response, agent_state
+    // A step is reported once, at its end; the agent id rides on the start
+    // step's end only, where the controller takes it from.
+    for (const auto& event : events) {
+      CHECK(event.kind() != cast::v1::PHASE_STARTED);
+      if (event.kind() == cast::v1::PHASE_FINISHED) {
+        CHECK(event.agent_id() == (event.phase() == cast::v1::PHASE_START ? agent : ""));
+      }
+    }
     CHECK(std::string(events.back().kind() == cast::v1::USER_DONE ? "done" : "not done") == "done");
     agents.insert(agent);
   }
