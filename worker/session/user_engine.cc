@@ -3,6 +3,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <spdlog/spdlog.h>
+#include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 #include "common/net/tls_client.h"
@@ -42,6 +44,27 @@ ServiceEndpoint resolve_checked(const std::string& url, std::initializer_list<st
   }
   throw std::invalid_argument(std::string(role) + " URL " + url + " has an unsupported scheme '" +
                               endpoint.url.scheme + "'");
+}
+
+// A client masks its frames through Beast's write buffer, one socket write
+// per buffer-full, and every connection keeps that buffer for its life
+// (4 KB by default, a quarter of a held connection's memory). Sized to the
+// scenario's largest frame for a sample user, with room for longer ids and
+// contents, a frame still leaves in one write.
+std::size_t frame_write_buffer_bytes(const Scenario& scenario, const std::string& run_id,
+                                     const cast::v1::UserSpec& sample) {
+  const std::string agent(64, 'a');
+  const std::string request = sample.request_id_prefix() + "999999";
+  const std::string index = std::to_string(sample.index());
+  TemplateFields fields{sample.user_id(), sample.tenant_id(), sample.email(), sample.display_name(),
+                        sample.canary(), run_id, index, request, agent, {}};
+  std::size_t largest = std::max(scenario.start.send.fill(fields).size(), scenario.state.send.fill(fields).size());
+  for (const auto& message : scenario.messages) {
+    auto content = message.fill(fields);
+    fields.content = content;
+    largest = std::max(largest, scenario.message.send.fill(fields).size());
+  }
+  return std::clamp<std::size_t>(std::bit_ceil(largest + largest / 2), 512, 4096);
 }
 
 // Exceptions stop at the thread boundary: a handler that throws is a harness
@@ -88,6 +111,11 @@ std::size_t UserEngine::prepare(const std::vector<cast::v1::UserSpec>& users) {
   }
   for (unsigned i = 0; i < options_.threads; ++i) {
     loops_.push_back(std::make_unique<Loop>(setup_, endpoints, shared_->tls.get(), sink_, options_.health->loop(i)));
+  }
+  for (auto& loop : loops_) {
+    if (!users.empty()) {
+      loop->context.write_buffer_bytes = frame_write_buffer_bytes(setup_.scenario, setup_.run_id, users.front());
+    }
   }
   for (std::size_t i = 0; i < users.size(); ++i) {
     auto& loop = *loops_[i % loops_.size()];

@@ -43,6 +43,7 @@ struct UserLoop {
   boost::asio::ssl::context* tls;  // null when no URL is https/wss
   EventBuffer events;
   LoopHealth& health;
+  std::size_t write_buffer_bytes{4096};  // each connection's Beast write buffer (see frame_write_buffer_bytes)
   std::chrono::steady_clock::time_point go{};
   WorkerSummary tally;
 };

@@ -85,7 +85,7 @@ void VirtualUser::connect(Clock::time_point scheduled) {
   open_step(UserState::connecting, Phase::PHASE_CONNECT, 0, scheduled, setup.timeouts.connect);
   mark_ = scheduled_;
   WsOpenOptions options{token_, setup.scenario.token.query_parameter, setup.timeouts.connect,
-                        setup.timeouts.connect, setup.read_message_max};
+                        setup.timeouts.connect, setup.read_message_max, loop_.write_buffer_bytes};
   ws_ = make_ws_connection(loop_.ioc, loop_.endpoints.ws, loop_.tls, setup.insecure_tls, *this);
   ws_->open(options);
 }

@@ -1,13 +1,14 @@
 #include "worker/transport/ws_connection.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <deque>
 #include <stdexcept>
 #include <type_traits>
+#include <vector>
 
 #include "common/net/tls_client.h"
 #include "worker/transport/service_endpoint.h"
@@ -41,6 +42,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   void open(const WsOpenOptions& options) override {
     upgrade_timeout_ = options.upgrade_timeout;
     ws_.read_message_max(options.read_message_max);
+    ws_.write_buffer_bytes(std::max<std::size_t>(8, options.write_buffer_bytes));
     bearer_ = options.token_query_parameter.empty() && !options.token.empty() ? "Bearer " + options.token : "";
     target_ = upgrade_target(endpoint_.url, options);
     auto& tcp = beast::get_lowest_layer(ws_);
@@ -141,6 +143,8 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     }
     response_.reset();
     target_.clear();
+    // The decorator (and the token in it) served the upgrade only.
+    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type&) {}));
     listener_->on_connect_stage(ConnectStage::upgrade);
     listener_->on_open();
     if (listener_) {
@@ -161,7 +165,12 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     }
     auto data = buffer_.cdata();
     listener_->on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
-    buffer_.consume(buffer_.size());
+    // Between frames the connection holds no read buffer: most of a held
+    // connection's life is idle, and a kept buffer (Beast sizes it 4 KB or
+    // more) would be a quarter of its memory. Allocating it again per frame
+    // costs far less than the frame's syscalls.
+    buffer_.clear();
+    buffer_.shrink_to_fit();
     if (listener_) {
       read_next();
     }
@@ -180,7 +189,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (ec) {
       return fail(ec, "write");
     }
-    outbox_.pop_front();
+    outbox_.erase(outbox_.begin());
     if (!outbox_.empty()) {
       write_front();
     } else if (closing_) {
@@ -227,7 +236,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   std::string target_;
   std::unique_ptr<websocket::response_type> response_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> outbox_;
+  std::vector<std::string> outbox_;  // rarely more than one; a deque would allocate 576 bytes up front
 };
 
 }  // namespace

@@ -45,6 +45,10 @@ struct WsOpenOptions {
   std::chrono::milliseconds connect_timeout{defaults::kConnectTimeout};  // ms; TCP connect plus TLS handshake
   std::chrono::milliseconds upgrade_timeout{defaults::kConnectTimeout};  // ms; the HTTP upgrade
   std::size_t read_message_max{4 << 20};             // bytes; longer messages fail the connection
+  // Bytes of Beast's write buffer, which a client's frames are masked
+  // through, one socket write per buffer-full; kept for the connection's
+  // life, so a held connection pays it whole.
+  std::size_t write_buffer_bytes{4096};
 };
 
 // A WebSocket client connection; ws:// or wss:// was decided when it was made.

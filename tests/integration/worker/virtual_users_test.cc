@@ -105,6 +105,24 @@ TEST_CASE("payloads over the cap are cut and flagged, never silently") {
   }
 }
 
+TEST_CASE("a message longer than the scenario-sized write buffer still arrives whole and is answered") {
+  ReferencePlatform platform;
+  auto setup = setup_for(platform, "big" + std::to_string(::getpid()));
+  // The buffer is sized from the scenario's frames, at most 4 KB; this
+  // frame needs several buffer-fulls.
+  setup.scenario.messages = {worker::TextTemplate::compile(std::string(9000, 'x') + " {{canary}}",
+                                                           worker::TemplateEscape::none)};
+  CollectingSink sink;
+  auto summary = run_users(setup, sink, make_user_specs(2, setup.run_id));
+  CHECK(summary.succeeded == 2);
+  CHECK(summary.failed == 0);
+  for (const auto& frame : sink.of_kind(cast::v1::FRAME_RECEIVED)) {
+    if (frame.phase() == cast::v1::PHASE_MESSAGE) {
+      CHECK(frame.original_size() > 9000);  // the reference echoes the whole content
+    }
+  }
+}
+
 TEST_CASE("slow_start with a 1 s start timeout fails users in the start phase with a timeout, not a hang") {
   ReferenceOptions options;
   options.faults = {"slow_start"};
