@@ -38,6 +38,10 @@ perf record -g -F 999 -o "$data" -- "$bin/cast" run --users "$users" --auth-url 
 out=$results/profile-$name.txt
 {
   echo "# perf record -g over cast run --users $users $* (children followed)"
+  # gRPC's threads are named alike in the controller and in the workers: the
+  # pid says whose they are (the controller is the lowest pid).
+  echo "## by process and thread (self time)"
+  perf report -i "$data" --no-children --sort pid,comm --stdio -g none 2>/dev/null | grep -v '^$' | grep -v '^#' | head -30
   echo "## by process and library (self time)"
   perf report -i "$data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^$' | grep -v '^#' | head -40
   for comm in cast cast-worker; do
