@@ -12,15 +12,14 @@ using nlohmann::json;
 
 enum class Answer { none, denied, wrong_code, granted };
 
-bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
-
 bool is_success(int status) { return status >= 200 && status < 300; }
 
 Answer classify_ws(const ProbeResult& r) {
   if (r.answer_type.empty()) {
     return Answer::none;
   }
-  if (r.answer_type != "error") {
+  // The worker marks a refusal by the scenario's error type, whatever the dialect calls it.
+  if (r.error_kind != "error_reply") {
     return Answer::granted;
   }
   return r.answer_code == "not_found" || r.answer_code == "unauthorized" ? Answer::denied : Answer::wrong_code;
@@ -57,35 +56,34 @@ bool names_someone_else(const ProbeResult& r) {
 }
 
 Answer classify(const ProbeResult& r) {
-  if (starts_with(r.probe, "ws_upgrade_forged:")) {
-    return classify_forged(r, true);
+  switch (r.kind) {
+    case ProbeKind::ws_upgrade_forged: return classify_forged(r, true);
+    case ProbeKind::rest_forged: return names_someone_else(r) ? classify_rest(r) : classify_forged(r, false);
+    case ProbeKind::ws_get_state:
+    case ProbeKind::ws_update_state:
+    case ProbeKind::ws_message: return classify_ws(r);
+    case ProbeKind::rest_get_state:
+    case ProbeKind::rest_put_state: return classify_rest(r);
+    default: return Answer::none;
   }
-  if (starts_with(r.probe, "rest_forged:")) {
-    return names_someone_else(r) ? classify_rest(r) : classify_forged(r, false);
-  }
-  if (r.probe == "ws_get_state" || r.probe == "ws_update_state") {
-    return classify_ws(r);
-  }
-  if (r.probe == "rest_get_state" || r.probe == "rest_put_state") {
-    return classify_rest(r);
-  }
-  return Answer::none;
 }
 
-std::string granted_kind(const std::string& probe) {
-  if (probe == "ws_get_state" || probe == "rest_get_state") {
-    return "unauthorized_read";
+// An agent that answers another user's message has given that user's context away.
+std::string granted_kind(ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::ws_get_state:
+    case ProbeKind::ws_message:
+    case ProbeKind::rest_get_state: return "unauthorized_read";
+    case ProbeKind::ws_update_state:
+    case ProbeKind::rest_put_state: return "unauthorized_write";
+    default: return "forged_token_accepted";
   }
-  if (probe == "ws_update_state" || probe == "rest_put_state") {
-    return "unauthorized_write";
-  }
-  return "forged_token_accepted";
 }
 
-// The first victim value found in `payload`, if any.
-std::optional<std::string> victim_value_in(const std::string& payload, const PlannedUser& victim) {
+// The first victim value found in the answer's body or head, if any.
+std::optional<std::string> victim_value_in(const ProbeResult& r, const PlannedUser& victim) {
   for (const auto* value : {&victim.canary, &victim.profile.email, &victim.profile.display_name, &victim.user_id}) {
-    if (!value->empty() && payload.find(*value) != std::string::npos) {
+    if (!value->empty() && (r.payload.find(*value) != std::string::npos || r.head.find(*value) != std::string::npos)) {
       return *value;
     }
   }
@@ -98,13 +96,13 @@ std::string excerpt(const ProbeResult& r, const std::optional<std::string>& mark
   std::string head = r.channel == "ws" && !r.answer_type.empty()
                          ? r.answer_type + (r.answer_code.empty() ? "" : " " + r.answer_code)
                          : "HTTP " + std::to_string(r.http_status);
-  if (!marked) {
+  const auto& where = marked && r.payload.find(*marked) == std::string::npos ? r.head : r.payload;
+  auto at = marked ? where.find(*marked) : std::string::npos;
+  if (at == std::string::npos) {
     return head + (r.payload.empty() ? "" : ": " + r.payload.substr(0, 160));
   }
-  auto at = r.payload.find(*marked);
   auto from = at > 60 ? at - 60 : 0;
-  return head + ": " + r.payload.substr(from, at - from) + ">>>" + *marked + "<<<" +
-         r.payload.substr(at + marked->size(), 60);
+  return head + ": " + where.substr(from, at - from) + ">>>" + *marked + "<<<" + where.substr(at + marked->size(), 60);
 }
 
 Finding finding(std::string kind, const ProbeResult& r, const std::vector<PlannedUser>& population,
@@ -117,7 +115,7 @@ Finding finding(std::string kind, const ProbeResult& r, const std::vector<Planne
   made.observer_tenant = population.at(r.actor_index).tenant_id;
   made.owner_tenant = population.at(r.target_index).tenant_id;
   made.channel = r.channel;
-  made.where = r.probe + ": " + r.call + (r.request_id.empty() ? "" : " (request " + r.request_id + ")");
+  made.where = probe_label(r) + ": " + r.call + (r.request_id.empty() ? "" : " (request " + r.request_id + ")");
   made.excerpt = std::move(excerpt_text);
   made.t_s = static_cast<double>(r.offset_us) / 1e6;
   return made;
@@ -139,7 +137,8 @@ std::optional<std::string> marker_in(const json& value) {
 }
 
 void judge_readback(const ProbeResult& r, const std::vector<PlannedUser>& population, std::vector<Finding>& out) {
-  if (!is_success(r.http_status)) {
+  bool read = r.channel == "ws" ? !r.answer_type.empty() && r.error_kind.empty() : is_success(r.http_status);
+  if (!read) {
     return;
   }
   auto marker = marker_in(json::parse(r.payload, nullptr, false));
@@ -161,9 +160,9 @@ void judge_attack(const ProbeResult& r, const std::vector<PlannedUser>& populati
   if (answer == Answer::none) {
     return;
   }
-  auto leaked = victim_value_in(r.payload, population.at(r.target_index));
+  auto leaked = victim_value_in(r, population.at(r.target_index));
   if (answer == Answer::granted) {
-    out.push_back(finding(granted_kind(r.probe), r, population, excerpt(r, leaked)));
+    out.push_back(finding(granted_kind(r.kind), r, population, excerpt(r, leaked)));
     return;
   }
   if (answer == Answer::wrong_code) {
@@ -183,7 +182,7 @@ std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population,
     if (r.actor_index >= population.size() || r.target_index >= population.size()) {
       continue;  // not a user of this run: the event ledger notes those
     }
-    if (r.probe == "victim_readback") {
+    if (r.kind == ProbeKind::readback) {
       judge_readback(r, population, findings);
     } else {
       judge_attack(r, population, findings);

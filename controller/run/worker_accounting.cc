@@ -149,7 +149,7 @@ void RunLoop::account_probe_gaps(const ProbePlanSet& plans, const ProbeOutcome& 
     std::set<std::uint32_t> read_back;
     for (const auto& result : probe_results_) {
       if (result.worker_id != worker) continue;
-      if (result.probe == "victim_readback") read_back.insert(result.actor_index);
+      if (result.kind == ProbeKind::readback) read_back.insert(result.actor_index);
       else attacked.insert({result.actor_index, result.target_index});
     }
     std::size_t missing = 0;

@@ -45,18 +45,18 @@ std::int64_t expiry_of(const std::string& token, const json& answer) {
 
 }  // namespace
 
+// The scenario's token call with ttl_s added to its body.
 void ProbeUser::fetch_short_token() {
   const auto& setup = loop_.setup;
   const auto& shape = setup.scenario.token.call;
-  TemplateFields fields{actor_.user_id(), actor_.tenant_id(), actor_.email(), actor_.display_name(), actor_.canary(),
-                        setup.run_id,     index_text_,         {},            {},                    {}};
-  auto body = json::parse(shape.body.fill(fields), nullptr, false);
+  auto filled = fields();
+  auto body = json::parse(shape.body.fill(filled), nullptr, false);
   step_started_ = Clock::now();
   if (!body.is_object()) {
     return short_token_refused(0, "the scenario's token body is not a JSON object, so it cannot carry ttl_s");
   }
   body["ttl_s"] = kShortTtlS;
-  HttpCallRequest request{shape.method, shape.target.fill(fields), body.dump(), {}, setup.timeouts.token};
+  HttpCallRequest request{shape.method, shape.target.fill(filled), body.dump(), {}, setup.timeouts.token};
   http_ = start_http_call(loop_.ioc, loop_.endpoints.auth, loop_.tls, setup.insecure_tls, std::move(request),
                           [this](HttpOutcome&& outcome) {
                             http_.reset();
@@ -88,8 +88,7 @@ void ProbeUser::on_short_token(HttpOutcome&& outcome) {
 
 // Not a finding: the report says expiry could not be probed, and why.
 void ProbeUser::short_token_refused(int status, const std::string& why) {
-  auto failed = result("token_short_ttl", cast::v1::CHANNEL_REST, "short-lived token from " + loop_.endpoints.auth.text);
-  failed.set_probe_kind(cast::v1::PROBE_TOKEN);
+  auto failed = result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "short-lived token from " + loop_.endpoints.auth.text);
   failed.set_forgery(cast::v1::FORGERY_EXPIRED_ISSUED);
   failed.set_http_status(status);
   failed.set_error_kind("short_ttl_unavailable");
@@ -111,7 +110,7 @@ void ProbeUser::await_expiry() {
   if (wait_ms <= 0) {
     return add_expired();
   }
-  arm(std::chrono::milliseconds{wait_ms}, add_expired);
+  timer_.after(std::chrono::milliseconds{wait_ms}, add_expired);
 }
 
 }  // namespace cast::worker

@@ -1,5 +1,5 @@
 // What a probing user hears: its token, the WebSocket answers, upgrade
-// refusals, and the PROBE_RESULT events it makes of them.
+// answers, and the PROBE_RESULT events it makes of them.
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
@@ -10,33 +10,33 @@ namespace cast::worker {
 
 using nlohmann::json;
 
-// Listens to one upgrade attempt with a forged token; only its outcome
-// matters: granted (101) or refused with a status.
+// Listens to one upgrade attempt with a forged token: granted (101) or
+// refused with a status, heard as soon as the platform answers.
 class UpgradeProbe final : public WsListener {
  public:
+  using Head = std::function<void(std::string_view head, std::string_view body)>;
   using Answer = std::function<void(int status, const TransportFailure& why)>;
-  explicit UpgradeProbe(Answer answer) : answer_(std::move(answer)) {}
+  UpgradeProbe(Head head, Answer answer) : head_(std::move(head)), answer_(std::move(answer)) {}
 
   void on_connect_stage(ConnectStage) override {}
+  void on_upgrade_answer(int status, std::string_view head, std::string_view body) override {
+    status_ = status;
+    head_(head, body);
+  }
   void on_open() override { answer_(101, {}); }
   void on_frame(std::string_view) override {}
-  void on_closed(const TransportFailure& why) override { answer_(status_of(why), why); }
+  void on_closed(const TransportFailure& why) override { answer_(status_, why); }
 
  private:
-  // The transport names an upgrade refusal `http_NNN`.
-  static int status_of(const TransportFailure& why) {
-    if (why.kind.rfind("http_", 0) != 0) {
-      return 0;
-    }
-    return std::atoi(why.kind.c_str() + 5);
-  }
-
+  Head head_;
   Answer answer_;
+  int status_{0};  // 0 until the platform answered the upgrade at all
 };
 
 // Here, where UpgradeProbe is complete.
 ProbeUser::ProbeUser(ProbeLoop& loop, cast::v1::UserSpec actor, ProbeTarget target)
     : loop_(loop),
+      session_{loop.ioc, loop.setup, loop.endpoints.auth, loop.endpoints.backend, loop.endpoints.ws, loop.tls},
       actor_(std::move(actor)),
       target_(std::move(target)),
       index_text_(std::to_string(actor_.index())),
@@ -46,40 +46,32 @@ ProbeUser::~ProbeUser() = default;
 
 namespace {
 
-std::string text_at(const json& answer, const char* pointer) {
-  json::json_pointer where{pointer};
-  if (!answer.is_object() || !answer.contains(where)) {
-    return {};
-  }
-  const auto& value = answer.at(where);
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 std::int64_t micros(std::chrono::steady_clock::duration span) {
   return std::chrono::duration_cast<std::chrono::microseconds>(span).count();
 }
 
 }  // namespace
 
-void ProbeUser::on_token(HttpOutcome&& outcome) {
-  auto answer = json::parse(outcome.body, nullptr, false);
-  const auto& pointer = loop_.setup.scenario.token.token;
-  bool granted = !outcome.failure.failed() && outcome.status >= 200 && outcome.status < 300 &&
-                 !answer.is_discarded() && answer.contains(pointer) && answer.at(pointer).is_string();
-  if (granted) {
-    token_ = answer.at(pointer).get<std::string>();
+void ProbeUser::on_token(TokenAnswer&& answer) {
+  if (answer.granted()) {
+    token_ = std::move(answer.token);
     forged_ = forge_tokens({token_, actor_.user_id(), actor_.tenant_id(), target_.user_id, target_.tenant_id,
                             loop_.setup.run_id, loop_.setup.jwt_secret});
     return next();
   }
   // Without its own token the user can run none of its probes.
-  auto failed = result("token", cast::v1::CHANNEL_REST, "token from " + loop_.endpoints.auth.text);
-  failed.set_http_status(outcome.status);
-  failed.set_error_kind(outcome.failure.failed() ? outcome.failure.kind : "http_" + std::to_string(outcome.status));
-  failed.set_error_message(actor_.user_id() + ": no token for the probe phase: " + outcome.failure.message);
-  emit(std::move(failed));
+  auto failed = result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "token from " + loop_.endpoints.auth.text);
+  failed.set_http_status(answer.http.status);
+  failed.set_error_kind(answer.problem);
+  failed.set_error_message(actor_.user_id() + ": no token for the probe phase: " + answer.message);
+  emit(std::move(failed), answer.http.body, answer.http.head);
   next_step_ = steps_.size();
   next();
+}
+
+void ProbeUser::on_upgrade_answer(int, std::string_view head, std::string_view body) {
+  upgrade_head_.assign(head);
+  upgrade_body_.assign(body);
 }
 
 void ProbeUser::on_open() {
@@ -91,17 +83,23 @@ void ProbeUser::on_open() {
 }
 
 void ProbeUser::on_frame(std::string_view message) {
+  if (pending_request_.empty() || pending_exchange_ == nullptr) {
+    return;
+  }
   auto answer = json::parse(message, nullptr, false);
-  if (pending_request_.empty() || answer.is_discarded() || text_at(answer, "/request_id") != pending_request_) {
+  if (answer.is_discarded()) {
+    return;
+  }
+  auto reply = read_reply(answer, pending_exchange_->replies);
+  if (reply.request_id != pending_request_) {
     return;  // not the answer this step waits for
   }
-  auto type = text_at(answer, "/type");
-  auto answered = result(pending_probe_, cast::v1::CHANNEL_WS, "ws " + pending_probe_.substr(3));
+  auto answered = result(pending_kind_, cast::v1::CHANNEL_WS, "ws " + pending_exchange_->expect);
   answered.set_request_id(std::exchange(pending_request_, {}));
-  answered.set_answer_type(type);
-  answered.set_answer_code(text_at(answer, "/code"));
-  answered.set_agent_id(text_at(answer, "/agent_id"));
-  if (type == loop_.setup.scenario.state.replies.error_type) {
+  answered.set_answer_type(reply.type);
+  answered.set_answer_code(reply.code);
+  answered.set_agent_id(reply.agent_id);
+  if (reply.type == pending_exchange_->replies.error_type) {
     answered.set_error_kind("error_reply");
   }
   emit(std::move(answered), message);
@@ -116,44 +114,43 @@ void ProbeUser::on_closed(const TransportFailure& why) {
   }
   if (ws_opening_ || !pending_request_.empty()) {
     bool opening = std::exchange(ws_opening_, false);
-    auto lost = result(opening ? "ws_connect" : pending_probe_, cast::v1::CHANNEL_WS,
-                       opening ? "ws upgrade " + loop_.endpoints.ws.text : "ws " + pending_probe_.substr(3));
+    auto lost = result(opening ? cast::v1::PROBE_WS_CONNECT : pending_kind_, cast::v1::CHANNEL_WS,
+                       opening ? "ws upgrade " + loop_.endpoints.ws.text : "ws " + pending_exchange_->expect);
     lost.set_request_id(std::exchange(pending_request_, {}));
     lost.set_error_kind(why.kind);
     lost.set_error_message(actor_.user_id() + ": " + why.message);
-    emit(std::move(lost));
+    emit(std::move(lost), opening ? upgrade_body_ : "", opening ? upgrade_head_ : "");
     next();
   }
 }
 
 void ProbeUser::upgrade(std::size_t forgery) {
-  const auto& setup = loop_.setup;
   step_started_ = Clock::now();
-  upgrade_listener_ = std::make_unique<UpgradeProbe>([this, forgery](int status, const TransportFailure& why) {
-    on_upgrade(forgery, status, why);
-  });
-  WsOpenOptions options{forged_[forgery].token, setup.scenario.token.query_parameter, setup.timeouts.connect,
-                        setup.timeouts.connect, setup.read_message_max};
-  upgrade_ws_ = make_ws_connection(loop_.ioc, loop_.endpoints.ws, loop_.tls, setup.insecure_tls, *upgrade_listener_);
-  upgrade_ws_->open(options);
+  upgrade_head_.clear();
+  upgrade_body_.clear();
+  upgrade_listener_ = std::make_unique<UpgradeProbe>(
+      [this](std::string_view head, std::string_view body) { on_upgrade_answer(0, head, body); },
+      [this, forgery](int status, const TransportFailure& why) { on_upgrade(forgery, status, why); });
+  upgrade_ws_ = open_websocket(session_, forged_[forgery].token, *upgrade_listener_);
 }
 
 void ProbeUser::on_upgrade(std::size_t forgery, int status, const TransportFailure& why) {
   if (status == 101) {
     upgrade_ws_->abort();  // granted: that is the finding; nothing to say on it
   }
-  auto answered = result("ws_upgrade_forged:" + forged_[forgery].kind, cast::v1::CHANNEL_WS,
+  upgrade_ws_.reset();  // nothing of the attempt may outlive its answer
+  auto answered = result(cast::v1::PROBE_FORGED_UPGRADE, cast::v1::CHANNEL_WS,
                          "ws upgrade " + loop_.endpoints.ws.url.target);
   answered.set_forgery(forged_[forgery].forgery);
   answered.set_forgery_full_strength(forged_[forgery].full_strength);
   answered.set_http_status(status);
   answered.set_error_kind(why.kind);
   answered.set_error_message(why.message);
-  emit(std::move(answered));
+  emit(std::move(answered), upgrade_body_, upgrade_head_);
   next();
 }
 
-cast::v1::Event ProbeUser::result(std::string_view probe, cast::v1::Channel channel, std::string call) const {
+cast::v1::Event ProbeUser::result(cast::v1::ProbeKind kind, cast::v1::Channel channel, std::string call) const {
   auto now = Clock::now();
   cast::v1::Event made;
   made.set_user_index(actor_.index());
@@ -162,20 +159,20 @@ cast::v1::Event ProbeUser::result(std::string_view probe, cast::v1::Channel chan
   made.set_step(step_);
   made.set_offset_us(micros(now - loop_.go));
   made.set_duration_us(micros(now - step_started_));
-  made.set_probe(std::string(probe));
+  made.set_probe_kind(kind);
   made.set_target_user_index(target_.user_index);
   made.set_channel(channel);
   made.set_call(std::move(call));
   return made;
 }
 
-void ProbeUser::emit(cast::v1::Event&& event, std::string_view payload) {
-  auto cap = loop_.setup.payload_cap_bytes;
-  event.set_original_size(static_cast<std::uint32_t>(payload.size()));
-  event.set_truncated(payload.size() > cap);
-  event.set_payload(payload.data(), std::min(payload.size(), cap));
+void ProbeUser::emit(cast::v1::Event&& event, std::string_view payload, std::string_view head) {
+  capture(event, payload, head, loop_.setup.payload_cap_bytes);
   if (event.agent_id().empty() && event.channel() == cast::v1::CHANNEL_REST && !payload.empty()) {
-    event.set_agent_id(text_at(json::parse(payload, nullptr, false), "/agent_id"));
+    auto answer = json::parse(payload, nullptr, false);
+    if (!answer.is_discarded()) {
+      event.set_agent_id(read_reply(answer, loop_.setup.scenario.state.replies).agent_id);
+    }
   }
   ++step_;
   loop_.emit(std::move(event));

@@ -1,8 +1,6 @@
 #include "worker/probe/probe_round.h"
 
 #include <boost/asio/ssl/context.hpp>
-#include <spdlog/spdlog.h>
-
 #include <functional>
 #include <memory>
 #include <vector>
@@ -11,6 +9,7 @@
 #include "worker/probe/probe_loop.h"
 #include "worker/probe/probe_user.h"
 #include "worker/session/loop_ticker.h"
+#include "worker/session/session_core.h"
 
 namespace cast::worker {
 namespace {
@@ -56,20 +55,6 @@ class ProbeQueue {
   std::size_t in_flight_{0};
 };
 
-// Exceptions stop at the thread boundary: a handler that throws is a
-// harness error, logged, and the loop carries on with its other users.
-void run_loop(ProbeLoop& loop, LoopHealth& health) {
-  for (;;) {
-    try {
-      loop.ioc.run();
-      return;
-    } catch (const std::exception& error) {
-      health.count_harness_error();
-      spdlog::error("worker probe loop: handler threw: {}", error.what());
-    }
-  }
-}
-
 }  // namespace
 
 ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
@@ -107,7 +92,7 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
   LoopTicker ticker{loop.ioc, loop.events, health, {[&queue] { return queue.finished(); }, {}}};
   ticker.start();
   queue.start();
-  run_loop(loop, health);
+  run_guarded(loop.ioc, [&health] { health.count_harness_error(); }, "worker probe loop");
   ticker.finish();
   return {loop.probes_run, loop.probes_unanswered};
 }

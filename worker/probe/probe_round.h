@@ -24,8 +24,8 @@ struct ProbeRoundSummary {
 // Runs one round of a probe plan to its end on the calling thread (one
 // event loop of its own): every attack, then every read-back it lists,
 // each result a PROBE_RESULT event into `sink`, offsets counted from `go`.
-// Probes speak the agent session protocol v1 (protocol.md); only the token
-// request follows the run's scenario. Throws (ResolveError, UrlError,
+// Every probe is built from the run's scenario, so probes speak the
+// platform's dialect; a probe the scenario has no shape for is skipped. Throws (ResolveError, UrlError,
 // std::invalid_argument) naming a platform URL that cannot be used; every
 // failure after that is a result, not an exception.
 ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,

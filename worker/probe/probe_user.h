@@ -2,7 +2,6 @@
 
 // Narrow header (pulls in Asio): for worker/probe .cc files only.
 
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -12,8 +11,7 @@
 
 #include "cast_control.pb.h"
 #include "worker/probe/forged_tokens.h"
-#include "worker/transport/http_call.h"
-#include "worker/transport/ws_connection.h"
+#include "worker/session/session_core.h"
 
 namespace cast::worker {
 
@@ -30,8 +28,11 @@ struct ProbeTarget {
 
 // One user in the probe phase, on its loop's thread only: takes a fresh
 // token of its own, then walks its steps one after another, each ending
-// in exactly one PROBE_RESULT event (the answer, or why none came). Like a
-// VirtualUser it never throws and never hangs: every call has a deadline.
+// in exactly one PROBE_RESULT event (the answer, or why none came). Every
+// message is the run's scenario's (state read, state write, message, REST
+// calls), aimed at the target's agent; a probe the scenario has no shape
+// for is skipped. Like a VirtualUser it never throws and never hangs:
+// every call has a deadline, and each step ends as soon as its answer is in.
 class ProbeUser final : public WsListener {
  public:
   using Clock = std::chrono::steady_clock;
@@ -51,19 +52,23 @@ class ProbeUser final : public WsListener {
   void probe_expiry() { expiry_probe_ = true; }
 
   void on_connect_stage(ConnectStage) override {}
+  void on_upgrade_answer(int status, std::string_view head, std::string_view body) override;
   void on_open() override;
   void on_frame(std::string_view message) override;
   void on_closed(const TransportFailure& why) override;
 
  private:
+  using Step = std::function<void()>;
+
   void plan_kind(cast::v1::ProbeKind kind);
+  void plan_ws(cast::v1::ProbeKind kind, const WsExchange& exchange, std::string content = {});
   void next();
-  void fetch_token();
-  void on_token(HttpOutcome&& outcome);
+  void fetch_own_token();
+  void on_token(TokenAnswer&& answer);
   void ws_open();
-  void ws_request(std::string probe, std::string type);
+  void ws_request(cast::v1::ProbeKind kind, const WsExchange& exchange, const std::string& content);
   void ws_close();
-  void rest_call(std::string probe, std::string method, std::string bearer, bool with_patch,
+  void rest_call(cast::v1::ProbeKind kind, const HttpShape& shape, std::string bearer,
                  const ForgedToken* forged = nullptr);
   void forged_rest();
   void fetch_short_token();  // expired_token.cc
@@ -73,20 +78,21 @@ class ProbeUser final : public WsListener {
   void forged_upgrades();
   void upgrade(std::size_t forgery);
   void on_upgrade(std::size_t forgery, int status, const TransportFailure& why);
+  void insert_steps(std::vector<Step> steps);
 
-  std::string state_path() const;
-  std::string marker_patch() const;
+  TemplateFields fields(std::string_view request_id = {}, std::string_view content = {}) const;
+  std::string marker() const { return actor_.user_id(); }
   std::string next_request_id();
-  cast::v1::Event result(std::string_view probe, cast::v1::Channel channel, std::string call) const;
-  void emit(cast::v1::Event&& event, std::string_view payload = {});
-  void arm(std::chrono::milliseconds timeout, std::function<void()> on_timeout);
+  cast::v1::Event result(cast::v1::ProbeKind kind, cast::v1::Channel channel, std::string call) const;
+  void emit(cast::v1::Event&& event, std::string_view payload = {}, std::string_view head = {});
 
   ProbeLoop& loop_;
+  SessionContext session_;
   cast::v1::UserSpec actor_;
   ProbeTarget target_;
   std::string index_text_;
-  boost::asio::steady_timer timer_;
-  std::vector<std::function<void()>> steps_;
+  StepTimer timer_;
+  std::vector<Step> steps_;
   std::size_t next_step_{0};
   Finished finished_;
 
@@ -98,18 +104,21 @@ class ProbeUser final : public WsListener {
   std::int64_t short_expiry_{0};  // its exp, seconds since the epoch
   std::shared_ptr<HttpCall> http_;
   std::shared_ptr<WsConnection> ws_;
+  bool ws_planned_{false};
   bool ws_opening_{false};
   bool ws_ready_{false};
+  std::string upgrade_head_;  // the last upgrade answer's status line and fields
+  std::string upgrade_body_;
   std::unique_ptr<UpgradeProbe> upgrade_listener_;
   std::shared_ptr<WsConnection> upgrade_ws_;
 
   // The WebSocket request whose answer ends the current step.
   std::string pending_request_;
-  std::string pending_probe_;
+  cast::v1::ProbeKind pending_kind_{cast::v1::PROBE_KIND_UNSPECIFIED};
+  const WsExchange* pending_exchange_{nullptr};
   Clock::time_point step_started_{};
   std::uint32_t requests_{0};
   std::uint32_t step_{0};
-  std::uint64_t serial_{0};  // tells a stale deadline from the current one
 };
 
 }  // namespace cast::worker

@@ -24,6 +24,7 @@ struct ReplyPointers {
   nlohmann::json::json_pointer request_id{"/request_id"};
   nlohmann::json::json_pointer agent_id{"/agent_id"};
   nlohmann::json::json_pointer user_id{"/user_id"};
+  nlohmann::json::json_pointer code{"/code"};  // a refusal's reason (not_found, unauthorized, ...)
   std::string error_type{"error"};  // the message type of a refusal
 };
 
@@ -34,6 +35,7 @@ struct ReplyFields {
   std::string request_id;
   std::string agent_id;
   std::string user_id;
+  std::string code;
 };
 
 ReplyFields read_reply(const nlohmann::json& answer, const ReplyPointers& pointers);
@@ -65,6 +67,11 @@ struct Scenario {
   std::vector<TextTemplate> messages; // the contents, in order
   WsExchange state;
   std::optional<HttpShape> state_rest;  // REST read of the agent's state, on the backend URL
+  // Writes of the agent's state, used only by the authorization probes:
+  // {{content}} is the prober's marker, which the platform must keep out
+  // of another user's agent. Empty send / no rest: that probe is skipped.
+  WsExchange update;
+  std::optional<HttpShape> update_rest;
 };
 
 // Throws ScenarioError. Keys left out take the default scenario's values.

@@ -23,6 +23,7 @@ replies:
   request_id: /request_id
   agent_id: /agent_id
   user_id: /user_id
+  code: /code
   error_type: error
 start:
   send:
@@ -56,6 +57,20 @@ state:
   rest:
     method: GET
     path: /api/agents/{{agent_id}}/state
+update:
+  send:
+    type: update_state
+    request_id: "{{request_id}}"
+    agent_id: "{{agent_id}}"
+    patch:
+      cast_probe: "{{content}}"
+  expect: ack
+  rest:
+    method: PUT
+    path: /api/agents/{{agent_id}}/state
+    body:
+      patch:
+        cast_probe: "{{content}}"
 )yaml";
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace {
 using namespace yaml_reading;
 
 void read_replies(const YAML::Node& node, const std::string& key, ReplyPointers& replies) {
-  Section section(node, key, {"type", "request_id", "agent_id", "user_id", "error_type"});
+  Section section(node, key, {"type", "request_id", "agent_id", "user_id", "code", "error_type"});
   auto pointer = [&](std::string_view name, nlohmann::json::json_pointer& into) {
     if (section.has(name)) {
       into = read_pointer(section.get(name), section.key(name));
@@ -19,6 +19,7 @@ void read_replies(const YAML::Node& node, const std::string& key, ReplyPointers&
   pointer("request_id", replies.request_id);
   pointer("agent_id", replies.agent_id);
   pointer("user_id", replies.user_id);
+  pointer("code", replies.code);
   if (section.has("error_type")) {
     replies.error_type = read_string(section.get("error_type"), section.key("error_type"));
   }
@@ -118,6 +119,7 @@ void check_complete(const YAML::Node& root, const Scenario& scenario) {
   require(scenario.messages.empty() || !scenario.message.send.empty(), "message.send");
   require(scenario.messages.empty() || !scenario.message.expect.empty(), "message.expect");
   require(scenario.state.send.empty() || !scenario.state.expect.empty(), "state.expect");
+  require(scenario.update.send.empty() || !scenario.update.expect.empty(), "update.expect");
 }
 
 YAML::Node load(std::string_view document) {
@@ -130,7 +132,7 @@ YAML::Node load(std::string_view document) {
 
 Scenario parse_over(Scenario scenario, std::string_view document) {
   const YAML::Node root = load(document);
-  Section top(root, "", {"name", "token", "replies", "start", "message", "messages", "state"});
+  Section top(root, "", {"name", "token", "replies", "start", "message", "messages", "state", "update"});
   if (top.has("name")) {
     scenario.name = read_string(top.get("name"), "name");
   }
@@ -144,6 +146,7 @@ Scenario parse_over(Scenario scenario, std::string_view document) {
   read_exchange(top.get("start"), "start", global, scenario.start);
   read_exchange(top.get("message"), "message", global, scenario.message);
   read_exchange(top.get("state"), "state", global, scenario.state, &scenario.state_rest);
+  read_exchange(top.get("update"), "update", global, scenario.update, &scenario.update_rest);
   if (top.has("messages")) {
     scenario.messages = read_messages(top.get("messages"));
   }
@@ -178,7 +181,7 @@ ReplyFields read_reply(const nlohmann::json& answer, const ReplyPointers& pointe
     }
   };
   return {text_at(pointers.type), text_at(pointers.request_id), text_at(pointers.agent_id),
-          text_at(pointers.user_id)};
+          text_at(pointers.user_id), text_at(pointers.code)};
 }
 
 }  // namespace cast::worker

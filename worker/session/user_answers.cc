@@ -22,24 +22,19 @@ std::string excerpt(const std::string& body) { return body.size() > 200 ? body.s
 
 }  // namespace
 
-void VirtualUser::on_token(HttpOutcome&& outcome) {
-  if (outcome.failure.failed()) {
-    return fail(outcome.failure.kind, outcome.failure.message);
-  }
-  if (!is_success(outcome.status)) {
+void VirtualUser::on_token(TokenAnswer&& answer) {
+  const auto& http = answer.http;
+  if (!http.failure.failed() && !is_success(http.status)) {
     // A refused token request carries no secret, so it is an observation.
-    emit_observation(cast::v1::CHANNEL_REST, outcome.body, {}, "http_" + std::to_string(outcome.status));
-    return fail("http_" + std::to_string(outcome.status),
-                "token from " + loop_.endpoints.auth.text + ": HTTP " + std::to_string(outcome.status) + " " +
-                    excerpt(outcome.body));
+    emit_observation(cast::v1::REST_ANSWER, cast::v1::CHANNEL_REST, http.body, {}, answer.problem, http.head);
+  } else if (!http.failure.failed()) {
+    // A granted token's body is a secret; the header fields are not.
+    emit_observation(cast::v1::REST_ANSWER, cast::v1::CHANNEL_REST, {}, {}, {}, http.head);
   }
-  auto answer = json::parse(outcome.body, nullptr, false);
-  const auto& pointer = loop_.setup.scenario.token.token;
-  if (answer.is_discarded() || !answer.contains(pointer) || !answer.at(pointer).is_string()) {
-    return fail("bad_reply", "token answer from " + loop_.endpoints.auth.text + " has no string at " +
-                                 pointer.to_string());
+  if (!answer.granted()) {
+    return fail(answer.problem, answer.message);
   }
-  token_ = answer.at(pointer).get<std::string>();
+  token_ = std::move(answer.token);
   advance();
 }
 
@@ -50,7 +45,7 @@ void VirtualUser::on_rest_state(HttpOutcome&& outcome) {
   auto answer = json::parse(outcome.body, nullptr, false);
   auto reply = answer.is_discarded() ? ReplyFields{} : read_reply(answer, loop_.setup.scenario.state.replies);
   auto status_kind = is_success(outcome.status) ? std::string{} : "http_" + std::to_string(outcome.status);
-  emit_observation(cast::v1::CHANNEL_REST, outcome.body, reply, status_kind);
+  emit_observation(cast::v1::REST_ANSWER, cast::v1::CHANNEL_REST, outcome.body, reply, status_kind, outcome.head);
   if (!status_kind.empty()) {
     return fail(status_kind, "state of " + agent_id_ + " from " + loop_.endpoints.backend.text + ": HTTP " +
                                  std::to_string(outcome.status) + " " + excerpt(outcome.body));
@@ -70,6 +65,11 @@ void VirtualUser::on_connect_stage(ConnectStage finished) {
   loop_.emit(std::move(timing));
 }
 
+void VirtualUser::on_upgrade_answer(int status, std::string_view head, std::string_view body) {
+  auto kind = is_success(status) || status == 101 ? std::string{} : "http_" + std::to_string(status);
+  emit_observation(cast::v1::UPGRADE_ANSWERED, cast::v1::CHANNEL_WS, body, {}, kind, head);
+}
+
 void VirtualUser::on_open() {
   if (state_ == UserState::connecting) {
     if (!loop_.setup.scenario.state_rest) {
@@ -86,7 +86,7 @@ void VirtualUser::on_frame(std::string_view message) {
   const auto* exchange = current_exchange();
   const auto& pointers = exchange ? exchange->replies : loop_.setup.scenario.message.replies;
   auto reply = answer.is_discarded() ? ReplyFields{} : read_reply(answer, pointers);
-  emit_observation(cast::v1::CHANNEL_WS, message, reply);
+  emit_observation(cast::v1::FRAME_RECEIVED, cast::v1::CHANNEL_WS, message, reply);
   if (!pending_request_.empty() && reply.request_id == pending_request_) {
     on_answer(reply, message);
   }
@@ -155,8 +155,7 @@ const WsExchange* VirtualUser::current_exchange() const {
 }
 
 TemplateFields VirtualUser::fields(std::string_view request_id, std::string_view content) const {
-  return {spec_.user_id(), spec_.tenant_id(), spec_.email(), spec_.display_name(), spec_.canary(),
-          loop_.setup.run_id, index_text_, request_id, agent_id_, content};
+  return user_fields(spec_, loop_.setup.run_id, index_text_, request_id, agent_id_, content);
 }
 
 std::string VirtualUser::next_request_id() { return spec_.request_id_prefix() + std::to_string(++requests_); }
@@ -184,14 +183,11 @@ void VirtualUser::emit_timing(cast::v1::EventKind kind, Clock::time_point at) {
   loop_.emit(std::move(timing));
 }
 
-void VirtualUser::emit_observation(cast::v1::Channel channel, std::string_view payload, const ReplyFields& reply,
-                                   std::string_view error_kind) {
-  auto seen = event(channel == cast::v1::CHANNEL_WS ? cast::v1::FRAME_RECEIVED : cast::v1::REST_ANSWER, Clock::now());
+void VirtualUser::emit_observation(cast::v1::EventKind kind, cast::v1::Channel channel, std::string_view payload,
+                                   const ReplyFields& reply, std::string_view error_kind, std::string_view head) {
+  auto seen = event(kind, Clock::now());
   seen.set_channel(channel);
-  auto cap = loop_.setup.payload_cap_bytes;
-  seen.set_original_size(static_cast<std::uint32_t>(payload.size()));
-  seen.set_truncated(payload.size() > cap);
-  seen.set_payload(payload.data(), std::min(payload.size(), cap));
+  capture(seen, payload, head, loop_.setup.payload_cap_bytes);
   seen.set_request_id(reply.request_id);
   seen.set_agent_id(reply.agent_id);
   seen.set_error_kind(std::string(error_kind));

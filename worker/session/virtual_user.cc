@@ -43,6 +43,7 @@ std::string_view to_string(UserState state) {
 
 VirtualUser::VirtualUser(UserLoop& loop, cast::v1::UserSpec spec)
     : loop_(loop),
+      session_{loop.ioc, loop.setup, loop.endpoints.auth, loop.endpoints.backend, loop.endpoints.ws, loop.tls},
       spec_(std::move(spec)),
       index_text_(std::to_string(spec_.index())),
       timer_(loop.ioc),
@@ -53,9 +54,8 @@ void VirtualUser::begin(Clock::time_point scheduled) {
   state_ = UserState::waiting;
   scheduled_ = started_ = scheduled;
   run_deadline_ = loop_.go + loop_.setup.timeouts.run;
-  timer_.expires_at(scheduled);
-  timer_.async_wait([this, scheduled](boost::system::error_code ec) {
-    if (!ec && state_ == UserState::waiting) {
+  timer_.at(scheduled, [this, scheduled] {
+    if (state_ == UserState::waiting) {
       request_token(scheduled);
     }
   });
@@ -68,26 +68,17 @@ void VirtualUser::abort(const std::string& reason) {
 }
 
 void VirtualUser::request_token(Clock::time_point scheduled) {
-  const auto& setup = loop_.setup;
-  open_step(UserState::token, Phase::PHASE_TOKEN, 0, scheduled, setup.timeouts.token);
-  const auto& shape = setup.scenario.token.call;
-  HttpCallRequest request{shape.method, shape.target.fill(fields()), shape.body.fill(fields()), {},
-                          setup.timeouts.token};
-  http_ = start_http_call(loop_.ioc, loop_.endpoints.auth, loop_.tls, setup.insecure_tls, std::move(request),
-                          [this](HttpOutcome&& outcome) {
-                            http_.reset();
-                            on_token(std::move(outcome));
-                          });
+  open_step(UserState::token, Phase::PHASE_TOKEN, 0, scheduled, loop_.setup.timeouts.token);
+  http_ = fetch_token(session_, fields(), [this](TokenAnswer&& answer) {
+    http_.reset();
+    on_token(std::move(answer));
+  });
 }
 
 void VirtualUser::connect(Clock::time_point scheduled) {
-  const auto& setup = loop_.setup;
-  open_step(UserState::connecting, Phase::PHASE_CONNECT, 0, scheduled, setup.timeouts.connect);
+  open_step(UserState::connecting, Phase::PHASE_CONNECT, 0, scheduled, loop_.setup.timeouts.connect);
   mark_ = scheduled_;
-  WsOpenOptions options{token_, setup.scenario.token.query_parameter, setup.timeouts.connect,
-                        setup.timeouts.connect, setup.read_message_max, loop_.write_buffer_bytes};
-  ws_ = make_ws_connection(loop_.ioc, loop_.endpoints.ws, loop_.tls, setup.insecure_tls, *this);
-  ws_->open(options);
+  ws_ = open_websocket(session_, token_, *this, loop_.write_buffer_bytes);
 }
 
 void VirtualUser::send_start(Clock::time_point scheduled) {
@@ -112,9 +103,8 @@ void VirtualUser::drop_mid_request() {
   state_ = UserState::cancelling;
   pending_request_.clear();
   deadline_.clear();
-  timer_.expires_after(kCancelAfter);
-  timer_.async_wait([this, serial = ++serial_](boost::system::error_code ec) {
-    if (!ec && serial == serial_ && state_ == UserState::cancelling) {
+  timer_.after(kCancelAfter, [this] {
+    if (state_ == UserState::cancelling) {
       finish_cancelled();
     }
   });
@@ -138,16 +128,11 @@ void VirtualUser::send_get_state(Clock::time_point scheduled) {
 }
 
 void VirtualUser::read_rest_state(Clock::time_point scheduled) {
-  const auto& setup = loop_.setup;
-  open_step(UserState::reading_rest, Phase::PHASE_STATE, 1, scheduled, setup.timeouts.message);
-  const auto& shape = *setup.scenario.state_rest;
-  HttpCallRequest request{shape.method, shape.target.fill(fields()), shape.body.fill(fields()), token_,
-                          setup.timeouts.message};
-  http_ = start_http_call(loop_.ioc, loop_.endpoints.backend, loop_.tls, setup.insecure_tls, std::move(request),
-                          [this](HttpOutcome&& outcome) {
-                            http_.reset();
-                            on_rest_state(std::move(outcome));
-                          });
+  open_step(UserState::reading_rest, Phase::PHASE_STATE, 1, scheduled, loop_.setup.timeouts.message);
+  http_ = call_backend(session_, *loop_.setup.scenario.state_rest, fields(), token_, [this](HttpOutcome&& outcome) {
+    http_.reset();
+    on_rest_state(std::move(outcome));
+  });
 }
 
 void VirtualUser::close_connection(Clock::time_point scheduled) {
@@ -174,9 +159,8 @@ void VirtualUser::wait_in_hold(Clock::time_point from) {
   auto next = from + loop_.setup.hold_interval;
   bool closes = next >= hold_until_;
   auto at = closes ? hold_until_ : next;
-  timer_.expires_at(at);
-  timer_.async_wait([this, closes, at, serial = ++serial_](boost::system::error_code ec) {
-    if (ec || serial != serial_ || state_ != UserState::holding) {
+  timer_.at(at, [this, closes, at] {
+    if (state_ != UserState::holding) {
       return;
     }
     closes ? close_connection(at) : send_hold_message(at);
@@ -229,13 +213,15 @@ void VirtualUser::take_next_step(Clock::time_point due) {
 void VirtualUser::advance() {
   auto now = Clock::now();
   emit_timing(cast::v1::PHASE_FINISHED, now);
-  ++serial_;
   deadline_.clear();
+  // No wait is pending between steps, so this cancel is cheap; its new
+  // generation tells a stale posted step from the current one.
+  auto generation = timer_.cancel();
   if (state_ == UserState::messaging) {
     ++message_index_;
   }
-  boost::asio::post(loop_.ioc, [this, now, serial = serial_] {
-    if (serial == serial_ && !finished()) {
+  boost::asio::post(loop_.ioc, [this, now, generation] {
+    if (timer_.current(generation) && !finished()) {
       take_next_step(now);
     }
   });
@@ -290,7 +276,6 @@ void VirtualUser::fail(std::string_view kind, std::string message) {
 }
 
 void VirtualUser::release_transport() {
-  ++serial_;
   timer_.cancel();
   deadline_.stop();
   if (ws_) {

@@ -2,7 +2,6 @@
 
 // Narrow header (pulls in Asio): for worker/session .cc files only.
 
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -11,6 +10,7 @@
 
 #include "cast_control.pb.h"
 #include "worker/scenario/scenario.h"
+#include "worker/session/session_core.h"
 #include "worker/session/step_deadline.h"
 #include "worker/transport/http_call.h"
 #include "worker/transport/ws_connection.h"
@@ -58,13 +58,14 @@ class VirtualUser final : public WsListener {
   UserState state() const { return state_; }
 
   void on_connect_stage(ConnectStage finished) override;
+  void on_upgrade_answer(int status, std::string_view head, std::string_view body) override;
   void on_open() override;
   void on_frame(std::string_view message) override;
   void on_closed(const TransportFailure& why) override;
 
  private:
   void request_token(Clock::time_point scheduled);
-  void on_token(HttpOutcome&& outcome);
+  void on_token(TokenAnswer&& answer);
   void connect(Clock::time_point scheduled);
   void send_start(Clock::time_point scheduled);
   void send_message(Clock::time_point scheduled);
@@ -98,16 +99,17 @@ class VirtualUser final : public WsListener {
 
   cast::v1::Event event(cast::v1::EventKind kind, Clock::time_point at) const;
   void emit_timing(cast::v1::EventKind kind, Clock::time_point at);
-  void emit_observation(cast::v1::Channel channel, std::string_view payload, const ReplyFields& reply,
-                        std::string_view error_kind = {});
+  void emit_observation(cast::v1::EventKind kind, cast::v1::Channel channel, std::string_view payload,
+                        const ReplyFields& reply, std::string_view error_kind = {}, std::string_view head = {});
 
   UserLoop& loop_;
+  SessionContext session_;
   cast::v1::UserSpec spec_;
   std::string index_text_;
   UserState state_{UserState::idle};
-  boost::asio::steady_timer timer_;  // waits: the scheduled start, a hold, a cancellation
+  StepTimer timer_;  // waits: the scheduled start, a hold, a cancellation
   StepDeadline deadline_;
-  bool deadline_is_run_{false};       // the deadline set is the run's, not the step's
+  bool deadline_is_run_{false};  // the deadline set is the run's, not the step's
   std::shared_ptr<WsConnection> ws_;
   std::shared_ptr<HttpCall> http_;
   std::string token_;
@@ -125,7 +127,6 @@ class VirtualUser final : public WsListener {
   Clock::time_point started_{};    // when it actually began
   Clock::time_point mark_{};       // end of the last connect stage
   Clock::time_point run_deadline_{};
-  std::uint64_t serial_{0};        // tells a stale wait or posted step from the current one
 };
 
 }  // namespace cast::worker

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "common/net/tls_client.h"
+#include "worker/transport/response_head.h"
 #include "worker/transport/service_endpoint.h"
 
 namespace cast::worker {
@@ -114,12 +115,14 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
       return fail(ec, "http read");
     }
     auto answer = parser_.release();
-    finish({{}, static_cast<int>(answer.result_int()), std::move(answer.body())});
+    auto status = static_cast<int>(answer.result_int());
+    finish({{}, status, response_head(answer.base()), std::move(answer.body())});
   }
 
   void fail(error_code ec, std::string_view step) {
     finish({describe_failure(ec, std::string(step) + " " + request_.method_string().to_string(), endpoint_.text),
             0,
+            {},
             {}});
   }
 

@@ -32,6 +32,7 @@ struct HttpCallRequest {
 struct HttpOutcome {
   TransportFailure failure;  // set when no answer came at all
   int status{0};
+  std::string head;  // status line and header fields as received (evidence too)
   std::string body;
 };
 

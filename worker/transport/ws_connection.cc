@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/net/tls_client.h"
+#include "worker/transport/response_head.h"
 #include "worker/transport/service_endpoint.h"
 
 namespace cast::worker {
@@ -116,10 +117,13 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   void start_upgrade() {
-    // The TCP deadline covered connect and TLS; from here Beast's own
-    // handshake timeout rules, and afterwards the user's step timers.
-    beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout{upgrade_timeout_, websocket::stream_base::none(), false});
+    // The upgrade runs under the TCP stream's deadline, not Beast's
+    // handshake timer: that timer stays armed after a refused upgrade
+    // (Beast 1.74 never disarms it then), and its wait would keep the
+    // loop busy for the whole timeout after the platform had answered.
+    beast::get_lowest_layer(ws_).expires_after(upgrade_timeout_);
+    ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(),
+                                                   false});
     ws_.set_option(websocket::stream_base::decorator([bearer = std::move(bearer_)](websocket::request_type& req) {
       req.set(beast::http::field::user_agent, "cast-worker");
       if (!bearer.empty()) {
@@ -135,6 +139,13 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (!listener_) {
       return;
     }
+    if (ec == websocket::error::upgrade_declined || !ec) {
+      auto head = response_head(response_->base());
+      listener_->on_upgrade_answer(static_cast<int>(response_->result_int()), head, response_->body());
+      if (!listener_) {
+        return;
+      }
+    }
     if (ec == websocket::error::upgrade_declined) {
       return refuse(response_->result_int());
     }
@@ -145,6 +156,10 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     target_.clear();
     // The decorator (and the token in it) served the upgrade only.
     ws_.set_option(websocket::stream_base::decorator([](websocket::request_type&) {}));
+    // Open: the user's step timers rule reads; our close handshake gets
+    // the upgrade's timeout (Beast arms it on closing, disarms it when closed).
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout{upgrade_timeout_, websocket::stream_base::none(), false});
     listener_->on_connect_stage(ConnectStage::upgrade);
     listener_->on_open();
     if (listener_) {

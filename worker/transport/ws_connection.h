@@ -26,6 +26,10 @@ enum class ConnectStage { tcp, tls, upgrade };
 class WsListener {
  public:
   virtual void on_connect_stage(ConnectStage finished) = 0;
+  // The platform's answer to the upgrade, granted or refused, before
+  // on_open or on_closed: its status line and header fields, and the body
+  // of a refusal. The views die when the call returns.
+  virtual void on_upgrade_answer(int status, std::string_view head, std::string_view body) = 0;
   // The upgrade succeeded; frames follow.
   virtual void on_open() = 0;
   // One text or binary message; the view dies when the call returns.

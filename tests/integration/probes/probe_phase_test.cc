@@ -13,9 +13,10 @@ namespace cast::test {
 namespace {
 
 // Probe results a clean attack on a victim of another tenant yields, with
-// the platform's secret: 4 direct probes, 12 credential forgeries on REST
-// and on the upgrade, 3 identity forgeries on REST only.
-constexpr std::size_t kResultsPerAttack = 4 + 12 + 3 + 12;
+// the platform's secret: 5 direct probes (state read and write over
+// WebSocket and REST, a message), 12 credential forgeries on REST and on
+// the upgrade, 3 identity forgeries on REST only.
+constexpr std::size_t kResultsPerAttack = 5 + 12 + 3 + 12;
 
 void check_every_probe_ran(const ProbeRunResult& run) {
   CHECK(run.outcome.completed);
@@ -23,7 +24,7 @@ void check_every_probe_ran(const ProbeRunResult& run) {
   std::size_t attacks = 0;
   std::size_t readbacks = 0;
   for (const auto& result : run.results) {
-    (result.probe == "victim_readback" ? readbacks : attacks) += 1;
+    (result.kind == ProbeKind::readback ? readbacks : attacks) += 1;
   }
   CHECK(attacks == run.plans.pairs.size() * kResultsPerAttack);
   std::set<std::size_t> victims;
@@ -58,9 +59,9 @@ TEST_CASE("clean platform: every probe is denied, no finding, and the victims' s
     FAIL_CHECK(finding.kind << " " << finding.where << " " << finding.excerpt);
   }
   for (const auto& result : run.results) {
-    CAPTURE(result.probe);
+    CAPTURE(probe_label(result));
     CHECK(result.error_kind != "timeout");
-    if (result.probe == "victim_readback") {
+    if (result.kind == ProbeKind::readback) {
       CHECK(result.http_status == 200);
       CHECK(result.payload.find(run.users[result.actor_index].canary) != std::string::npos);
       CHECK(result.payload.find("cast_probe") == std::string::npos);
@@ -128,7 +129,7 @@ TEST_CASE("two workers: every victim is on the other worker, attacked there and 
   }
   for (const auto& result : run.results) {
     CHECK(result.worker_id == run.worker_of_user[result.actor_index]);
-    if (result.probe != "victim_readback") {
+    if (result.kind != ProbeKind::readback) {
       CHECK(run.worker_of_user[result.target_index] != result.worker_id);
     }
   }
@@ -211,7 +212,7 @@ TEST_CASE("a worker whose stream breaks during the probe phase finishes it, each
   // Each probe of each attacker exactly once, and the sink saw every seq once.
   std::set<std::tuple<std::uint32_t, std::uint32_t, std::string>> distinct;
   for (const auto& result : run.results) {
-    CHECK(distinct.insert({result.actor_index, result.target_index, result.probe}).second);
+    CHECK(distinct.insert({result.actor_index, result.target_index, probe_label(result)}).second);
   }
   std::uint64_t expected_seq = 0;
   for (const auto& event : run.events.at("w-flaky")) {

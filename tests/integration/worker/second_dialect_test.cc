@@ -98,7 +98,7 @@ TEST_CASE("the second-dialect example scenario drives a platform that speaks onl
           CHECK(event.agent_id() == agent);
         }
       }
-      if (event.kind() == cast::v1::REST_ANSWER) {
+      if (event.kind() == cast::v1::REST_ANSWER && event.phase() != cast::v1::PHASE_TOKEN) {
         CHECK(event.agent_id() == agent);
       }
     }

@@ -8,7 +8,7 @@ namespace {
 
 ProbeResult forged(v1::ForgeryKind kind, bool full) {
   ProbeResult r;
-  r.probe = "rest_forged:x";
+  r.kind = ProbeKind::rest_forged;
   r.http_status = 401;
   r.forgery = kind;
   r.forgery_full_strength = full;
@@ -39,7 +39,7 @@ TEST_CASE("forgery coverage: one entry per forgery kind, full when any probe of 
 
 TEST_CASE("forgery coverage without the secret: random-key forgeries are signature only, identity ones not run") {
   ProbeResult no_short_token;
-  no_short_token.probe = "token_short_ttl";
+  no_short_token.kind = ProbeKind::token;
   no_short_token.forgery = v1::FORGERY_EXPIRED_ISSUED;
   no_short_token.error_kind = "short_ttl_unavailable";
   no_short_token.error_message = "u-000001: auth granted a token valid for 900 s though ttl_s=1 was asked";

@@ -10,13 +10,35 @@ std::vector<PlannedUser> population() {
   return plan_population({.run_id = "run-probes-judge", .run_key = std::string(32, 'k'), .users = 3});
 }
 
+// "rest_get_state", "rest_forged:alg_none", ... as reports name them.
+void name_probe(ProbeResult& r, const std::string& label) {
+  const std::pair<const char*, ProbeKind> kinds[] = {
+      {"ws_get_state", ProbeKind::ws_get_state},       {"ws_update_state", ProbeKind::ws_update_state},
+      {"ws_message", ProbeKind::ws_message},           {"rest_get_state", ProbeKind::rest_get_state},
+      {"rest_put_state", ProbeKind::rest_put_state},   {"rest_forged", ProbeKind::rest_forged},
+      {"ws_upgrade_forged", ProbeKind::ws_upgrade_forged}};
+  auto colon = label.find(':');
+  for (const auto& [name, kind] : kinds) {
+    if (label.substr(0, colon) == name) {
+      r.kind = kind;
+    }
+  }
+  for (int kind = v1::ForgeryKind_MIN; colon != std::string::npos && kind <= v1::ForgeryKind_MAX; ++kind) {
+    r.forgery = kind;
+    if (probe_label(r) == label) {
+      break;
+    }
+  }
+  REQUIRE(probe_label(r) == label);
+}
+
 // User 0 attacks user 1.
 ProbeResult attack(std::string probe, std::string channel) {
   ProbeResult r;
   r.worker_id = "w-a";
   r.actor_index = 0;
   r.target_index = 1;
-  r.probe = std::move(probe);
+  name_probe(r, probe);
   r.channel = std::move(channel);
   r.call = "GET /api/agents/agent-1/state";
   return r;
@@ -31,6 +53,7 @@ ProbeResult rest(std::string probe, int status, std::string payload = {}) {
 
 ProbeResult ws(std::string probe, std::string type, std::string code = {}, std::string payload = {}) {
   auto r = attack(std::move(probe), "ws");
+  r.error_kind = type == "error" ? "error_reply" : "";
   r.answer_type = std::move(type);
   r.answer_code = std::move(code);
   r.payload = std::move(payload);
@@ -92,12 +115,33 @@ TEST_CASE("probes judge: a denial carrying victim data is cross-contamination") 
   CHECK(findings[0].excerpt.find(">>>" + users[1].profile.email + "<<<") != std::string::npos);
 }
 
+TEST_CASE("probes judge: a refusal in another dialect is a denial; an answered message is a read") {
+  auto users = population();
+  auto refused = ws("ws_get_state", "fault", "not_found");
+  refused.error_kind = "error_reply";
+  CHECK(judge_probes(users, {refused}).empty());
+  auto findings = judge_probes(users, {ws("ws_message", "agent.said")});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == "unauthorized_read");
+  CHECK(findings[0].where.rfind("ws_message: ", 0) == 0);
+}
+
+TEST_CASE("probes judge: victim data in a refusal's header fields is cross-contamination") {
+  auto users = population();
+  auto denied = rest("rest_get_state", 404, R"({"error":"agent not found"})");
+  denied.head = "HTTP/1.1 404 Not Found\r\nX-Last-Caller: " + users[1].profile.email + "\r\n\r\n";
+  auto findings = judge_probes(users, {denied});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == "victim_data_in_denial");
+  CHECK(findings[0].excerpt.find(">>>" + users[1].profile.email + "<<<") != std::string::npos);
+}
+
 TEST_CASE("probes judge: an attacker's marker in the victim's read-back is an unauthorized modification") {
   auto users = population();
   ProbeResult readback;
   readback.actor_index = 1;
   readback.target_index = 1;
-  readback.probe = "victim_readback";
+  readback.kind = ProbeKind::readback;
   readback.channel = "rest";
   readback.call = "GET /api/agents/agent-1/state";
   readback.http_status = 200;
@@ -118,7 +162,7 @@ namespace cast {
 TEST_CASE("probes judge: a well-signed token naming someone else may hear 404, but never the victim's state") {
   auto users = population();
   auto identity = [](v1::ForgeryKind kind, int status) {
-    auto r = rest("rest_forged:identity", status);
+    auto r = rest("rest_forged:victim_sub", status);
     r.forgery = kind;
     r.forgery_full_strength = true;
     return r;

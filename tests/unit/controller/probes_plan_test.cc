@@ -47,7 +47,8 @@ TEST_CASE("probes: with two workers every victim is on the other worker and ever
   CHECK(first.attacker().canary().empty());  // the worker needs no canary to attack
   CHECK(first.victim_agent_id() == "agent-" + std::to_string(first.victim_index()));
   CHECK(first.victim_tenant_id() == users[first.victim_index()].tenant_id);
-  CHECK(first.probes_size() == 6);
+  CHECK(first.probes_size() == static_cast<int>(all_probe_kinds().size()));
+  CHECK(first.probes(2) == v1::PROBE_WS_MESSAGE);  // every channel the scenario may define
   // Read-backs are done by the victim's own worker, once per victim.
   std::size_t readbacks = 0;
   for (const auto& [worker, plan] : set.readbacks) {

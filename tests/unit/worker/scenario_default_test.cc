@@ -34,6 +34,11 @@ std::vector<std::string> conversation(const Scenario& scenario) {
   }
   out.push_back(scenario.state.send.fill(user));
   out.push_back(scenario.state_rest ? scenario.state_rest->target.fill(user) : "");
+  auto marked = sample_user("u-000007-r3", "u-000003");
+  out.push_back(scenario.update.send.fill(marked));
+  out.push_back(scenario.update_rest ? scenario.update_rest->method + " " + scenario.update_rest->target.fill(marked) +
+                                           " " + scenario.update_rest->body.fill(marked)
+                                     : "");
   return out;
 }
 
@@ -99,6 +104,30 @@ TEST_CASE("deploy/examples/scenario-second-dialect.yaml re-maps every message") 
   CHECK(reply.agent_id == "x-9");
   CHECK(reply.user_id == "u-000007");
   CHECK(conversation(dialect) != conversation(default_scenario()));
+}
+
+TEST_CASE("the probes' state writes carry the marker in {{content}}, in v1 and in the second dialect") {
+  auto marked = sample_user("u-000007-r3", "u-000003");
+  const auto& v1 = default_scenario();
+  CHECK(json::parse(v1.update.send.fill(marked)) == json{{"type", "update_state"}, {"request_id", "u-000007-r3"},
+                                                         {"agent_id", "ag-1"}, {"patch", {{"cast_probe", "u-000003"}}}});
+  CHECK(v1.update.expect == "ack");
+  REQUIRE(v1.update_rest);
+  CHECK(v1.update_rest->method == "PUT");
+  CHECK(json::parse(v1.update_rest->body.fill(marked)) == json{{"patch", {{"cast_probe", "u-000003"}}}});
+  auto refusal = json{{"type", "error"}, {"code", "not_found"}};
+  CHECK(read_reply(refusal, v1.state.replies).code == "not_found");
+
+  auto dialect = parse_scenario(read_text(CAST_SOURCE_DIR "/deploy/examples/scenario-second-dialect.yaml"));
+  auto sent = json::parse(dialect.update.send.fill(marked));
+  CHECK(sent["op"] == "agent.patch");
+  CHECK(sent["payload"]["patch"]["cast_probe"] == "u-000003");
+  REQUIRE(dialect.update_rest);
+  CHECK(dialect.update_rest->target.fill(marked) == "/v2/agents/ag-1");
+  auto fault = json{{"op", "fault"}, {"rid", "u-000007-r3"}, {"data", {{"code", "not_found"}}}};
+  auto reply = read_reply(fault, dialect.update.replies);
+  CHECK(reply.type == dialect.update.replies.error_type);
+  CHECK(reply.code == "not_found");
 }
 
 }  // namespace cast::worker
