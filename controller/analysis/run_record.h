@@ -28,6 +28,9 @@ struct Observation {
   std::string agent_id;
   std::int64_t offset_us{0};  // since that worker's go, microseconds
   std::string phase;          // phase the user was in
+  // Which part of what was received: empty for a frame or an answer body;
+  // "answer headers", "upgrade headers", "upgrade answer", "error message".
+  std::string part;
 };
 
 struct UserOutcome {

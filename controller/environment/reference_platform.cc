@@ -59,7 +59,11 @@ ReferencePlatform::ReferencePlatform(const ReferenceOptions& options)
       log_folder_(make_log_folder()),
       binary_(options.binary.empty() ? sibling_binary("cast-reference") : options.binary) {
   try {
-    auth_ = launch("auth", {}, options.ready_timeout);
+    std::vector<std::string> auth_args;
+    if (!options.dialect.empty()) {
+      auth_args = {"--dialect", options.dialect};
+    }
+    auth_ = launch("auth", auth_args, options.ready_timeout);
     backend_ = launch("backend", backend_args(options), options.ready_timeout);
   } catch (...) {
     stop();
@@ -85,6 +89,9 @@ std::vector<std::string> ReferencePlatform::backend_args(const ReferenceOptions&
   }
   for (const auto& fault : options.faults) {
     args.insert(args.end(), {"--fault", fault});
+  }
+  if (!options.dialect.empty()) {
+    args.insert(args.end(), {"--dialect", options.dialect});
   }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   return args;

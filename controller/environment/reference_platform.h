@@ -22,6 +22,7 @@ struct ReferenceOptions {
   const ServiceUrls* stores{nullptr};      // null: the backend keeps its stores in memory
   std::string redis_prefix{};              // empty: the platform's default prefix
   std::vector<std::string> extra_args{};   // appended to the backend's command line
+  std::string dialect{};                   // --dialect of both services; empty: protocol v1
   std::string secret{};                    // empty: a random one
   std::chrono::seconds ready_timeout{30};  // per process, until GET /health answers 200
   std::filesystem::path binary{};          // empty: cast-reference next to the running executable

@@ -173,7 +173,11 @@ Finding ObservationScanner::make_finding(const Observation& seen, const Hit& hit
   finding.owner = hit.owner;
   finding.channel = seen.channel == ObservationChannel::rest ? "rest" : "ws";
   const std::string& type = facts(seen).type;
-  finding.where = !type.empty() ? type : (seen.phase.empty() ? "payload" : seen.phase + " answer");
+  if (!seen.part.empty()) {
+    finding.where = (seen.phase.empty() ? "" : seen.phase + " ") + seen.part;
+  } else {
+    finding.where = !type.empty() ? type : (seen.phase.empty() ? "payload" : seen.phase + " answer");
+  }
   if (!seen.request_id.empty()) {
     finding.where += " request_id=" + seen.request_id;
   }

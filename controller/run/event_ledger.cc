@@ -75,7 +75,8 @@ void EventLedger::apply(const std::string& worker_id, const v1::Event& event) {
   auto& user = record_.users[event.user_index()];
   auto kind = event.kind();
   if (is_step_end(kind)) apply_step(user, event);
-  if (kind == v1::FRAME_RECEIVED || kind == v1::REST_ANSWER) observe(event);
+  if (kind == v1::FRAME_RECEIVED || kind == v1::REST_ANSWER || kind == v1::UPGRADE_ANSWERED) observe(event);
+  if (kind == v1::USER_FAILED || kind == v1::CONNECTION_CLOSED) observe_error(event);
   if (kind == v1::FRAME_RECEIVED && event.phase() == v1::PHASE_START && !user.platform_startup_us) {
     user.platform_startup_us = reported_startup_us(event.payload());
   }
@@ -129,15 +130,41 @@ void EventLedger::apply_failure(UserOutcome& user, const v1::Event& event) {
   user.error_message = event.error_message();
 }
 
+// Every byte a user received is evidence: the body or frame, and apart
+// from it the status line and header fields of an HTTP answer or upgrade.
 void EventLedger::observe(const v1::Event& event) {
   Observation o;
   o.user_index = event.user_index();
   o.channel = event.kind() == v1::REST_ANSWER ? ObservationChannel::rest : ObservationChannel::ws;
+  o.offset_us = event.offset_us();
+  o.phase = phase_name(event.phase());
+  if (!event.head().empty()) {
+    Observation head = o;
+    head.part = event.kind() == v1::UPGRADE_ANSWERED ? "upgrade headers" : "answer headers";
+    head.payload = event.head();
+    head.original_size = static_cast<std::uint32_t>(head.payload.size());
+    record_.observations.push_back(std::move(head));
+  }
+  if (event.payload().empty() && event.kind() != v1::FRAME_RECEIVED) return;
+  o.part = event.kind() == v1::UPGRADE_ANSWERED ? "upgrade answer" : "";
   o.payload = event.payload();
   o.original_size = event.original_size();
   o.truncated = event.truncated();
   o.request_id = event.request_id();
   o.agent_id = event.agent_id();
+  record_.observations.push_back(std::move(o));
+}
+
+// Error messages carry what the platform said when it refused or closed
+// (close reasons, refused bodies), so they are scanned like payloads.
+void EventLedger::observe_error(const v1::Event& event) {
+  if (event.error_message().empty()) return;
+  Observation o;
+  o.user_index = event.user_index();
+  o.channel = event.channel() == v1::CHANNEL_REST ? ObservationChannel::rest : ObservationChannel::ws;
+  o.part = "error message";
+  o.payload = event.error_message();
+  o.original_size = static_cast<std::uint32_t>(o.payload.size());
   o.offset_us = event.offset_us();
   o.phase = phase_name(event.phase());
   record_.observations.push_back(std::move(o));

@@ -59,6 +59,7 @@ class EventLedger {
   void apply_step(UserOutcome& user, const v1::Event& event);
   void apply_failure(UserOutcome& user, const v1::Event& event);
   void observe(const v1::Event& event);
+  void observe_error(const v1::Event& event);
   void finish(UserOutcome& user, std::optional<std::int64_t> at_us);
 
   RunRecord record_;

@@ -60,6 +60,13 @@ void AuthRoutes::handle(HttpRequestMessage request, Respond respond) {
   if (request.method() == http::verb::get && target == "/health") {
     return respond(json_response(http::status::ok, R"({"status":"ok"})"));
   }
+  if (options_.dialect == Dialect::ops && target == ops::kSessionPath && request.method() == http::verb::post) {
+    auto answer = issue_token(ops::token_request_to_v1(request.body()));
+    if (answer.result() == http::status::ok) {
+      answer.body() = ops::token_answer_from_v1(answer.body());
+    }
+    return respond(std::move(answer));
+  }
   if (target == "/auth/token") {
     if (request.method() != http::verb::post) {
       return respond(json_error(http::status::method_not_allowed, "use POST"));

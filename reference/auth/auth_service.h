@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "reference/dialect/ops_dialect.h"
 #include "reference/server/http_server.h"
 
 namespace cast::reference {
@@ -13,6 +14,7 @@ struct AuthOptions {
   std::string secret;
   std::string kid;          // put in the token header when not empty
   int max_ttl_s{86'400};    // seconds; longer requests are refused
+  Dialect dialect{Dialect::v1};  // ops: sessions at /v2/sessions instead of /auth/token
 };
 
 class AuthRoutes : public HttpRoutes {

@@ -110,6 +110,14 @@ void AgentPlatform::reply_error(const std::shared_ptr<Connection>& from, ErrorCo
   from->deliver(to_text(error_frame(code, message, request_id)));
 }
 
+std::string AgentPlatform::leaked_header(const Identity& who) {
+  if (faults_.rate(Fault::header_leak) <= 0) {
+    return {};
+  }
+  auto previous = previous_caller_.swap(who.user_id, who.email);
+  return faults_.strikes(Fault::header_leak) ? previous : std::string{};
+}
+
 // An agent is its owner's within one tenant and one run: user ids repeat
 // across runs of the harness, and a token naming the owner under another
 // tenant or run is someone else.

@@ -19,6 +19,7 @@
 #include "reference/backend/fault_effects.h"
 #include "reference/backend/frames.h"
 #include "reference/backend/platform_metrics.h"
+#include "reference/dialect/ops_dialect.h"
 #include "reference/faults/fault_plan.h"
 #include "reference/store/stores.h"
 
@@ -37,6 +38,7 @@ struct PlatformOptions {
   std::size_t max_frame_bytes{65536};           // bytes; larger frames get bad_request
   int store_threads{50};                        // threads running blocking store calls
   std::size_t max_pending_jobs{20'000};         // queued store jobs before answering overloaded
+  Dialect dialect{Dialect::v1};                 // what the wire speaks; v1 inside whatever it is
 };
 
 // An HTTP status and JSON body for the REST state API.
@@ -58,10 +60,14 @@ class AgentPlatform {
 
   void rest_get_state(const Identity& who, std::string agent_id, RestDone done);
   void rest_put_state(const Identity& who, std::string agent_id, nlohmann::json patch, RestDone done);
+  // header_leak: the value of an X-Last-Caller header for an answer to
+  // `who` (another user's data); empty when the fault is off or nobody came before.
+  std::string leaked_header(const Identity& who);
 
   ConnectionRegistry& connections() { return connections_; }
   PlatformMetrics& metrics() { return metrics_; }
   std::size_t max_frame_bytes() const { return options_.max_frame_bytes; }
+  Dialect dialect() const { return options_.dialect; }
 
   // Stops the store pool and flushes the metrics sink; call while the event
   // loops still exist (the pool's pending work holds connections).
@@ -99,6 +105,7 @@ class AgentPlatform {
   SharedContextSlot shared_slot_;
   ContentReplyCache reply_cache_;
   RecentUsers recent_users_;
+  PreviousCaller previous_caller_;
   std::atomic<std::size_t> pending_jobs_{0};
   std::unique_ptr<boost::asio::thread_pool> pool_;
 };

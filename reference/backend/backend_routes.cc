@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kLeakHeader = "X-Last-Caller";  // header_leak
+
 struct Target {
   std::string path;
   std::map<std::string, std::string> query;
@@ -41,12 +43,21 @@ std::optional<std::string> state_path_agent(const std::string& path) {
   return url_decode(id);
 }
 
-std::string bearer_token(const HttpRequestMessage& request, const Target& target) {
+// "/v2/agents/{agent_id}" (the ops dialect) -> agent_id.
+std::optional<std::string> ops_agent(const std::string& path) {
+  if (path.rfind(ops::kAgentPrefix, 0) != 0 || path.size() == ops::kAgentPrefix.size() ||
+      path.find('/', ops::kAgentPrefix.size()) != std::string::npos) {
+    return std::nullopt;
+  }
+  return url_decode(path.substr(ops::kAgentPrefix.size()));
+}
+
+std::string bearer_token(const HttpRequestMessage& request, const Target& target, Dialect dialect) {
   auto header = std::string(request[http::field::authorization]);
   if (header.size() > 7 && strncasecmp(header.c_str(), "Bearer ", 7) == 0) {
     return header.substr(7);
   }
-  auto query = target.query.find("token");
+  auto query = target.query.find(dialect == Dialect::ops ? std::string(ops::kTokenParameter) : "token");
   return query == target.query.end() ? std::string{} : query->second;
 }
 
@@ -60,7 +71,7 @@ HttpResponseMessage unauthorized(const std::string& refusal) {
 
 std::optional<Identity> BackendRoutes::authenticate(const HttpRequestMessage& request, std::string& refusal) {
   auto target = split_target(request);
-  auto verified = platform_.authenticate(target ? bearer_token(request, *target) : std::string{});
+  auto verified = platform_.authenticate(target ? bearer_token(request, *target, platform_.dialect()) : std::string{});
   if (!verified) {
     refusal = std::string(jwt::to_string(verified.refusal));
     return std::nullopt;
@@ -84,7 +95,16 @@ void BackendRoutes::handle(HttpRequestMessage request, Respond respond) {
     response.set(http::field::content_type, "text/plain; version=0.0.4");
     return respond(std::move(response));
   }
-  if (auto agent_id = state_path_agent(target->path)) {
+  if (platform_.dialect() == Dialect::ops) {
+    if (auto agent_id = ops_agent(target->path)) {
+      // PATCH is the dialect's PUT; answers are translated on the way out.
+      if (request.method() == http::verb::patch) request.method(http::verb::put);
+      return serve_state(request, *agent_id, [respond](HttpResponseMessage response) {
+        response.body() = ops::rest_body_from_v1(response.result_int(), response.body());
+        respond(std::move(response));
+      });
+    }
+  } else if (auto agent_id = state_path_agent(target->path)) {
     return serve_state(request, *agent_id, std::move(respond));
   }
   respond(json_error(http::status::not_found, "no such endpoint: " + target->path));
@@ -100,8 +120,12 @@ void BackendRoutes::serve_state(HttpRequestMessage& request, const std::string& 
   if (!who) {
     return respond(unauthorized(refusal));
   }
-  auto done = [respond](RestAnswer answer) {
-    respond(json_response(static_cast<http::status>(answer.status), std::move(answer.body)));
+  auto done = [respond, leak = platform_.leaked_header(*who)](RestAnswer answer) {
+    auto response = json_response(static_cast<http::status>(answer.status), std::move(answer.body));
+    if (!leak.empty()) {
+      response.set(kLeakHeader, leak);
+    }
+    respond(std::move(response));
   };
   if (method == http::verb::get) {
     return platform_.rest_get_state(*who, agent_id, done);
@@ -124,7 +148,8 @@ std::optional<HttpResponseMessage> BackendRoutes::upgrade(HttpRequestMessage& re
   if (!who) {
     return unauthorized(refusal);
   }
-  start_ws_session(std::move(stream), request, std::move(*who), platform_);
+  auto leak = platform_.leaked_header(*who);
+  start_ws_session(std::move(stream), request, std::move(*who), platform_, leak.empty() ? "" : kLeakHeader, leak);
   return std::nullopt;
 }
 

@@ -26,6 +26,14 @@ std::string ContentReplyCache::remember(const std::string& content, const std::f
   return replies_.emplace(content, make()).first->second;
 }
 
+std::string PreviousCaller::swap(const std::string& user_id, const std::string& email) {
+  std::lock_guard lock(mutex_);
+  std::string previous = user_id_.empty() || user_id_ == user_id ? std::string{} : user_id_ + " " + email_;
+  user_id_ = user_id;
+  email_ = email;
+  return previous;
+}
+
 void RecentUsers::note(const std::string& user_id) {
   std::lock_guard lock(mutex_);
   if (std::find(users_.begin(), users_.end(), user_id) != users_.end()) {

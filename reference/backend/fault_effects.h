@@ -36,6 +36,19 @@ class ContentReplyCache {
   std::unordered_map<std::string, std::string> replies_;
 };
 
+// header_leak: who called the backend before the current caller.
+class PreviousCaller {
+ public:
+  // "user_id email" of the last caller other than `user_id` (empty when
+  // there was none yet); `user_id` and `email` become the last caller.
+  std::string swap(const std::string& user_id, const std::string& email);
+
+ private:
+  std::mutex mutex_;
+  std::string user_id_;
+  std::string email_;
+};
+
 // wrong_owner_row and metrics_misattributed: someone who started an agent lately.
 class RecentUsers {
  public:

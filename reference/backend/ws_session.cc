@@ -27,9 +27,13 @@ class WsSession : public Connection, public std::enable_shared_from_this<WsSessi
   WsSession(beast::tcp_stream stream, Identity identity, AgentPlatform& platform)
       : ws_(std::move(stream)), identity_(std::move(identity)), platform_(platform) {}
 
-  void accept(const HttpRequestMessage& request) {
+  void accept(const HttpRequestMessage& request, const std::string& header, const std::string& value) {
     websocket::stream_base::timeout timeouts{kHandshakeTimeout, kIdleTimeout, true};
     ws_.set_option(timeouts);
+    if (!header.empty()) {
+      ws_.set_option(websocket::stream_base::decorator(
+          [header, value](websocket::response_type& response) { response.set(header, value); }));
+    }
     ws_.read_message_max(kHardFrameCap);
     ws_.text(true);
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
@@ -69,6 +73,9 @@ class WsSession : public Connection, public std::enable_shared_from_this<WsSessi
     }
     auto text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
+    if (platform_.dialect() == Dialect::ops) {
+      text = ops::client_frame_to_v1(text);
+    }
     auto parsed = parse_client_frame(text, platform_.max_frame_bytes());
     if (auto* problem = std::get_if<FrameProblem>(&parsed)) {
       platform_.refuse_frame(shared_from_this(), *problem);
@@ -86,7 +93,7 @@ class WsSession : public Connection, public std::enable_shared_from_this<WsSessi
       spdlog::warn("user {}: {} frames unsent, dropping the connection", identity_.user_id, queue_.size());
       return close_socket();
     }
-    queue_.push_back(std::move(frame));
+    queue_.push_back(platform_.dialect() == Dialect::ops ? ops::server_frame_from_v1(frame) : std::move(frame));
     if (queue_.size() == 1) {
       write_next();
     }
@@ -139,8 +146,8 @@ class WsSession : public Connection, public std::enable_shared_from_this<WsSessi
 }  // namespace
 
 void start_ws_session(beast::tcp_stream stream, const HttpRequestMessage& request, Identity identity,
-                      AgentPlatform& platform) {
-  std::make_shared<WsSession>(std::move(stream), std::move(identity), platform)->accept(request);
+                      AgentPlatform& platform, const std::string& header, const std::string& value) {
+  std::make_shared<WsSession>(std::move(stream), std::move(identity), platform)->accept(request, header, value);
 }
 
 }  // namespace cast::reference

@@ -9,9 +9,10 @@
 
 namespace cast::reference {
 
-// Takes over `stream`, completes the upgrade for `request` and serves the
-// session until either side closes it.
+// Takes over `stream`, completes the upgrade for `request` (with one more
+// header field in the 101 answer when `header` is not empty) and serves
+// the session until either side closes it.
 void start_ws_session(boost::beast::tcp_stream stream, const HttpRequestMessage& request, Identity identity,
-                      AgentPlatform& platform);
+                      AgentPlatform& platform, const std::string& header = {}, const std::string& value = {});
 
 }  // namespace cast::reference

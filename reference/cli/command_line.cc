@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
+#include <map>
 #include <iostream>
 
 #include "common/log/logging.h"
@@ -17,7 +18,12 @@ class UsageError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-void add_server_options(CLI::App& command, ServerOptions& server, std::string& secret, std::string& kid) {
+const std::map<std::string, Dialect> kDialects{{"v1", Dialect::v1}, {"ops", Dialect::ops}};
+
+void add_server_options(CLI::App& command, ServerOptions& server, std::string& secret, std::string& kid,
+                        Dialect& dialect) {
+  command.add_option("--dialect", dialect, "Wire dialect: v1 (protocol.md) or ops (scenario-second-dialect.yaml)")
+      ->transform(CLI::CheckedTransformer(kDialects, CLI::ignore_case));
   command.add_option("--host", server.host, "Address to bind (loopback by default)")->capture_default_str();
   command.add_option("--port", server.port, "Port to listen on (0: any free port, logged)")->capture_default_str();
   command.add_option("--secret", secret, "Shared HS256 secret of auth and backend")->required();
@@ -51,7 +57,8 @@ struct BackendFlags {
 
 void add_backend_options(CLI::App& command, BackendFlags& flags) {
   auto& options = flags.options;
-  add_server_options(command, options.server, options.platform.secret, options.platform.kid);
+  add_server_options(command, options.server, options.platform.secret, options.platform.kid,
+                     options.platform.dialect);
   command.add_option("--postgres", options.stores.postgres_url, "PostgreSQL URL (default: in memory)");
   command.add_option("--redis", options.stores.redis_url, "Redis URL (default: in memory)");
   command.add_option("--redis-prefix", options.platform.redis_prefix, "Redis key prefix")->capture_default_str();
@@ -93,7 +100,7 @@ int run_command_line(int argc, char** argv) {
   app.require_subcommand(1);
   AuthOptions auth;
   auto* auth_command = app.add_subcommand("auth", "Token service (POST /auth/token)");
-  add_server_options(*auth_command, auth.server, auth.secret, auth.kid);
+  add_server_options(*auth_command, auth.server, auth.secret, auth.kid, auth.dialect);
   BackendFlags backend;
   auto* backend_command = app.add_subcommand("backend", "Agent backend (HTTP, WebSocket, REST state, /metrics)");
   add_backend_options(*backend_command, backend);

@@ -46,6 +46,8 @@ constexpr std::array<FaultInfo, kFaultCount> kCatalogue{{
     {Fault::jwt_ignore_kid, "jwt_ignore_kid", 1.0, "token verification (REST and upgrade)",
      "the verifier skips the kid check, so tokens naming a key it does not have are accepted when the "
      "signature verifies under its own key"},
+    {Fault::header_leak, "header_leak", 1.0, "authenticated REST answer or WebSocket upgrade",
+     "an X-Last-Caller header names the previous caller's user_id and email"},
 }};
 
 std::optional<double> parse_rate(std::string_view text) {

@@ -34,9 +34,10 @@ enum class Fault {
   jwt_ignore_nbf,
   jwt_ignore_aud,
   jwt_ignore_kid,
+  header_leak,
 };
 
-inline constexpr std::size_t kFaultCount = 18;
+inline constexpr std::size_t kFaultCount = 19;
 
 struct FaultInfo {
   Fault fault;

@@ -43,6 +43,19 @@ TEST_CASE("cancel_corruption is caught when clients cancel mid-request") {
                 "cross_contamination", "foreign_canary");
 }
 
+TEST_CASE("header_leak is caught in the header fields of upgrades and REST answers") {
+  auto run = expect_caught({"--users", "10", "--reference-fault", "header_leak"}, "cross_contamination",
+                           "foreign_profile");
+  std::size_t in_headers = 0;
+  for (const auto& f : run.report.at("findings")) {
+    if (f.at("where").get<std::string>().find("headers") == std::string::npos) continue;
+    ++in_headers;
+    CHECK(f.at("observer") != f.at("owner"));
+    CHECK(f.at("excerpt").get<std::string>().find("X-Last-Caller") != std::string::npos);
+  }
+  CHECK(in_headers > 0);
+}
+
 TEST_CASE("with isolation not strict, findings are reported but do not fail the run") {
   auto run = run_cast({"run", "--users", "10", "--reference-fault", "broadcast"}, {{"ISOLATION_VALIDATION_STRICT", "false"}});
   INFO(run.output);

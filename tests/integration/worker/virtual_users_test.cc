@@ -192,3 +192,42 @@ TEST_CASE("an unreachable auth service fails every user in the token phase as re
 }
 
 }  // namespace cast::test
+
+namespace cast::test {
+
+TEST_CASE("the head of every HTTP answer and upgrade is captured; header_leak shows another user in it") {
+  ReferencePlatform platform({.faults = {"header_leak"}});
+  auto run_id = "hd" + std::to_string(::getpid());
+  CollectingSink sink;
+  auto users = make_user_specs(6, run_id);
+  auto summary = run_users(setup_for(platform, run_id), sink, users);
+  CHECK(summary.succeeded == 6);
+  std::size_t foreign_heads = 0;
+  for (const auto& user : users) {
+    int upgrades = 0, rest_heads = 0;
+    for (const auto& event : sink.of_user(user.index())) {
+      if (event.kind() == cast::v1::UPGRADE_ANSWERED) {
+        ++upgrades;
+        CHECK(event.head().rfind("HTTP/1.1 101", 0) == 0);
+        CHECK(event.phase() == cast::v1::PHASE_CONNECT);
+      }
+      if (event.kind() == cast::v1::REST_ANSWER) {
+        ++rest_heads;
+        CHECK(event.head().rfind("HTTP/1.1 200", 0) == 0);
+        if (event.phase() == cast::v1::PHASE_TOKEN) {
+          CHECK(event.payload().empty());  // a granted token is never reported
+        }
+      }
+      auto at = event.head().find("X-Last-Caller: ");
+      if (at != std::string::npos) {
+        CHECK(event.head().find(user.user_id(), at) == std::string::npos);  // never the caller itself
+        ++foreign_heads;
+      }
+    }
+    CHECK(upgrades == 1);
+    CHECK(rest_heads == 2);  // the token answer and the REST state read
+  }
+  CHECK(foreign_heads > 0);
+}
+
+}  // namespace cast::test
