@@ -26,6 +26,7 @@ namespace cast::test {
 
 using namespace std::chrono_literals;
 inline constexpr auto kPatience = 120s;  // generous: the machine is shared
+inline constexpr std::uint32_t kLongConnectTimeoutMs = 60'000;
 
 // Every event the controller's sink handed over, per worker, in order.
 class EventBook {
@@ -65,6 +66,7 @@ struct ProbeRunResult {
   std::vector<std::string> agent_of_user;
   ProbePlanSet plans;
   ProbeOutcome outcome;
+  std::chrono::steady_clock::duration probe_phase{};  // both rounds, wall time
   std::vector<ProbeResult> results;
   std::vector<Finding> findings;
   std::map<std::string, std::vector<v1::Event>> events;
@@ -81,6 +83,9 @@ inline v1::Assignment assignment_for(const ReferencePlatform& platform, const st
   assignment.mutable_targets()->set_backend_url(platform.backend_url());
   assignment.mutable_targets()->set_ws_url(platform.ws_url());
   assignment.set_jwt_secret(platform.secret());  // as cast run does for the embedded platform
+  // Far longer than a probe round takes: a connect or handshake timer left
+  // armed after its answer came would keep the round's loop alive that long.
+  assignment.mutable_scenario()->set_connect_timeout_ms(kLongConnectTimeoutMs);
   for (auto index : share) {
     const auto& user = users[index];
     auto* spec = assignment.add_users();
@@ -141,7 +146,9 @@ inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::si
   CHECK(coordinator.wait_for_finish(kPatience));
   run.agent_of_user = agents_seen(book.by_worker(), users);
   run.plans = plan_probes(run.users, run.worker_of_user, run.agent_of_user, 7);
+  auto probes_started = std::chrono::steady_clock::now();
   run.outcome = run_probe_phase(coordinator, run.plans, kPatience);
+  run.probe_phase = std::chrono::steady_clock::now() - probes_started;
   run.workers = coordinator.workers();
   coordinator.release("probe test over");
   for (auto& thread : threads) {

@@ -74,6 +74,16 @@ TEST_CASE("clean platform: every probe is denied, no finding, and the victims' s
   }
 }
 
+// Every step ends when the platform answers (refused upgrades included):
+// no timer of the 60 s connect timeout outlives its call and keeps the
+// round's loop alive, so the phase ends long before one could have fired.
+TEST_CASE("the probe phase ends when its answers are in, not when a connect timeout runs out") {
+  ReferencePlatform platform;
+  auto run = run_with_probes(platform, 4, {"w-one"});
+  check_every_probe_ran(run);
+  CHECK(run.probe_phase < std::chrono::milliseconds{kLongConnectTimeoutMs / 2});
+}
+
 TEST_CASE("no_authz: reads, writes and the marker in the victim's state are findings naming attacker and victim") {
   ReferencePlatform platform({.faults = {"no_authz"}});
   auto run = run_with_probes(platform, 4, {"w-one"});
