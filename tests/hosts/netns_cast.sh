@@ -61,12 +61,13 @@ controller_start() {
   local host=$1
   shift
   CONTROLLER_ADDRESS="$(netns_address "$host"):7700"
-  in_host "$host" env CAST_WORKER_TOKEN="$CAST_TOKEN" \
+  # exec: the background job's pid is the controller's own, so signals reach it.
+  (exec ip netns exec "$NETNS_TAG-$host" env CAST_WORKER_TOKEN="$CAST_TOKEN" \
     E2E_AUTH_SERVICE_URL="${PLATFORM_URL[auth]}" E2E_BACKEND_URL="${PLATFORM_URL[backend]}" \
     E2E_WEBSOCKET_URL="${PLATFORM_URL[ws]}" E2E_POSTGRES_URL="${PLATFORM_URL[postgres]}" \
     E2E_REDIS_URL="${PLATFORM_URL[redis]}" TEST_CLICKHOUSE_URL="${PLATFORM_URL[clickhouse]}" \
     "$BIN/cast" controller --listen "$CONTROLLER_ADDRESS" --report-file "$WORK/report.json" \
-    --log-file "$WORK/controller.log" "$@" >"$WORK/controller.out" 2>&1 &
+    --log-file "$WORK/controller.log" "$@") >"$WORK/controller.out" 2>&1 &
   CONTROLLER_PID=$!
 }
 
@@ -74,11 +75,12 @@ controller_start() {
 # Sets WORKER_PID[ID].
 declare -gA WORKER_PID=()
 worker_start() {
-  local host=$1 id=$2 capacity=$3 token=()
-  # A cast-worker that does not read CAST_WORKER_TOKEN yet gets it as a flag.
-  "$BIN/cast-worker" --help 2>&1 | grep -q CAST_WORKER_TOKEN || token=(--token "$CAST_TOKEN")
-  in_host "$host" env CAST_WORKER_TOKEN="$CAST_TOKEN" "$BIN/cast" worker --controller "$CONTROLLER_ADDRESS" \
-    --worker-id "$id" --capacity "$capacity" "${token[@]}" >"$WORK/$id.log" 2>&1 &
+  local host=$1 id=$2 capacity=$3
+  # exec all the way down (ip netns exec, env and `cast worker` exec too):
+  # the pid is the worker's own, so a test's kill reaches the worker and
+  # never leaves it orphaned behind a killed wrapper shell.
+  (exec ip netns exec "$NETNS_TAG-$host" env CAST_WORKER_TOKEN="$CAST_TOKEN" "$BIN/cast" worker \
+    --controller "$CONTROLLER_ADDRESS" --worker-id "$id" --capacity "$capacity") >"$WORK/$id.log" 2>&1 &
   WORKER_PID[$id]=$!
 }
 

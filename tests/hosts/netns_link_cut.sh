@@ -64,7 +64,9 @@ scenario() {
   # or it reconnects to the next scenario's controller under the same id.
   kill -TERM "${WORKER_PID[netns-worker-2]}" 2>/dev/null || true
   wait_for_pid "${WORKER_PID[netns-worker-1]}" 60 || true
-  if ! wait_for_pid "${WORKER_PID[netns-worker-2]}" 10; then
+  local ended=0
+  wait_for_pid "${WORKER_PID[netns-worker-2]}" 10 || ended=$?
+  if ((ended == 124)); then
     echo "NOTE: $name: netns-worker-2 outlived SIGTERM by 10 s; killed" >&2
     kill -KILL "${WORKER_PID[netns-worker-2]}" 2>/dev/null || true
     wait_for_pid "${WORKER_PID[netns-worker-2]}" 10 || true
