@@ -162,8 +162,12 @@ TEST_CASE("three workers get their users, start on one go and deliver every even
   std::vector<std::unique_ptr<ControllerLink>> links;
   std::vector<WorkerOutcome> outcomes(ids.size());
   std::vector<std::thread> threads;
+  // Every link exists before any thread reads the vector: a push_back that
+  // reallocates under a running thread is a data race (ThreadSanitizer).
+  for (const auto& id : ids) {
+    links.push_back(std::make_unique<ControllerLink>(link_config(port, id, "s3cret")));
+  }
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    links.push_back(std::make_unique<ControllerLink>(link_config(port, ids[i], "s3cret")));
     threads.emplace_back([&, i] { outcomes[i] = run_worker(*links[i], events); });
   }
   drive_run(coordinator, ids);
