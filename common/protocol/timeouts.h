@@ -22,4 +22,15 @@ inline constexpr milliseconds kRunTimeout{180'000};          // ms; go -> every 
 // within as long again.
 inline constexpr milliseconds kControlKeepalive{10'000};  // ms
 
+// Liveness of the control plane, both ways, above TCP (a cut link resets
+// nothing). The controller pings every attached worker this often, and the
+// worker answers each Ping with a Pong at once.
+inline constexpr milliseconds kPingInterval{250};  // ms
+// A worker that has heard nothing at all from its controller (no Ping, no
+// message, on any stream) for this long takes it for dead: it stops its
+// load and exits 4. Eight missed Pings; longer than the controller's own
+// 1 s reconnect grace, so a worker that could not come back by then has
+// been given up by a live controller anyway.
+inline constexpr milliseconds kControllerSilence{2'000};  // ms
+
 }  // namespace cast::defaults

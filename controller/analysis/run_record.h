@@ -96,6 +96,11 @@ struct WorkerRecord {
   std::int64_t clock_offset_us{0};  // its clock minus the controller's
   bool synchronized_start{false};   // its Go named the common instant on its own clock
   std::int64_t first_start_us{0};   // its earliest user step start, controller clock, relative to the common instant
+  // Its go instant as it reported it (Done.go_worker_us), controller clock,
+  // relative to the common instant: how far its clock estimate put it off.
+  bool start_placed{false};  // first_start_us is known
+  bool go_reported{false};
+  std::int64_t go_at_us{0};
 };
 
 struct ResourceSample {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/protocol/timeouts.h"
 #include "controller/coordination/coordinator_core.h"
 #include "controller/coordination/worker_stream.h"
@@ -139,6 +141,10 @@ std::vector<std::string> Coordinator::wait_for_ready(std::chrono::milliseconds t
 }
 
 Clock::time_point Coordinator::broadcast_go(std::chrono::milliseconds start_offset) {
+  // The greeting's Ping and the next one: a second sample may have the
+  // shorter round trip. A worker still unmeasured then starts by the offset.
+  auto two_pings = std::min<std::chrono::milliseconds>(2 * core_->config.ping_interval, std::chrono::seconds{1});
+  core_->wait_for_clocks(2, two_pings + std::chrono::milliseconds{250});
   auto at = Clock::now() + start_offset;
   std::vector<std::pair<Core::StreamPtr, ControllerMessage>> sends;
   {
@@ -229,7 +235,9 @@ void Coordinator::shutdown() {
     }
   }
   for (const auto& stream : streams) {
-    stream->end({EndCode::unavailable, "controller shutting down"});
+    // OK: a worker that has sent everything takes a clean end for the
+    // Release; a broken stream (a dead controller) it does not.
+    stream->end({EndCode::ok, "controller shutting down"});
   }
   streams.clear();
   core_->stop_liveness();

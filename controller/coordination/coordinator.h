@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cast_control.pb.h"
+#include "common/protocol/timeouts.h"
 #include "controller/coordination/admission.h"
 #include "controller/coordination/message_bounds.h"
 #include "controller/coordination/worker_ledger.h"
@@ -36,7 +37,7 @@ struct CoordinatorConfig {
   // Liveness: every attached worker is pinged this often (ms), and one the
   // controller has heard nothing from for `silence_timeout` (ms) is lost for
   // good at once: a cut link sends no TCP reset, so only a deadline notices.
-  std::chrono::milliseconds ping_interval{250};
+  std::chrono::milliseconds ping_interval{defaults::kPingInterval};
   std::chrono::milliseconds silence_timeout{1'500};
   AdmissionRules admission;  // expected workers, protocol version, Hello field lengths
   MessageBounds bounds;      // what a worker may send; beyond it, it is cut off
@@ -99,7 +100,8 @@ class Coordinator {
   // timeout naming the others. Returns the ids lost for good by then (their
   // users are to be dealt to the others before the go).
   std::vector<std::string> wait_for_ready(std::chrono::milliseconds timeout);
-  // One Go for all: the common instant is `start_offset` from now on the
+  // One Go for all, once every worker's clock is measured (waits for at
+  // most two ping intervals more): the common instant is `start_offset` from now on the
   // controller's clock, sent to each worker on its own clock where its
   // offset is known (start_at_worker_us). Returns that instant.
   std::chrono::steady_clock::time_point broadcast_go(std::chrono::milliseconds start_offset);

@@ -160,7 +160,8 @@ ControllerMessage Coordinator::Core::go_for(WorkerRecord& record) {
 
 std::vector<ControllerMessage> Coordinator::Core::greeting(WorkerRecord& record, std::uint64_t resume_after) {
   // The Ack comes first so the worker resends only what is really missing.
-  std::vector<ControllerMessage> replies{ack_message(resume_after)};
+  // A Ping at once, so that its clock offset is known before the go.
+  std::vector<ControllerMessage> replies{ack_message(resume_after), next_ping()};
   if (record.assignment && record.state == WorkerState::assigned) {
     replies.emplace_back().mutable_assignment()->CopyFrom(*record.assignment);
     for (const auto& part : record.more_users) {

@@ -54,6 +54,9 @@ struct Coordinator::Core final : StreamOwner {
   void start_liveness();
   void stop_liveness();
   void liveness_tick();
+  ControllerMessage next_ping();  // under the lock; stamped now
+  // Until every attached worker has `samples` clock samples, or `timeout`.
+  void wait_for_clocks(std::uint32_t samples, std::chrono::milliseconds timeout);
   void broadcast(const ControllerMessage& message);
   // Blocks until `finished` holds for the ledger, re-checking as grace periods run out.
   bool wait_until(std::chrono::milliseconds timeout,

@@ -70,8 +70,7 @@ void Coordinator::Core::liveness_tick() {
       ledger.give_up(id, now, reason);
       lost.push_back(fmt::format("worker {} lost while {}: {}", id, to_string(before), reason));
     }
-    ping.mutable_ping()->set_id(next_ping_id++);
-    ping.mutable_ping()->set_controller_time_us(micros(Clock::now()));
+    ping = next_ping();
   }
   for (const auto& line : lost) {
     spdlog::error("{}", line);
@@ -85,6 +84,29 @@ void Coordinator::Core::liveness_tick() {
   }
   for (const auto& stream : alive) {
     stream->send(ping);
+  }
+}
+
+ControllerMessage Coordinator::Core::next_ping() {
+  ControllerMessage ping;
+  ping.mutable_ping()->set_id(next_ping_id++);
+  ping.mutable_ping()->set_controller_time_us(micros(Clock::now()));
+  return ping;
+}
+
+void Coordinator::Core::wait_for_clocks(std::uint32_t samples, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::unique_lock lock(mutex);
+  auto measured = [&] {
+    for (const auto& [id, stream] : by_worker) {
+      const auto* record = ledger.find(id);
+      if (record != nullptr && !record->given_up && record->clock.samples() < samples) return false;
+    }
+    return true;
+  };
+  // Pongs do not signal: polled, as they come every ping interval anyway.
+  while (!measured() && Clock::now() < deadline) {
+    changed.wait_for(lock, std::chrono::milliseconds{10});
   }
 }
 

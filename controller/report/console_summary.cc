@@ -163,6 +163,7 @@ void print_workers(std::ostream& out, const RunRecord& record) {
       line += "; rtt " + ms(static_cast<double>(w.round_trip_us) / 1000) + " ms, clock offset " +
               ms(static_cast<double>(w.clock_offset_us) / 1000) + " ms";
     }
+    if (w.start_placed) line += ", first start at " + ms(static_cast<double>(w.first_start_us) / 1000) + " ms";
     if (w.lost) {
       line += "; LOST " + (w.lost_phase.empty() ? std::string{} : "while " + w.lost_phase) +
               (w.lost_reason.empty() ? "" : ": " + w.lost_reason);

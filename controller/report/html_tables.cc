@@ -49,7 +49,12 @@ std::string worker_row(const RunRecord& record, const WorkerRecord& w, std::opti
   std::string cores = w.cores == 0   ? " (cores not reported)"
                       : w.cores == 1 ? " (1 core)"
                                      : " (" + std::to_string(w.cores) + " cores)";
-  std::string skew = timing.first_start_us && run_start ? "+" + ms(*timing.first_start_us - *run_start) : "";
+  // Placed on the controller's clock through the worker's clock estimate
+  // when it could be; else relative to the run's first start, on its own clock.
+  std::string skew = w.start_placed ? ms(w.first_start_us) + " after the go"
+                     : timing.first_start_us && run_start ? "+" + ms(*timing.first_start_us - *run_start)
+                                                          : "";
+  std::string clock = "rtt " + ms(w.round_trip_us) + ", offset " + ms(w.clock_offset_us);
   return "<tr class=\"worker" + std::string(w.lost ? " row-fail" : "") + "\">" + cell(w.worker_id) + cell(w.host) +
          cell(std::to_string(w.pid), "num") + cell(std::to_string(w.users), "num") +
          cell(std::to_string(w.events), "num") + cell(ms(timing.max_schedule_lag_us), "num") +
@@ -57,7 +62,7 @@ std::string worker_row(const RunRecord& record, const WorkerRecord& w, std::opti
          element("td", "num", measured(beat, html_figure(w.peak_cpu_percent) + " % of a core" + cores)) +
          element("td", "num", measured(beat, html_figure(static_cast<double>(w.peak_rss_bytes) / 1048576.0) + " MB")) +
          element("td", "num", measured(!skew.empty(), skew)) +
-         cell(w.lost ? "lost" : "ok", w.lost ? "result r-fail" : "result r-pass") + "</tr>";
+         element("td", "num", measured(w.clock_samples > 0, clock)) + cell(w.lost ? "lost" : "ok", w.lost ? "result r-fail" : "result r-pass") + "</tr>";
 }
 
 std::string example_row(const Finding& f) {
@@ -95,20 +100,24 @@ std::string harness_section(const RunReport& report) {
   std::string body = element("p", "", "max schedule lag " + html_figure(report.verdict.harness_max_lag_ms) +
                                           " ms (limit " + html_figure(report.config.max_schedule_lag_ms) +
                                           " ms) &middot; start skew " + html_figure(report.verdict.harness_start_skew_ms) +
-                                          " ms across " + std::to_string(record.workers.size()) + " worker(s)");
+                                          " ms across " + std::to_string(record.workers.size()) + " worker(s)" +
+                                          (record.worker_start_skew_us < 0 ? std::string{}
+                                           : " &middot; first starts across workers " +
+                                                 ms(record.worker_start_skew_us) + " apart (&plusmn; " +
+                                                 ms(record.worker_start_skew_uncertainty_us) + ")"));
   std::string rows;
   auto run_start = first_start(record);
   for (std::size_t i = 0; i < std::min(record.workers.size(), kMaxWorkerRows); ++i) {
     rows += worker_row(record, record.workers[i], run_start);
   }
   if (record.workers.size() > kMaxWorkerRows) {
-    rows += "<tr class=\"more\"><td colspan=\"11\">" + std::to_string(record.workers.size() - kMaxWorkerRows) +
+    rows += "<tr class=\"more\"><td colspan=\"12\">" + std::to_string(record.workers.size() - kMaxWorkerRows) +
             " more workers in the JSON report</td></tr>";
   }
   body += "<table class=\"workers\"><thead><tr><th>worker</th><th>host</th><th class=\"num\">pid</th>"
           "<th class=\"num\">users</th><th class=\"num\">events</th><th class=\"num\">max schedule lag</th>"
           "<th class=\"num\">event-loop lag</th><th class=\"num\">peak CPU</th><th class=\"num\">peak memory</th>"
-          "<th class=\"num\">first start</th><th>state</th></tr></thead><tbody>" + rows + "</tbody></table>";
+          "<th class=\"num\">first start</th><th class=\"num\">clock</th><th>state</th></tr></thead><tbody>" + rows + "</tbody></table>";
   return section("harness", "Harness and workers", body);
 }
 

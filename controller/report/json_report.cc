@@ -80,12 +80,12 @@ double user_lag_ms(const RunRecord& record, const std::string& worker_id) {
 double ms(std::int64_t us) { return static_cast<double>(us) / 1000; }
 
 json clock_json(const WorkerRecord& w) {
-  bool placed = w.synchronized_start && w.clock_samples > 0 && w.first_start_us != 0;
   return {{"samples", w.clock_samples},
           {"round_trip_ms", ms(w.round_trip_us)},
           {"offset_ms", ms(w.clock_offset_us)},
           {"synchronized_start", w.synchronized_start},
-          {"first_start_ms", placed ? json(ms(w.first_start_us)) : json(nullptr)}};
+          {"go_ms", w.go_reported ? json(ms(w.go_at_us)) : json(nullptr)},
+          {"first_start_ms", w.start_placed ? json(ms(w.first_start_us)) : json(nullptr)}};
 }
 
 json workers_json(const RunRecord& record) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -65,6 +66,7 @@ class RunLoop {
   void account_lost_workers();
   void account_worker(WorkerRecord& record, const controller::WorkerSnapshot& snapshot);
   void measure_start_skew(const std::vector<controller::WorkerSnapshot>& snapshots);
+  std::optional<std::int64_t> first_start_of(const controller::WorkerSnapshot& w) const;
   // Probe steps that never ran on workers lost (or silent) in the probe phase.
   void account_probe_gaps(const ProbePlanSet& plans, const ProbeOutcome& outcome);
   void finish_record(std::chrono::steady_clock::time_point go);

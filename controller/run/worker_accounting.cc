@@ -108,11 +108,12 @@ void RunLoop::account_worker(WorkerRecord& r, const controller::WorkerSnapshot& 
   }
 }
 
-// Where each worker's first user really started, on the controller's clock:
-// its go instant as sent (its clock) taken back through the final clock
-// estimate, plus the first step start after that go. Only workers whose Go
-// named an instant can be placed; the spread is uncertain by up to half of
-// the largest round trip among them.
+// Where each worker's first user really started, on the controller's clock,
+// relative to the common instant: the worker reports it on its own clock
+// (Done.first_start_worker_us), taken back through its final clock
+// estimate. A worker that did not report it is placed from its go instant
+// as sent plus its first step start after that go, when its Go named one.
+// The spread is uncertain by up to half the largest round trip among them.
 void RunLoop::measure_start_skew(const std::vector<controller::WorkerSnapshot>& snapshots) {
   auto& record = ledger_.record();
   auto go_us = std::chrono::duration_cast<std::chrono::microseconds>(go_.time_since_epoch()).count();
@@ -120,22 +121,38 @@ void RunLoop::measure_start_skew(const std::vector<controller::WorkerSnapshot>& 
   std::int64_t uncertainty = 0;
   for (const auto& w : snapshots) {
     auto* r = find_record(record, w.worker_id);
-    if (r == nullptr || w.start_at_worker_us == 0 || !w.clock.known()) continue;
-    std::optional<std::int64_t> first;
-    for (const auto& user : record.users) {
-      if (user.worker_id != w.worker_id) continue;
-      if (auto at = ledger_.first_start_us(user.index); at && (!first || *at < *first)) first = at;
+    if (r == nullptr || !w.clock.known()) continue;
+    if (w.done && w.done->go_worker_us() != 0) {
+      r->go_at_us = w.clock.to_controller(w.done->go_worker_us()) - go_us;
+      r->go_reported = true;
     }
-    if (!first) continue;
-    r->first_start_us = w.clock.to_controller(w.start_at_worker_us) + *first - go_us;
-    starts.push_back(r->first_start_us);
-    uncertainty = std::max(uncertainty, w.clock.best_round_trip_us() / 2);
+    if (auto first = first_start_of(w)) {
+      r->first_start_us = *first - go_us;
+      r->start_placed = true;
+      starts.push_back(r->first_start_us);
+      uncertainty = std::max(uncertainty, w.clock.best_round_trip_us() / 2);
+    }
   }
   if (starts.size() >= 2) {
     auto [low, high] = std::minmax_element(starts.begin(), starts.end());
     record.worker_start_skew_us = *high - *low;
     record.worker_start_skew_uncertainty_us = uncertainty;
   }
+}
+
+// The worker's first user start on the controller's clock, if it can be placed.
+std::optional<std::int64_t> RunLoop::first_start_of(const controller::WorkerSnapshot& w) const {
+  if (w.done && w.done->first_start_worker_us() != 0) {
+    return w.clock.to_controller(w.done->first_start_worker_us());
+  }
+  if (w.start_at_worker_us == 0) return std::nullopt;
+  std::optional<std::int64_t> first;
+  for (const auto& user : ledger_.record().users) {
+    if (user.worker_id != w.worker_id) continue;
+    if (auto at = ledger_.first_start_us(user.index); at && (!first || *at < *first)) first = at;
+  }
+  if (!first) return std::nullopt;
+  return w.clock.to_controller(w.start_at_worker_us) + *first;
 }
 
 // A step counts as run when at least one result of it arrived: an attack

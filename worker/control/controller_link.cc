@@ -168,6 +168,11 @@ std::optional<std::string> ControllerLink::failure() const {
   return state_->failure;
 }
 
+bool ControllerLink::controller_lost() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->controller_lost;
+}
+
 LinkStats ControllerLink::stats() const {
   std::lock_guard lock(state_->mutex);
   return {state_->outbox.last_seq(), state_->outbox.acknowledged(), state_->outbox.unacknowledged(),

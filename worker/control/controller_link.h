@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cast_control.pb.h"
+#include "common/protocol/timeouts.h"
 
 namespace cast::worker {
 
@@ -34,6 +35,9 @@ struct ControllerLinkConfig {
   std::chrono::milliseconds heartbeat_interval{1'000};  // ms between heartbeats
   std::chrono::milliseconds reconnect_delay{200};        // ms between attempts after a broken stream
   std::chrono::milliseconds give_up_after{30'000};       // ms without a working stream before failing
+  // ms without a word from the controller, once it has answered a Hello,
+  // before it is taken for dead (see controller_lost()).
+  std::chrono::milliseconds controller_silence{defaults::kControllerSilence};
   std::size_t batch_max_events{1'000};                   // events per EventBatch, count
   std::size_t batch_max_bytes{1u << 20};                 // EventBatch size target, bytes
 };
@@ -101,8 +105,13 @@ class ControllerLink {
   void abandon();
 
   std::optional<std::string> abort_reason() const;
-  // Why the link stopped for good (refused, gave up reconnecting), if it did.
+  // Why the link stopped for good (refused, gave up reconnecting, the
+  // controller lost), if it did.
   std::optional<std::string> failure() const;
+  // The controller, heard from before, has said nothing for
+  // `controller_silence` (its Pings stopped, on any stream): it is dead or
+  // cut off, and the link has stopped for good. The worker must stop its load.
+  bool controller_lost() const;
   LinkStats stats() const;
 
  private:

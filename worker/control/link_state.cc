@@ -41,6 +41,14 @@ Next ControllerLink::State::next_write(LinkStream& current, cast::v1::WorkerMess
     hello_sent = true;
     return Next::message;
   }
+  if (pong_due) {
+    // Stamped as it leaves: a wait behind an earlier write lengthens the
+    // round trip, and the controller keeps only its shortest sample.
+    pong_due->set_worker_time_us(steady_micros(Clock::now()));
+    *out.mutable_pong() = std::move(*pong_due);
+    pong_due.reset();
+    return Next::message;
+  }
   if (!resumed) {
     return Next::nothing;  // nothing until the controller says what it holds
   }
@@ -71,7 +79,11 @@ void ControllerLink::State::on_message(LinkStream& current, ControllerMessage&& 
     if (&current != stream.get()) {
       return;
     }
-    if (message.has_ack() && !resumed) {
+    last_heard = Clock::now();
+    if (message.has_ping()) {
+      pong_due.emplace().set_id(message.ping().id());
+      pong_due->set_controller_time_us(message.ping().controller_time_us());
+    } else if (message.has_ack() && !resumed) {
       outbox.resend_after(message.ack().up_to());
       resumed = true;
     } else if (message.has_ack()) {
@@ -79,7 +91,7 @@ void ControllerLink::State::on_message(LinkStream& current, ControllerMessage&& 
     } else if (message.has_assignment() && !assignment) {
       assignment = std::move(*message.mutable_assignment());
     } else if (message.has_go() && !go_at) {
-      go_at = Clock::now() + std::chrono::milliseconds(message.go().start_offset_ms());
+      go_at = go_instant(message.go());
     } else if (message.has_probe_plan() && message.probe_plan().round() > probe_round_seen) {
       probe_round_seen = message.probe_plan().round();
       probe_plan = std::move(*message.mutable_probe_plan());
@@ -134,6 +146,7 @@ void ControllerLink::State::open_stream() {
     stream = fresh;
     hello_sent = resumed = ready_sent = done_sent = probe_done_sent = false;
     heartbeat_due.reset();
+    pong_due.reset();
     stream_status.reset();
     ++streams_opened;
     cancel_now = abandoned;
@@ -148,8 +161,20 @@ grpc::Status ControllerLink::State::wait_for_stream_end() {
   auto next_heartbeat = Clock::now() + config.heartbeat_interval;
   std::unique_lock lock(mutex);
   while (!stream_status) {
-    changed.wait_until(lock, next_heartbeat);
-    if (!stream_status && Clock::now() >= next_heartbeat) {
+    changed.wait_until(lock, std::min(next_heartbeat, silence_deadline()));
+    auto now = Clock::now();
+    if (!stream_status && !controller_lost && controller_silent(now)) {
+      // A stopped controller or a cut link keeps the stream open and silent.
+      declare_controller_lost(now);
+      auto doomed = stream;
+      lock.unlock();
+      if (doomed) {
+        doomed->cancel();
+      }
+      lock.lock();
+      continue;
+    }
+    if (!stream_status && now >= next_heartbeat) {
       next_heartbeat += config.heartbeat_interval;
       lock.unlock();
       send_heartbeat();
@@ -163,11 +188,14 @@ grpc::Status ControllerLink::State::wait_for_stream_end() {
 bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_point& last_working) {
   std::lock_guard lock(mutex);
   auto now = Clock::now();
-  if (abandoned || (closing && outbox.unacknowledged() == 0)) {
+  if (abandoned || (closing && outbox.unacknowledged() == 0) || controller_lost) {
     return false;
   }
   bool broken_on_purpose = std::exchange(interrupted, false);
-  if (released || (finished_with_run() && !broken_on_purpose)) {
+  // Only a call the controller finished itself (OK) ends the run: a dead
+  // controller's stream breaks (UNAVAILABLE), and a worker waiting between
+  // probe rounds must not take that for the end.
+  if (released || (finished_with_run() && !broken_on_purpose && status.ok())) {
     released = true;  // the controller ended the run without a word
     return false;
   }
@@ -175,6 +203,12 @@ bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_p
     failure = fmt::format("controller at {} refused worker {}: {}", config.controller_address,
                           config.hello.worker_id(), status.error_message());
     spdlog::error("{}", *failure);
+    return false;
+  }
+  if (controller_silent(now)) {
+    // Dead controllers refuse connections at once: the dialling never ends
+    // in a stream that is silent long enough for wait_for_stream_end.
+    declare_controller_lost(now);
     return false;
   }
   if (resumed) {

@@ -15,6 +15,12 @@
 
 namespace cast::worker {
 
+// A steady-clock instant as the protocol carries it: microseconds since the
+// clock's epoch (Pong.worker_time_us, Go.start_at_worker_us).
+inline std::int64_t steady_micros(std::chrono::steady_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+}
+
 struct ControllerLink::State final : LinkPeer {
   using Clock = std::chrono::steady_clock;
 
@@ -32,6 +38,12 @@ struct ControllerLink::State final : LinkPeer {
   bool keep_going(const grpc::Status& status, Clock::time_point& last_working);
   bool finished_with_run() const;
   void send_heartbeat();
+  // Liveness of the controller, under the lock: when it is due to be taken
+  // for dead, and doing so (the reason becomes the failure).
+  Clock::time_point silence_deadline() const;
+  bool controller_silent(Clock::time_point now) const;
+  void declare_controller_lost(Clock::time_point now);
+  Clock::time_point go_instant(const cast::v1::Go& go) const;
   std::shared_ptr<LinkStream> current_stream() const;
   void pump_current();
 
@@ -53,6 +65,7 @@ struct ControllerLink::State final : LinkPeer {
   bool done_sent = false;
   bool probe_done_sent = false;
   std::optional<cast::v1::Heartbeat> heartbeat_due;
+  std::optional<cast::v1::Pong> pong_due;  // the latest Ping, not yet answered
   std::optional<grpc::Status> stream_status;  // set by OnDone
   std::uint32_t streams_opened = 0;
   bool ever_resumed = false;  // some stream got the controller's Ack: it was reached once
@@ -67,6 +80,8 @@ struct ControllerLink::State final : LinkPeer {
   std::optional<cast::v1::ProbeDone> probe_done;  // latest round answered
   bool released = false;
   std::optional<Clock::time_point> go_at;
+  std::optional<Clock::time_point> last_heard;  // any message from the controller, on any stream
+  bool controller_lost = false;
   std::optional<std::string> abort_reason;
   std::optional<std::string> failure;
   bool closing = false;

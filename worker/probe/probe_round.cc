@@ -1,8 +1,12 @@
 #include "worker/probe/probe_round.h"
 
 #include <boost/asio/ssl/context.hpp>
+
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "common/net/tls_client.h"
@@ -55,6 +59,39 @@ class ProbeQueue {
   std::size_t in_flight_{0};
 };
 
+// Ends the loop from outside as soon as `stop` says so, whatever the loop
+// is waiting on (io_context::stop is thread-safe); the users' destructors
+// then close what is still open. Nothing when `stop` is empty.
+class StopWatch {
+ public:
+  StopWatch(boost::asio::io_context& ioc, const std::function<bool()>& stop) {
+    if (!stop) return;
+    thread_ = std::thread([this, &ioc, &stop] {
+      std::unique_lock lock(mutex_);
+      while (!changed_.wait_for(lock, std::chrono::milliseconds{20}, [this] { return over_; })) {
+        if (stop()) {
+          ioc.stop();
+          return;
+        }
+      }
+    });
+  }
+  ~StopWatch() {
+    {
+      std::lock_guard lock(mutex_);
+      over_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool over_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
@@ -92,7 +129,10 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
   LoopTicker ticker{loop.ioc, loop.events, health, {[&queue] { return queue.finished(); }, {}}};
   ticker.start();
   queue.start();
-  run_guarded(loop.ioc, [&health] { health.count_harness_error(); }, "worker probe loop");
+  {
+    StopWatch watch{loop.ioc, options.stop_requested};
+    run_guarded(loop.ioc, [&health] { health.count_harness_error(); }, "worker probe loop");
+  }
   ticker.finish();
   return {loop.probes_run, loop.probes_unanswered};
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "cast_control.pb.h"
 #include "worker/session/event_sink.h"
@@ -14,6 +15,9 @@ namespace cast::worker {
 struct ProbeRoundOptions {
   std::size_t parallel_users{16};  // probing users in flight at once, count
   LoopHealth* health{nullptr};     // where the round's loop reports lag and harness errors; may be null
+  // Polled every 20 ms from a thread of its own; true ends the round at once, calls in
+  // flight abandoned and their sockets closed (the controller is gone). May be empty.
+  std::function<bool()> stop_requested{};
 };
 
 struct ProbeRoundSummary {

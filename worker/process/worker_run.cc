@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
+#include <optional>
 #include <thread>
 
 #include "worker/control/controller_link.h"
 #include "worker/probe/probe_round.h"
 #include "worker/scenario/scenario.h"
+#include "worker/process/orphan_guard.h"
 #include "worker/process/self_usage.h"
 #include "worker/session/user_engine.h"
 
@@ -20,16 +23,45 @@ constexpr const char* kVersion = "0.1.0";
 // After Done, how long a worker waits for a probe plan or the Release before
 // it closes on its own; a controller that ends the stream ends it sooner.
 constexpr std::chrono::minutes kReleaseWait{10};
+// After the controller is taken for dead, how long the users have to stop
+// before the process ends itself (OrphanGuard): with the 2 s silence
+// deadline, every load stops within 5 s of the controller's death.
+constexpr std::chrono::milliseconds kOrphanGrace{2'000};
 
-// Hands the users' events to the link, which numbers and queues them.
+// Hands the users' events to the link, which numbers and queues them, and
+// notes the earliest step start among them (offset since the go), for Done.
+// A step is reported at its end (or its failure): it began its duration
+// before, which runs from its scheduled start, plus its lag.
 class LinkSink : public EventSink {
  public:
   explicit LinkSink(ControllerLink& link) : link_(link) {}
-  void emit_batch(std::vector<cast::v1::Event>&& events) override { link_.emit_batch(std::move(events)); }
+  void emit_batch(std::vector<cast::v1::Event>&& events) override {
+    for (const auto& event : events) {
+      if (event.kind() == cast::v1::PHASE_FINISHED || event.kind() == cast::v1::USER_FAILED) {
+        note_start(event.offset_us() - event.duration_us() + event.schedule_lag_us());
+      }
+    }
+    link_.emit_batch(std::move(events));
+  }
+  // Called from every loop thread at once.
+  void note_start(std::int64_t offset_us) {
+    auto seen = first_start_us_.load(std::memory_order_relaxed);
+    while (offset_us < seen && !first_start_us_.compare_exchange_weak(seen, offset_us, std::memory_order_relaxed)) {
+    }
+  }
+  std::optional<std::int64_t> first_start_us() const {
+    auto seen = first_start_us_.load(std::memory_order_relaxed);
+    return seen == INT64_MAX ? std::nullopt : std::optional{seen};
+  }
 
  private:
   ControllerLink& link_;
+  std::atomic<std::int64_t> first_start_us_{INT64_MAX};
 };
+
+std::int64_t steady_us(std::chrono::steady_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+}
 
 std::string host_name() {
   char name[256] = {};
@@ -52,14 +84,26 @@ ControllerLinkConfig link_config(const WorkerOptions& o) {
   return config;
 }
 
-// Relays a controller's Abort to the engine while the users run.
+// Why the users must stop now, if they must: the controller aborted the
+// run, or it is lost (no orphan load).
+std::optional<std::string> stop_reason(const ControllerLink& link) {
+  if (auto reason = link.abort_reason()) {
+    return "controller aborted the run: " + *reason;
+  }
+  if (link.controller_lost()) {
+    return "controller lost: " + link.failure().value_or("silent");
+  }
+  return std::nullopt;
+}
+
+// Relays a controller's Abort, or its loss, to the engine while the users run.
 class AbortWatch {
  public:
   AbortWatch(ControllerLink& link, UserEngine& engine)
       : thread_([this, &link, &engine] {
           while (!stop_) {
-            if (auto reason = link.abort_reason()) {
-              engine.abort("controller aborted the run: " + *reason);
+            if (auto reason = stop_reason(link)) {
+              engine.abort(*reason);
               return;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds{50});
@@ -83,10 +127,13 @@ void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assign
   LinkSink sink{link};
   auto setup = run_setup_from(assignment);
   while (auto plan = link.wait_for_probe_plan(kReleaseWait)) {
+    spdlog::info("worker: probe round {} ({} attacks, {} read-backs)", plan->round(), plan->attacks_size(),
+                 plan->readbacks_size());
     cast::v1::ProbeDone done;
     done.set_round(plan->round());
     try {
-      auto summary = run_probe_round(setup, *plan, sink, go, {.health = &health.loop(0)});
+      auto stop = [&link] { return stop_reason(link).has_value(); };
+      auto summary = run_probe_round(setup, *plan, sink, go, {.health = &health.loop(0), .stop_requested = stop});
       done.set_probes_run(summary.probes_run);
       done.set_probes_unanswered(summary.probes_unanswered);
     } catch (const std::exception& e) {
@@ -130,7 +177,7 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
   link.report_ready(static_cast<std::uint32_t>(prepared));
   auto go = link.wait_for_go(std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
   if (!go) {
-    spdlog::error("worker: no go from the controller ({})", link.abort_reason().value_or("timed out"));
+    spdlog::error("worker: no go from the controller ({})", stop_reason(link).value_or("timed out"));
     return 4;
   }
   WorkerSummary summary;
@@ -139,13 +186,20 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
     engine.start(*go);
     summary = engine.wait();
   }
-  link.report_done(done_message(summary, health));
+  auto done = done_message(summary, health);
+  done.set_go_worker_us(steady_us(*go));
+  if (auto first = sink.first_start_us()) done.set_first_start_worker_us(steady_us(*go) + *first);
+  link.report_done(done);
   spdlog::info("worker: {} users, {} succeeded, {} failed, {} events", summary.users, summary.succeeded, summary.failed,
                summary.events_emitted);
-  if (!link.abort_reason()) {
+  if (!stop_reason(link)) {
     serve_probe_rounds(link, assignment, *go, health);
   }
-  return link.abort_reason() ? 4 : 0;
+  if (auto reason = stop_reason(link)) {
+    spdlog::error("worker: load stopped, {}", *reason);
+    return 4;
+  }
+  return 0;
 }
 
 // Called on the link's own thread only, so the usage reader needs no lock;
@@ -171,6 +225,7 @@ ControllerLink::HeartbeatSource heartbeat_source(std::shared_ptr<HealthBoard> he
 int run_worker(const WorkerOptions& options) {
   auto health = std::make_shared<HealthBoard>(options.threads);
   ControllerLink link{link_config(options), heartbeat_source(health)};
+  OrphanGuard guard{link, kOrphanGrace};
   link.start();
   auto assignment = link.wait_for_assignment(options.assignment_timeout);
   if (!assignment) {

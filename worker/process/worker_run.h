@@ -26,7 +26,10 @@ struct WorkerOptions {
 // The life of a worker process: dial the controller, take the assignment,
 // prepare the users, start them all at the go, stream every event, say done.
 // Returns the process exit code (design.md): 0 finished, 2 bad assignment,
-// 3 controller or platform unreachable, 4 aborted or stream lost.
+// 3 controller or platform unreachable (no assignment), 4 aborted, events
+// not all delivered, or the controller lost after the assignment: silent
+// for defaults::kControllerSilence, when every user is stopped at once (and
+// the process ended within 2 s more if they do not stop).
 int run_worker(const WorkerOptions& options);
 
 }  // namespace cast::worker

@@ -1,0 +1,125 @@
+// The worker's half of liveness over real gRPC on 127.0.0.1: a real
+// Coordinator and a real ControllerLink in one process. Both read the same
+// steady clock here, so the controller's NTP-style estimate can be held to
+// what it must be: off by at most half its own round trip.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "controller/coordination/coordinator.h"
+#include "tests/support/grpc_callback_queue.h"
+#include "worker/control/controller_link.h"
+
+using namespace std::chrono_literals;
+using cast::controller::Coordinator;
+using cast::controller::CoordinatorConfig;
+using cast::worker::ControllerLink;
+using cast::worker::ControllerLinkConfig;
+
+namespace {
+
+constexpr auto patience = 60s;  // generous: the machine is shared
+
+ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id) {
+  ControllerLinkConfig config;
+  config.controller_address = "127.0.0.1:" + std::to_string(port);
+  config.hello.set_worker_id(worker_id);
+  config.hello.set_host("localhost");
+  config.hello.set_capacity(4);
+  config.hello.set_version("test");
+  config.reconnect_delay = 50ms;
+  return config;
+}
+
+cast::v1::Assignment one_user() {
+  cast::v1::Assignment assignment;
+  assignment.set_run_id("run-link-liveness");
+  auto* user = assignment.add_users();
+  user->set_index(0);
+  user->set_user_id("u-0");
+  return assignment;
+}
+
+cast::controller::WorkerSnapshot snapshot_of(Coordinator& coordinator, const std::string& worker_id) {
+  for (auto& snapshot : coordinator.workers()) {
+    if (snapshot.worker_id == worker_id) return snapshot;
+  }
+  FAIL("worker " << worker_id << " unknown to the coordinator");
+  return {};
+}
+
+// Polls until `done` holds or `patience` runs out.
+template <typename Predicate>
+bool eventually(Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+std::int64_t micros(std::chrono::steady_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+}
+
+}  // namespace
+
+TEST_CASE("a link answers the Pings: the offset is within half the round trip, and the Go lands on the instant") {
+  cast::test::keep_grpc_callback_queue();
+  Coordinator coordinator(CoordinatorConfig{}, {});
+  auto port = coordinator.start();
+  ControllerLink link(link_config(port, "w-pong"));
+  link.start();
+  coordinator.wait_for_workers(1, patience);
+  coordinator.assign("w-pong", one_user());
+  REQUIRE(link.wait_for_assignment(patience));
+  link.report_ready(1);
+  coordinator.wait_for_ready(patience);
+  REQUIRE(eventually([&] { return snapshot_of(coordinator, "w-pong").clock.samples() >= 3; }));
+
+  auto at = coordinator.broadcast_go(2s);
+  auto go = link.wait_for_go(patience);
+  REQUIRE(go);
+  auto worker = snapshot_of(coordinator, "w-pong");
+  REQUIRE(worker.clock.known());
+  // One clock on both ends: the true offset is 0, and the estimate can be
+  // off by at most half of the round trip it came from.
+  auto half_trip = worker.clock.best_round_trip_us() / 2 + 1;
+  CHECK(worker.clock.best_round_trip_us() >= 0);
+  CHECK(std::abs(worker.clock.offset_us()) <= half_trip);
+  // The Go named the instant on the worker's clock, and the link used it.
+  REQUIRE(worker.start_at_worker_us != 0);
+  CHECK(micros(*go) == worker.start_at_worker_us);
+  CHECK(std::abs(micros(*go) - micros(at)) <= half_trip);
+  CHECK_FALSE(link.controller_lost());
+  link.abandon();
+  coordinator.shutdown();
+}
+
+TEST_CASE("a link whose controller stops pinging takes it for dead, stops for good and hands out no go") {
+  cast::test::keep_grpc_callback_queue();
+  CoordinatorConfig silent;
+  silent.ping_interval = 1h;  // the controller answers the Hello, then says nothing more
+  silent.silence_timeout = 1h;
+  Coordinator coordinator(silent, {});
+  auto port = coordinator.start();
+  auto config = link_config(port, "w-orphan");
+  config.controller_silence = 500ms;
+  ControllerLink link(config);
+  link.start();
+  coordinator.wait_for_workers(1, patience);
+  coordinator.assign("w-orphan", one_user());
+  REQUIRE(link.wait_for_assignment(patience));
+  link.report_ready(1);
+  REQUIRE(eventually([&] { return link.controller_lost(); }));
+  REQUIRE(link.failure());
+  CHECK(link.failure()->find("taken for dead") != std::string::npos);
+  CHECK(link.failure()->find("w-orphan") != std::string::npos);
+  CHECK_FALSE(link.wait_for_go(1s));             // stopped: nothing to wait for
+  CHECK_FALSE(link.wait_for_probe_plan(1s));
+  CHECK_FALSE(link.released());                  // lost is not the end of the run
+  CHECK(link.stats().streams_opened == 1);       // and it never dialled again
+  coordinator.shutdown();
+}
