@@ -92,9 +92,32 @@ def judge(scenario, allowed):
          f"{scenario}: lost users are never counted as passed ({passed_users} passed)")
 
 
+STOP_LIMIT_S = 5.0
+
+
+def judge_controller_cut():
+    """The controller's cable cut: every worker gone within 5 s, non-zero."""
+    cut_at = float(read("controller_cut.cut") or 0)
+    print("--- controller_cut: the controller's cable cut while the users held their connections", file=sys.stderr)
+    rule(cut_at > 0, "controller_cut: the controller's cable was cut while both workers ran")
+    lines = [line.split() for line in read("controller_cut.workers").splitlines() if line.strip()]
+    rule(len(lines) == 2, f"controller_cut: both workers accounted for ({len(lines)})")
+    for worker, code, gone in lines:
+        took = float(gone) - cut_at if float(gone) > 0 and cut_at > 0 else None
+        print(f"     {worker}: exit {code}, {'still running' if took is None else f'{took:.3f} s'} after the cut",
+              file=sys.stderr)
+        rule(took is not None and took <= STOP_LIMIT_S + SCHEDULING_SLACK_S,
+             f"controller_cut: {worker} stopped within {STOP_LIMIT_S} s (+{SCHEDULING_SLACK_S} s slack)")
+        rule(code.isdigit() and code != "0", f"controller_cut: {worker} exited non-zero ({code})")
+    connections = read("controller_cut.platform").strip()
+    rule(re.fullmatch(r"[0-9.e+-]+", connections) is not None and float(connections) == 0,
+         f"controller_cut: the platform holds no connection afterwards ({connections or 'unread'})")
+
+
 judge("strict", False)
 if os.path.exists(os.path.join(work, "allowed.code")):
     judge("allowed", True)
 else:
     rule(False, "allowed: the run with --allow-worker-loss left no evidence")
+judge_controller_cut()
 sys.exit(1 if failed else 0)
