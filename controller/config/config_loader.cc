@@ -7,15 +7,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text/yaml_location.h"
 #include "controller/config/persistence_layout.h"
 #include "controller/config/settings.h"
 
 namespace cast {
 namespace {
-
-std::string where_in(const std::string& source, const YAML::Mark& mark) {
-  return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
 
 void apply_one(RunConfig& config, const Setting& setting, const std::string& value, const std::string& where) {
   try {
@@ -25,11 +22,13 @@ void apply_one(RunConfig& config, const Setting& setting, const std::string& val
   }
 }
 
-void apply_yaml_value(RunConfig& config, const Setting& setting, const YAML::Node& node, const std::string& where) {
+// `where` is the key's location; a list item is placed by its own line in `source`.
+void apply_yaml_value(RunConfig& config, const Setting& setting, const YAML::Node& node, const std::string& source,
+                      const std::string& where) {
   if (setting.kind == Setting::Kind::list) {
     if (!node.IsSequence()) throw ConfigError(where, "'" + setting.key + "' must be a list");
     setting.reset(config);
-    for (const auto& item : node) apply_one(config, setting, item.as<std::string>(), where_in(where, item.Mark()));
+    for (const auto& item : node) apply_one(config, setting, item.as<std::string>(), yaml_where(source, item.Mark()));
     return;
   }
   if (!node.IsScalar()) throw ConfigError(where, "'" + setting.key + "' must be a single value");
@@ -42,11 +41,11 @@ void walk(RunConfig& config, const YAML::Node& map, const std::string& prefix, c
     const YAML::Node& key_node = entry.first;
     const YAML::Node& value = entry.second;
     auto key = prefix + key_node.as<std::string>();
-    auto where = where_in(source, key_node.Mark());
+    auto where = yaml_where(source, key_node.Mark());
     if (key == "persistence") {
       config.persistence = read_persistence_layout(value, source);  // parsed here, where lines are known
     } else if (const auto* setting = find_setting_by_key(key)) {
-      apply_yaml_value(config, *setting, value, where);
+      apply_yaml_value(config, *setting, value, source, where);
     } else if (value.IsMap()) {
       walk(config, value, key + ".", source);
     } else {
@@ -113,14 +112,14 @@ void apply_yaml_text(RunConfig& config, const std::string& text, const std::stri
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(where_in(source_name, e.mark), "not valid YAML: " + e.msg);
+    throw ConfigError(yaml_where(source_name, e.mark), "not valid YAML: " + e.msg);
   }
   if (root.IsNull()) return;
   if (!root.IsMap()) throw ConfigError(source_name, "the configuration must be a map of keys");
   try {
     walk(config, root, "", source_name);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(where_in(source_name, e.mark), e.msg);
+    throw ConfigError(yaml_where(source_name, e.mark), e.msg);
   }
 }
 

@@ -6,16 +6,13 @@
 #include <map>
 
 #include "common/protocol/key_pattern.h"
+#include "common/text/yaml_location.h"
 #include "controller/config/run_config.h"
 
 namespace cast {
 namespace {
 
 using FieldReader = std::function<void(const YAML::Node& value, const std::string& where)>;
-
-std::string where_in(const std::string& source, const YAML::Mark& mark) {
-  return mark.line >= 0 ? source + ":" + std::to_string(mark.line + 1) : source;
-}
 
 std::string scalar(const YAML::Node& value, const std::string& where, const std::string& key) {
   if (!value.IsScalar()) {
@@ -53,11 +50,11 @@ FieldReader flag_field(bool& target, const std::string& key) {
 void read_map(const YAML::Node& node, const std::string& path, const std::string& source,
               const std::map<std::string, FieldReader>& fields) {
   if (!node.IsMap()) {
-    throw ConfigError(where_in(source, node.Mark()), "'" + path + "' must be a map of keys");
+    throw ConfigError(yaml_where(source, node.Mark()), "'" + path + "' must be a map of keys");
   }
   for (const auto& entry : node) {
     const auto key = entry.first.as<std::string>();
-    const auto where = where_in(source, entry.first.Mark());
+    const auto where = yaml_where(source, entry.first.Mark());
     const auto field = fields.find(key);
     if (field == fields.end()) {
       throw ConfigError(where, "unknown key '" + path + "." + key + "'");

@@ -1,5 +1,7 @@
 #include <algorithm>
 
+#include "common/text/yaml_location.h"
+
 #include "worker/scenario/scenario.h"
 #include "worker/scenario/yaml_reading.h"
 
@@ -126,7 +128,7 @@ YAML::Node load(std::string_view document) {
   try {
     return YAML::Load(std::string(document));
   } catch (const YAML::Exception& error) {
-    throw ScenarioError("scenario line " + std::to_string(error.mark.line + 1) + ": " + error.msg);
+    throw ScenarioError("scenario line " + yaml_line(error.mark) + ": " + error.msg);
   }
 }
 

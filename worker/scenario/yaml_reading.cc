@@ -2,17 +2,14 @@
 
 #include <algorithm>
 
+#include "common/text/yaml_location.h"
+
 #include "worker/scenario/scenario.h"
 
 namespace cast::worker::yaml_reading {
 namespace {
 
 using nlohmann::json;
-
-std::string line_of(const YAML::Node& node) {
-  auto mark = node.Mark();
-  return mark.line < 0 ? std::string("?") : std::to_string(mark.line + 1);
-}
 
 void check_placeholders(const YAML::Node& node, const std::string& key, std::string_view text) {
   try {
@@ -58,7 +55,7 @@ json scalar_json(const YAML::Node& node, const std::string& key) {
 }  // namespace
 
 void fail_at(const YAML::Node& node, const std::string& key, const std::string& what) {
-  throw ScenarioError("scenario line " + line_of(node) + ", key '" + key + "': " + what);
+  throw ScenarioError("scenario line " + yaml_line(node.Mark()) + ", key '" + key + "': " + what);
 }
 
 Section::Section(const YAML::Node& node, std::string key, std::initializer_list<std::string_view> known)

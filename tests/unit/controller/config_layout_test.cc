@@ -40,10 +40,10 @@ persistence:
   CHECK(layout.postgres.agents_query == cast::PersistenceLayout{}.postgres.agents_query);
 }
 
-TEST_CASE("validators: layout mistakes name the file, line and key") {
+TEST_CASE("validators: layout mistakes name the file, line, column and key") {
   CHECK_THROWS_WITH_AS(layout_from("persistence:\n  redis:\n    agent_kee: x\n"),
-                       "layout.yaml:3: unknown key 'persistence.redis.agent_kee'", cast::ConfigError);
-  CHECK_THROWS_WITH_AS(layout_from("persistence:\n  mongo: {}\n"), "layout.yaml:2: unknown key 'persistence.mongo'",
+                       "layout.yaml:3:5: unknown key 'persistence.redis.agent_kee'", cast::ConfigError);
+  CHECK_THROWS_WITH_AS(layout_from("persistence:\n  mongo: {}\n"), "layout.yaml:2:3: unknown key 'persistence.mongo'",
                        cast::ConfigError);
   CHECK_THROWS_WITH_AS(layout_from("persistence:\n  redis:\n    agent_key: \"{prefix}:{run_id}:{user_id}\"\n"),
                        doctest::Contains("must contain {agent_id}"), cast::ConfigError);
