@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
               megabytes / took.count());
   std::map<std::string, std::size_t> by_kind;
   for (const Finding& finding : report.findings) {
-    ++by_kind[finding.kind];
+    ++by_kind[to_string(finding.kind)];  // by name, as printed
   }
   std::printf("contaminated payloads planted %zu, distinct findings %zu:", planted, report.findings.size());
   for (const auto& [kind, count] : by_kind) {

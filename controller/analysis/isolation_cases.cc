@@ -14,16 +14,16 @@ bool is_store_channel(const std::string& channel) {
 // "zero findings" as a criterion, with the findings it counted added to
 // the run's evidence.
 Criterion no_findings(const JudgeInput& input, const std::string& name, std::size_t count) {
-  auto criterion = make_criterion(name, "= 0 findings", std::to_string(count) + " findings",
-                                  static_cast<double>(count), count == 0);
+  auto criterion =
+      make_criterion(name, "= 0 findings", std::to_string(count) + " findings", static_cast<double>(count), count == 0);
   soften_unless_strict(criterion, input.config);
   return criterion;
 }
 
-TestCaseResult start_case(const char* id, const char* title) {
+TestCaseResult start_case(TestCaseId id) {
   TestCaseResult result;
   result.id = id;
-  result.title = title;
+  result.title = title_of(id);
   result.verdict = CaseVerdict::not_evaluated;
   return result;
 }
@@ -31,7 +31,7 @@ TestCaseResult start_case(const char* id, const char* title) {
 }  // namespace
 
 TestCaseResult judge_cross_contamination(const JudgeInput& input, std::vector<Finding>& findings) {
-  auto result = start_case("cross_contamination", "2 cross-contamination");
+  auto result = start_case(TestCaseId::cross_contamination);
   const IsolationEvidence& evidence = input.record.isolation;
   if (!evidence.contamination_scanned) {
     result.note = "not evaluated: no contamination scan ran";
@@ -39,7 +39,7 @@ TestCaseResult judge_cross_contamination(const JudgeInput& input, std::vector<Fi
   }
   std::size_t count = 0;
   for (const Finding& f : evidence.findings) {
-    if (f.test_case != "cross_contamination") continue;
+    if (f.test_case != TestCaseId::cross_contamination) continue;
     ++count;
     findings.push_back(f);
   }
@@ -48,11 +48,11 @@ TestCaseResult judge_cross_contamination(const JudgeInput& input, std::vector<Fi
 }
 
 TestCaseResult judge_state_persistence(const JudgeInput& input, std::vector<Finding>& findings) {
-  auto result = start_case("state_persistence", "5 state persistence isolation");
+  auto result = start_case(TestCaseId::state_persistence);
   const IsolationEvidence& evidence = input.record.isolation;
   std::size_t in_stores = 0, through_api = 0;
   for (const Finding& f : evidence.findings) {
-    if (f.test_case != "state_persistence") continue;
+    if (f.test_case != TestCaseId::state_persistence) continue;
     (is_store_channel(f.channel) ? in_stores : through_api) += 1;
     findings.push_back(f);
   }
@@ -63,11 +63,11 @@ TestCaseResult judge_state_persistence(const JudgeInput& input, std::vector<Find
     // Half the checks never running is no pass: a worker lost mid-phase
     // leaves the case incomplete, whatever the other half found.
     if (!evidence.probe_gaps.empty()) {
-      result.criteria.push_back(make_criterion(
-          "probe_phase_complete", "every planned probe step ran",
-          std::to_string(evidence.probe_steps_missing) + " of " + std::to_string(evidence.probe_steps_planned) +
-              " steps never ran (incomplete: " + evidence.probe_gaps.front() + ")",
-          static_cast<double>(evidence.probe_steps_missing), false));
+      result.criteria.push_back(make_criterion("probe_phase_complete", "every planned probe step ran",
+                                               std::to_string(evidence.probe_steps_missing) + " of " +
+                                                   std::to_string(evidence.probe_steps_planned) +
+                                                   " steps never ran (incomplete: " + evidence.probe_gaps.front() + ")",
+                                               static_cast<double>(evidence.probe_steps_missing), false));
     }
   }
   if (evidence.persistence_checked) {

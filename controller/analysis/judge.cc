@@ -9,10 +9,10 @@
 namespace cast {
 namespace {
 
-TestCaseResult not_evaluated(std::string id, std::string title, std::string note) {
+TestCaseResult not_evaluated(TestCaseId id, std::string note) {
   TestCaseResult result;
-  result.id = std::move(id);
-  result.title = std::move(title);
+  result.id = id;
+  result.title = title_of(id);
   result.verdict = CaseVerdict::not_evaluated;
   result.note = std::move(note);
   return result;
@@ -27,8 +27,8 @@ void settle(TestCaseResult& result) {
   }
   result.verdict = failed > 0 ? CaseVerdict::failed : CaseVerdict::passed;
   std::string total = std::to_string(result.criteria.size());
-  result.note = failed > 0 ? std::to_string(failed) + " of " + total + " criteria failed"
-                           : "all " + total + " criteria passed";
+  result.note =
+      failed > 0 ? std::to_string(failed) + " of " + total + " criteria failed" : "all " + total + " criteria passed";
   if (warnings > 0) {
     result.note += ", " + std::to_string(warnings) + " only warned (isolation not strict)";
   }
@@ -54,30 +54,18 @@ LatencySummaryMs startup_summary(const RunRecord& record) {
   return summary;
 }
 
-// The five test cases of design.md, in report order: id and title.
-struct CaseName {
-  const char* id;
-  const char* title;
-};
-constexpr CaseName kCases[] = {{"startup_isolation", "1 startup isolation"},
-                               {"cross_contamination", "2 cross-contamination"},
-                               {"performance", "3 performance under load"},
-                               {"websocket_scaling", "4 WebSocket scaling"},
-                               {"state_persistence", "5 state persistence isolation"}};
-
 void judge_cases(const JudgeInput& input, RunVerdict& verdict) {
   const RunConfig& config = input.config;
   const char* skipped_isolation = "not evaluated: --performance-only";
   auto& cases = verdict.test_cases;
-  cases.push_back(config.performance_only ? not_evaluated(kCases[0].id, kCases[0].title, skipped_isolation)
+  cases.push_back(config.performance_only ? not_evaluated(TestCaseId::startup_isolation, skipped_isolation)
                                           : judge_startup_isolation(input, verdict.findings));
-  cases.push_back(config.performance_only ? not_evaluated(kCases[1].id, kCases[1].title, skipped_isolation)
+  cases.push_back(config.performance_only ? not_evaluated(TestCaseId::cross_contamination, skipped_isolation)
                                           : judge_cross_contamination(input, verdict.findings));
-  cases.push_back(config.isolation_only
-                      ? not_evaluated(kCases[2].id, kCases[2].title, "not evaluated: --isolation-only")
-                      : judge_performance(input));
+  cases.push_back(config.isolation_only ? not_evaluated(TestCaseId::performance, "not evaluated: --isolation-only")
+                                        : judge_performance(input));
   cases.push_back(judge_websocket_scaling(input, verdict.findings));
-  cases.push_back(config.performance_only ? not_evaluated(kCases[4].id, kCases[4].title, skipped_isolation)
+  cases.push_back(config.performance_only ? not_evaluated(TestCaseId::state_persistence, skipped_isolation)
                                           : judge_state_persistence(input, verdict.findings));
   for (TestCaseResult& result : cases) {
     if (!result.criteria.empty()) {
@@ -94,7 +82,8 @@ RunVerdict judge_run(const RunRecord& record, const RunConfig& config, const std
   judge_cases(input, verdict);
   verdict.startup_ms = startup_summary(record);
   for (const UserOutcome& user : record.users) {
-    verdict.harness_max_lag_ms = std::max(verdict.harness_max_lag_ms, static_cast<double>(user.max_schedule_lag_us) / 1000);
+    verdict.harness_max_lag_ms =
+        std::max(verdict.harness_max_lag_ms, static_cast<double>(user.max_schedule_lag_us) / 1000);
   }
   verdict.harness_start_skew_ms = static_cast<double>(record.start_skew_us) / 1000;
   verdict.invalid_reasons = harness_invalid_reasons(record, config);
@@ -110,8 +99,8 @@ RunVerdict judge_run(const RunRecord& record, const RunConfig& config, const std
 
 RunVerdict judge_unstarted_run(const RunRecord& record, const std::string& reason, int exit_code) {
   RunVerdict verdict;
-  for (const CaseName& name : kCases) {
-    verdict.test_cases.push_back(not_evaluated(name.id, name.title, "not evaluated: the run stopped before the go"));
+  for (TestCaseId id : all_test_case_ids()) {
+    verdict.test_cases.push_back(not_evaluated(id, "not evaluated: the run stopped before the go"));
   }
   verdict.startup_ms = startup_summary(record);
   mark_stopped(verdict, reason, exit_code);

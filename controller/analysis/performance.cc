@@ -100,8 +100,8 @@ Criterion platform_host_cpu(const JudgeInput& input, double limit) {
 
 TestCaseResult judge_performance(const JudgeInput& input) {
   TestCaseResult result;
-  result.id = "performance";
-  result.title = "3 performance under load";
+  result.id = TestCaseId::performance;
+  result.title = title_of(result.id);
   const RunConfig& config = input.config;
   LatencySamples samples = startup_samples(input.record);
   result.criteria.push_back(startup_percentile(samples, "startup_p95_s", 95, config.p95_limit_s));

@@ -43,11 +43,11 @@ const Observation* agent_started_of(const JudgeInput& input, const UserOutcome& 
   return nullptr;
 }
 
-Finding finding_at(const JudgeInput& input, std::string kind, const UserOutcome& observer, std::size_t owner,
+Finding finding_at(const JudgeInput& input, FindingKind kind, const UserOutcome& observer, std::size_t owner,
                    const Observation* seen, const std::string& foreign) {
   Finding finding;
-  finding.kind = std::move(kind);
-  finding.test_case = "startup_isolation";
+  finding.kind = kind;
+  finding.test_case = TestCaseId::startup_isolation;
   finding.observer = input.user_name(observer.index);
   finding.owner = input.user_name(owner);
   finding.channel = seen != nullptr && seen->channel == ObservationChannel::rest ? "rest" : "ws";
@@ -78,8 +78,8 @@ Criterion unique_agent_ids(const JudgeInput& input, std::vector<Finding>& findin
     if (holder != user.index) {
       ++duplicates;
       json frame;
-      findings.push_back(finding_at(input, "duplicate_agent_id", user, holder, agent_started_of(input, user, frame),
-                                    user.agent_id));
+      findings.push_back(finding_at(input, FindingKind::duplicate_agent_id, user, holder,
+                                    agent_started_of(input, user, frame), user.agent_id));
     }
   }
   std::size_t distinct = started - without_id - duplicates;
@@ -111,7 +111,8 @@ Criterion identity_echo(const JudgeInput& input, std::vector<Finding>& findings)
       ++echoed;
     } else {
       auto owner = input.index.by_user_id(echoed_id);
-      auto finding = finding_at(input, "identity_mismatch", user, owner.value_or(user.index), seen, echoed_id);
+      auto finding =
+          finding_at(input, FindingKind::identity_mismatch, user, owner.value_or(user.index), seen, echoed_id);
       finding.owner = owner ? finding.owner : echoed_id;
       findings.push_back(std::move(finding));
     }
@@ -120,8 +121,8 @@ Criterion identity_echo(const JudgeInput& input, std::vector<Finding>& findings)
   if (missing > 0) {
     observed += ", " + std::to_string(missing) + " without agent_started user_id";
   }
-  auto criterion = make_criterion("identity_echo", "= agents started", observed, static_cast<double>(echoed),
-                                  echoed == started);
+  auto criterion =
+      make_criterion("identity_echo", "= agents started", observed, static_cast<double>(echoed), echoed == started);
   if (missing == 0) {
     soften_unless_strict(criterion, input.config);
   }
@@ -185,8 +186,8 @@ Criterion agents_started(const JudgeInput& input) {
 
 TestCaseResult judge_startup_isolation(const JudgeInput& input, std::vector<Finding>& findings) {
   TestCaseResult result;
-  result.id = "startup_isolation";
-  result.title = "1 startup isolation";
+  result.id = TestCaseId::startup_isolation;
+  result.title = title_of(result.id);
   result.criteria.push_back(unique_agent_ids(input, findings));
   result.criteria.push_back(identity_echo(input, findings));
   result.criteria.push_back(context_intact(input));

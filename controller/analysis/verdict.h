@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "controller/analysis/finding_kind.h"
+#include "controller/analysis/test_case_id.h"
+
 namespace cast {
 
 struct Criterion {
@@ -26,23 +29,23 @@ struct Criterion {
 enum class CaseVerdict { passed, failed, not_evaluated };
 
 struct TestCaseResult {
-  std::string id;     // startup_isolation, cross_contamination, performance, websocket_scaling, state_persistence
+  TestCaseId id{TestCaseId::startup_isolation};
   std::string title;  // e.g. "1 startup isolation"
   CaseVerdict verdict{CaseVerdict::not_evaluated};
-  std::string note;   // why not evaluated, or a short summary
+  std::string note;  // why not evaluated, or a short summary
   std::vector<Criterion> criteria;
 };
 
 // One piece of evidence that a user saw, read or changed another's data.
 struct Finding {
-  std::string kind;       // e.g. "foreign_canary", "duplicate_agent_id", "misrouted_reply"
-  std::string test_case;  // id of the test case it fails
-  std::string observer;   // user that saw it (user id), or store name
-  std::string owner;      // user the data belongs to
-  std::string channel;    // ws, rest, postgres, redis, clickhouse
-  std::string where;      // message type, request id, table/key
-  std::string excerpt;    // the foreign value marked with >>> <<<
-  double t_s{0};          // when, seconds since the run started
+  FindingKind kind{FindingKind::foreign_canary};
+  TestCaseId test_case{TestCaseId::cross_contamination};  // the test case it fails
+  std::string observer;                                   // user that saw it (user id), or store name
+  std::string owner;                                      // user the data belongs to
+  std::string channel;                                    // ws, rest, postgres, redis, clickhouse
+  std::string where;                                      // message type, request id, table/key
+  std::string excerpt;                                    // the foreign value marked with >>> <<<
+  double t_s{0};                                          // when, seconds since the run started
   std::string observer_tenant;  // the observer's tenant, when the observer is a user of the run
   std::string owner_tenant;     // the owner's tenant, when known
 };

@@ -31,11 +31,12 @@ Routing route_of(const JudgeInput& input, const Observation& seen) {
   if (seen.agent_id.empty() || seen.phase == "probe") {
     return routing;
   }
-  const std::string* own = seen.user_index < input.record.users.size() ? &input.record.users[seen.user_index].agent_id
-                                                                        : nullptr;
+  const std::string* own =
+      seen.user_index < input.record.users.size() ? &input.record.users[seen.user_index].agent_id : nullptr;
   auto holder = input.agent_holder.find(seen.agent_id);
-  bool foreign = own != nullptr && !own->empty() ? seen.agent_id != *own
-                                                 : holder != input.agent_holder.end() && holder->second != seen.user_index;
+  bool foreign = own != nullptr && !own->empty()
+                     ? seen.agent_id != *own
+                     : holder != input.agent_holder.end() && holder->second != seen.user_index;
   if (foreign) {
     routing.misrouted = true;
     routing.foreign = seen.agent_id;
@@ -56,8 +57,8 @@ std::string frame_type(const std::string& payload) {
 
 Finding misrouted_reply(const JudgeInput& input, const Observation& seen, const Routing& routing) {
   Finding finding;
-  finding.kind = "misrouted_reply";
-  finding.test_case = "websocket_scaling";
+  finding.kind = FindingKind::misrouted_reply;
+  finding.test_case = TestCaseId::websocket_scaling;
   finding.observer = input.user_name(seen.user_index);
   finding.owner = routing.owner ? input.user_name(*routing.owner) : "unknown";
   finding.channel = seen.channel == ObservationChannel::rest ? "rest" : "ws";
@@ -98,8 +99,8 @@ Criterion connections_established(const JudgeInput& input) {
     connected += user.connect_us || user.cancelled ? 1 : 0;
   }
   std::size_t planned = input.planned_users();
-  return make_criterion("connections_established", "= " + std::to_string(planned) + " users",
-                        ratio(connected, planned), static_cast<double>(connected), connected == planned);
+  return make_criterion("connections_established", "= " + std::to_string(planned) + " users", ratio(connected, planned),
+                        static_cast<double>(connected), connected == planned);
 }
 
 // A user cancelled on purpose ended its own connection; that is no drop.
@@ -115,8 +116,8 @@ Criterion unexpected_closes(const JudgeInput& input) {
 
 TestCaseResult judge_websocket_scaling(const JudgeInput& input, std::vector<Finding>& findings) {
   TestCaseResult result;
-  result.id = "websocket_scaling";
-  result.title = "4 WebSocket scaling";
+  result.id = TestCaseId::websocket_scaling;
+  result.title = title_of(result.id);
   result.criteria.push_back(connections_established(input));
   result.criteria.push_back(replies_routed(input, findings));
   result.criteria.push_back(unexpected_closes(input));

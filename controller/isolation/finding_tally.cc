@@ -4,7 +4,7 @@
 
 namespace cast {
 
-void FindingTally::add(const std::string& kind, const std::string& key, const std::function<Finding()>& make) {
+void FindingTally::add(FindingKind kind, const std::string& key, const std::function<Finding()>& make) {
   auto known = by_key_.find(key);
   if (known != by_key_.end()) {
     ++entries_[known->second].count;
@@ -34,7 +34,10 @@ std::vector<std::string> FindingTally::notes() const {
   if (dropped_by_kind_.empty()) {
     return {};
   }
-  std::map<std::string, std::size_t> sorted(dropped_by_kind_.begin(), dropped_by_kind_.end());
+  std::map<std::string, std::size_t> sorted;  // by name, as the note reads
+  for (const auto& [kind, payloads] : dropped_by_kind_) {
+    sorted[to_string(kind)] = payloads;
+  }
   std::string text = "contamination findings capped at " + std::to_string(max_distinct_) +
                      " distinct; payloads with further evidence not listed:";
   for (const auto& [kind, payloads] : sorted) {

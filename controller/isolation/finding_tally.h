@@ -20,7 +20,7 @@ class FindingTally {
 
   // Counts one payload for `key` (which should start with `kind`); calls
   // `make` only for a key not seen yet.
-  void add(const std::string& kind, const std::string& key, const std::function<Finding()>& make);
+  void add(FindingKind kind, const std::string& key, const std::function<Finding()>& make);
 
   // Findings in first-seen order; `where` ends with "(in N payloads)" when
   // N > 1.
@@ -41,7 +41,7 @@ class FindingTally {
   std::unordered_map<std::string, std::size_t> by_key_;  // key -> entries_ index
   // Payloads of keys past the cap, by kind; not the keys themselves, which
   // a storm would make unbounded.
-  std::unordered_map<std::string, std::size_t> dropped_by_kind_;
+  std::unordered_map<FindingKind, std::size_t> dropped_by_kind_;
 };
 
 }  // namespace cast

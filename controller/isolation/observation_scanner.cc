@@ -8,15 +8,15 @@
 namespace cast {
 namespace {
 
-const char* finding_kind(ValueKind kind) {
+FindingKind finding_kind(ValueKind kind) {
   switch (kind) {
-    case ValueKind::user_id: return "foreign_user_id";
+    case ValueKind::user_id: return FindingKind::foreign_user_id;
     case ValueKind::email:
-    case ValueKind::display_name: return "foreign_profile";
-    case ValueKind::agent_id: return "foreign_agent_id";
-    case ValueKind::request_id: return "foreign_request_id";
+    case ValueKind::display_name: return FindingKind::foreign_profile;
+    case ValueKind::agent_id: return FindingKind::foreign_agent_id;
+    case ValueKind::request_id: return FindingKind::foreign_request_id;
   }
-  return "foreign_value";
+  return FindingKind::foreign_value;
 }
 
 std::string string_field(const nlohmann::json& frame, const char* key) {
@@ -53,7 +53,7 @@ void ObservationScanner::scan_values(const Observation& seen, std::string_view t
   for (const ValueMatch& match : matches_) {
     bool probe_target = match.kind == ValueKind::agent_id && seen.phase == "probe";
     if (match.owner != seen.user_index && !probe_target) {
-      hits_.push_back(Hit{finding_kind(match.kind), "cross_contamination", user_name(match.owner), form,
+      hits_.push_back(Hit{finding_kind(match.kind), TestCaseId::cross_contamination, user_name(match.owner), form,
                           match.offset, match.length});
     }
   }
@@ -64,7 +64,7 @@ void ObservationScanner::scan_canaries(const Observation& seen, std::string_view
     CanaryCheck check = verify(candidate.text);
     if (check.verdict == CanaryVerdict::valid) {
       if (check.owner_index != seen.user_index) {
-        hits_.push_back(Hit{"foreign_canary", "cross_contamination", user_name(check.owner_index), form,
+        hits_.push_back(Hit{FindingKind::foreign_canary, TestCaseId::cross_contamination, user_name(check.owner_index), form,
                             candidate.offset, candidate.text.size()});
       }
       continue;
@@ -80,7 +80,7 @@ void ObservationScanner::scan_canaries(const Observation& seen, std::string_view
       continue;
     }
     auto claimed = claimed_index(candidate.parts);
-    hits_.push_back(Hit{"forged_canary", "cross_contamination", claimed ? user_name(*claimed) : "unknown", form,
+    hits_.push_back(Hit{FindingKind::forged_canary, TestCaseId::cross_contamination, claimed ? user_name(*claimed) : "unknown", form,
                         candidate.offset, candidate.text.size()});
   }
 }
@@ -101,7 +101,7 @@ void ObservationScanner::check_identity_echo(const Observation& seen) {
   std::size_t key_at = seen.payload.find("\"user_id\"");
   std::size_t at = seen.payload.find(frame.user_id, key_at == std::string::npos ? 0 : key_at);
   bool found = at != std::string::npos;
-  hits_.push_back(Hit{"identity_mismatch", "startup_isolation", owner ? user_name(*owner) : frame.user_id, 0,
+  hits_.push_back(Hit{FindingKind::identity_mismatch, TestCaseId::startup_isolation, owner ? user_name(*owner) : frame.user_id, 0,
                       found ? at : 0, found ? frame.user_id.size() : 0});
 }
 
@@ -135,14 +135,14 @@ bool ObservationScanner::cut_by_us(const Observation& seen, std::string_view tex
 void ObservationScanner::note_strong_owners() {
   strong_owners_.clear();
   for (const Hit& hit : hits_) {
-    if (hit.test_case == "cross_contamination" && hit.kind != "foreign_user_id") {
+    if (hit.test_case == TestCaseId::cross_contamination && hit.kind != FindingKind::foreign_user_id) {
       strong_owners_.insert(hit.owner);
     }
   }
 }
 
 bool ObservationScanner::outweighed(const Hit& hit) const {
-  return hit.kind == "foreign_user_id" && strong_owners_.contains(hit.owner);
+  return hit.kind == FindingKind::foreign_user_id && strong_owners_.contains(hit.owner);
 }
 
 void ObservationScanner::record_hits(const Observation& seen) {
@@ -158,7 +158,7 @@ void ObservationScanner::record_hits(const Observation& seen) {
     if (outweighed(hit)) {
       continue;
     }
-    std::string key = hit.kind + '|' + observer + '|' + hit.owner + '|' + channel + '|' + type;
+    std::string key = to_string(hit.kind) + ('|' + observer) + '|' + hit.owner + '|' + channel + '|' + type;
     if (keys_.insert(key).second) {
       tally_.add(hit.kind, key, [&] { return make_finding(seen, hit); });
     }

@@ -49,8 +49,8 @@ class ObservationScanner {
 
  private:
   struct Hit {
-    std::string kind;
-    std::string test_case;
+    FindingKind kind;
+    TestCaseId test_case;
     std::string owner;    // user id, or what the evidence claims when it names nobody we planned
     std::size_t form{0};  // 0 = the raw payload, i = forms_[i - 1]
     std::size_t offset{0};

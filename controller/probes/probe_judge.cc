@@ -69,14 +69,14 @@ Answer classify(const ProbeResult& r) {
 }
 
 // An agent that answers another user's message has given that user's context away.
-std::string granted_kind(ProbeKind kind) {
+FindingKind granted_kind(ProbeKind kind) {
   switch (kind) {
     case ProbeKind::ws_get_state:
     case ProbeKind::ws_message:
-    case ProbeKind::rest_get_state: return "unauthorized_read";
+    case ProbeKind::rest_get_state: return FindingKind::unauthorized_read;
     case ProbeKind::ws_update_state:
-    case ProbeKind::rest_put_state: return "unauthorized_write";
-    default: return "forged_token_accepted";
+    case ProbeKind::rest_put_state: return FindingKind::unauthorized_write;
+    default: return FindingKind::forged_token_accepted;
   }
 }
 
@@ -105,11 +105,12 @@ std::string excerpt(const ProbeResult& r, const std::optional<std::string>& mark
   return head + ": " + where.substr(from, at - from) + ">>>" + *marked + "<<<" + where.substr(at + marked->size(), 60);
 }
 
-Finding finding(std::string kind, const ProbeResult& r, const std::vector<PlannedUser>& population,
+Finding finding(FindingKind kind, const ProbeResult& r, const std::vector<PlannedUser>& population,
                 std::string excerpt_text) {
   Finding made;
-  made.test_case = kind == "victim_data_in_denial" ? "cross_contamination" : "state_persistence";
-  made.kind = std::move(kind);
+  made.test_case =
+      kind == FindingKind::victim_data_in_denial ? TestCaseId::cross_contamination : TestCaseId::state_persistence;
+  made.kind = kind;
   made.observer = population.at(r.actor_index).user_id;
   made.owner = population.at(r.target_index).user_id;
   made.observer_tenant = population.at(r.actor_index).tenant_id;
@@ -146,7 +147,7 @@ void judge_readback(const ProbeResult& r, const std::vector<PlannedUser>& popula
     return;
   }
   // The read-back is the victim's own: the observer is whoever left the mark.
-  auto made = finding("unauthorized_modification", r, population, excerpt(r, *marker));
+  auto made = finding(FindingKind::unauthorized_modification, r, population, excerpt(r, *marker));
   made.observer = *marker;
   made.owner = population.at(r.actor_index).user_id;
   made.owner_tenant = population.at(r.actor_index).tenant_id;
@@ -166,10 +167,10 @@ void judge_attack(const ProbeResult& r, const std::vector<PlannedUser>& populati
     return;
   }
   if (answer == Answer::wrong_code) {
-    out.push_back(finding("denied_with_wrong_code", r, population, excerpt(r, leaked)));
+    out.push_back(finding(FindingKind::denied_with_wrong_code, r, population, excerpt(r, leaked)));
   }
   if (leaked) {
-    out.push_back(finding("victim_data_in_denial", r, population, excerpt(r, leaked)));
+    out.push_back(finding(FindingKind::victim_data_in_denial, r, population, excerpt(r, leaked)));
   }
 }
 

@@ -222,7 +222,7 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
   out << "\nfindings (" << findings.size() << "):\n";
   for (std::size_t i = 0; i < std::min(kShownFindings, findings.size()); ++i) {
     const Finding& f = findings[i];
-    out << clip("  " + f.kind + " [" + f.test_case + "] " + f.observer + in_tenant(f.observer_tenant) +
+    out << clip("  " + std::string(to_string(f.kind)) + " [" + to_string(f.test_case) + "] " + f.observer + in_tenant(f.observer_tenant) +
                     " saw data of " + f.owner + in_tenant(f.owner_tenant) + " via " + f.channel + " " + f.where,
                 kWidth)
         << "\n";

@@ -9,7 +9,9 @@
 namespace cast {
 namespace {
 
-using GroupKey = std::tuple<std::string, std::string, std::string>;  // test case, kind, channel
+// By name (test case, kind, channel): ties between groups of one size keep
+// the alphabetical order reports have always shown.
+using GroupKey = std::tuple<std::string, std::string, std::string>;
 using Pair = std::pair<std::string, std::string>;                   // observer, owner
 
 struct Gathering {
@@ -43,7 +45,7 @@ FindingGroup finish(Gathering&& g, std::size_t examples) {
 FindingDigest digest_findings(const std::vector<Finding>& findings, DigestLimits limits) {
   std::map<GroupKey, Gathering> by_key;
   for (const Finding& f : findings) {
-    auto [it, fresh] = by_key.try_emplace(GroupKey{f.test_case, f.kind, f.channel});
+    auto [it, fresh] = by_key.try_emplace(GroupKey{to_string(f.test_case), to_string(f.kind), f.channel});
     if (fresh) {
       it->second.group.test_case = f.test_case;
       it->second.group.kind = f.kind;

@@ -13,7 +13,9 @@
 namespace cast {
 
 struct FindingGroup {
-  std::string test_case, kind, channel;
+  TestCaseId test_case{};
+  FindingKind kind{};
+  std::string channel;
   std::size_t count{0};
   std::size_t pairs{0};                  // distinct observer -> owner pairs
   std::vector<const Finding*> examples;  // a different pair each where there are enough

@@ -58,7 +58,7 @@ std::string reasons(const RunReport& report) {
 std::string chips(const RunVerdict& verdict) {
   std::string out = "<div class=\"chips\">";
   for (const TestCaseResult& result : verdict.test_cases) {
-    out += "<a class=\"chip " + verdict_css(to_string(result.verdict)) + "\" href=\"#case-" + html_escape(result.id) +
+    out += "<a class=\"chip " + verdict_css(to_string(result.verdict)) + "\" href=\"#case-" + html_escape(to_string(result.id)) +
            "\">" + html_escape(result.title) + ": " + to_string(result.verdict) + "</a>";
   }
   return out + "</div>";
@@ -114,7 +114,7 @@ std::string cases_section(const RunReport& report) {
   std::string body;
   for (const TestCaseResult& result : report.verdict.test_cases) {
     std::string css = verdict_css(to_string(result.verdict));
-    body += "<div class=\"case " + css + "\" id=\"case-" + html_escape(result.id) + "\"><h3>" +
+    body += "<div class=\"case " + css + "\" id=\"case-" + html_escape(to_string(result.id)) + "\"><h3>" +
             html_escape(result.title) + "<span class=\"badge " + css + "\">" + to_string(result.verdict) +
             "</span></h3>";
     if (!result.note.empty()) body += element("div", "note", html_escape(result.note));

@@ -73,9 +73,9 @@ std::string example_row(const Finding& f) {
 }
 
 std::string group_rows(const FindingGroup& g) {
-  std::string out = "<tr class=\"finding-group\">" + cell(g.kind) + cell(g.channel) + "<td colspan=\"4\">" +
+  std::string out = "<tr class=\"finding-group\">" + cell(to_string(g.kind)) + cell(g.channel) + "<td colspan=\"4\">" +
         std::to_string(g.count) + " finding(s) across " + std::to_string(g.pairs) +
-        " observer &rarr; owner pair(s), test case " + html_escape(g.test_case) + "</td></tr>";
+        " observer &rarr; owner pair(s), test case " + html_escape(to_string(g.test_case)) + "</td></tr>";
   for (const Finding* f : g.examples) out += example_row(*f);
   if (g.count > g.examples.size()) {
     out += "<tr class=\"more\"><td></td><td></td><td colspan=\"4\">&hellip; " +

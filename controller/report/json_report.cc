@@ -30,7 +30,7 @@ json test_cases_json(const RunVerdict& verdict) {
     for (const Criterion& criterion : result.criteria) {
       criteria.push_back(criterion_json(criterion));
     }
-    cases.push_back({{"id", result.id},
+    cases.push_back({{"id", to_string(result.id)},
                      {"title", result.title},
                      {"verdict", to_string(result.verdict)},
                      {"note", result.note},
@@ -43,7 +43,7 @@ json findings_json(const RunVerdict& verdict) {
   json findings = json::array();
   for (std::size_t i = 0; i < std::min(kMaxFindings, verdict.findings.size()); ++i) {
     const Finding& f = verdict.findings[i];
-    json made{{"kind", f.kind},       {"test_case", f.test_case}, {"observer", f.observer},
+    json made{{"kind", to_string(f.kind)}, {"test_case", to_string(f.test_case)}, {"observer", f.observer},
               {"owner", f.owner},     {"channel", f.channel},     {"where", f.where},
               {"excerpt", f.excerpt}, {"t_s", f.t_s}};
     if (!f.observer_tenant.empty() || !f.owner_tenant.empty()) {

@@ -29,8 +29,8 @@ SuiteCounts count(const TestCaseResult& result) {
   return counts;
 }
 
-void write_criterion(std::ostream& out, const std::string& case_id, const Criterion& criterion) {
-  out << "    <testcase classname=\"" << xml_escape(case_id) << "\" name=\"" << xml_escape(criterion.name) << "\"";
+void write_criterion(std::ostream& out, TestCaseId case_id, const Criterion& criterion) {
+  out << "    <testcase classname=\"" << xml_escape(to_string(case_id)) << "\" name=\"" << xml_escape(criterion.name) << "\"";
   std::string detail = "threshold " + criterion.threshold + "; observed " + criterion.observed;
   if (!criterion.measured) {
     out << "><skipped message=\"not measured\"/></testcase>\n";
@@ -45,7 +45,7 @@ void write_criterion(std::ostream& out, const std::string& case_id, const Criter
   }
 }
 
-void write_findings(std::ostream& out, const RunVerdict& verdict, const std::string& case_id) {
+void write_findings(std::ostream& out, const RunVerdict& verdict, TestCaseId case_id) {
   std::ostringstream text;
   std::size_t listed = 0, total = 0;
   for (const Finding& f : verdict.findings) {
@@ -53,7 +53,7 @@ void write_findings(std::ostream& out, const RunVerdict& verdict, const std::str
       continue;
     }
     if (++total <= kMaxSuiteFindings) {
-      text << f.kind << ": " << f.observer << " saw data of " << f.owner << " via " << f.channel << " " << f.where
+      text << to_string(f.kind) << ": " << f.observer << " saw data of " << f.owner << " via " << f.channel << " " << f.where
            << ": " << f.excerpt << "\n";
       ++listed;
     }
@@ -68,11 +68,12 @@ void write_findings(std::ostream& out, const RunVerdict& verdict, const std::str
 
 void write_suite(std::ostream& out, const RunVerdict& verdict, const TestCaseResult& result) {
   SuiteCounts counts = count(result);
-  out << "  <testsuite name=\"" << xml_escape(result.id) << "\" tests=\"" << counts.tests << "\" failures=\""
+  const char* id = to_string(result.id);
+  out << "  <testsuite name=\"" << xml_escape(id) << "\" tests=\"" << counts.tests << "\" failures=\""
       << counts.failures << "\" errors=\"0\" skipped=\"" << counts.skipped << "\">\n";
   out << "    <properties><property name=\"title\" value=\"" << xml_escape(result.title) << "\"/></properties>\n";
   if (result.criteria.empty()) {
-    out << "    <testcase classname=\"" << xml_escape(result.id) << "\" name=\"" << xml_escape(result.id)
+    out << "    <testcase classname=\"" << xml_escape(id) << "\" name=\"" << xml_escape(id)
         << "\"><skipped message=\"" << xml_escape(result.note) << "\"/></testcase>\n";
   }
   for (const Criterion& criterion : result.criteria) {

@@ -32,9 +32,9 @@ void check_row(CheckContext& context, const StoreRow& row, const std::string& qu
   const auto where = std::string(table_where) + "/" + agent_id;
   const auto starter = context.starter_of(agent_id);
   if (!starter) {
-    context.add("unknown_metric", store, where, user_id, marked_column(row, "agent_id"));
+    context.add(FindingKind::unknown_metric, store, where, user_id, marked_column(row, "agent_id"));
   } else if (user_id != context.user_id(*starter)) {
-    context.add("misattributed_metric", store, where, context.user_id(*starter), marked_column(row, "user_id"));
+    context.add(FindingKind::misattributed_metric, store, where, context.user_id(*starter), marked_column(row, "user_id"));
   }
 }
 
@@ -44,7 +44,7 @@ void report_count(CheckContext& context, const std::string& user_id, std::size_t
   }
   const auto count = std::to_string(rows);
   const auto text = count + " metric rows for " + user_id + ", who saw " + std::to_string(started) + " agents start";
-  context.add("metric_count_mismatch", store, std::string(table_where) + " user_id=" + user_id, user_id,
+  context.add(FindingKind::metric_count_mismatch, store, std::string(table_where) + " user_id=" + user_id, user_id,
               mark_excerpt(text, 0, count.size(), text.size()));
 }
 

@@ -26,10 +26,10 @@ std::optional<std::size_t> CheckContext::starter_of(const std::string& agent_id)
   return found->second;
 }
 
-void CheckContext::add(std::string kind, const std::string& channel, std::string where, std::string owner,
+void CheckContext::add(FindingKind kind, const std::string& channel, std::string where, std::string owner,
                        std::string excerpt) {
-  report_.findings.push_back(Finding{.kind = std::move(kind),
-                                     .test_case = "state_persistence",
+  report_.findings.push_back(Finding{.kind = kind,
+                                     .test_case = TestCaseId::state_persistence,
                                      .observer = channel,
                                      .owner = std::move(owner),
                                      .channel = channel,
@@ -38,7 +38,7 @@ void CheckContext::add(std::string kind, const std::string& channel, std::string
                                      .t_s = scope_.t_s});
 }
 
-void CheckContext::report_foreign(const std::string& kind, const std::string& channel, const std::string& where,
+void CheckContext::report_foreign(FindingKind kind, const std::string& channel, const std::string& where,
                                   std::string_view label, std::string_view text, std::optional<std::size_t> owner) {
   for (const auto& value : scanner_.foreign_in(text, owner)) {
     const auto whose = value.owner_index ? user_id(*value.owner_index) : "(" + value.what + ")";

@@ -26,7 +26,7 @@ void scan_content(CheckContext& context, const StoreRow& row, const std::string&
                   std::optional<std::size_t> owner) {
   for (const auto& [name, value] : row) {
     if (name != "agent_id" && name != "user_id") {
-      context.report_foreign("foreign_data_in_row", store, where, name, value, owner);
+      context.report_foreign(FindingKind::foreign_data_in_row, store, where, name, value, owner);
     }
   }
 }
@@ -34,7 +34,7 @@ void scan_content(CheckContext& context, const StoreRow& row, const std::string&
 // A row for an agent nobody in this run was told about: the platform made
 // it up, or wrote it under this run for someone else.
 void report_unknown(CheckContext& context, const StoreRow& row, const RowFields& fields, const std::string& where) {
-  context.add("unknown_row", store, where, fields.user_id, marked_column(row, "agent_id"));
+  context.add(FindingKind::unknown_row, store, where, fields.user_id, marked_column(row, "agent_id"));
   scan_content(context, row, where, context.index_of(fields.user_id));
 }
 
@@ -47,7 +47,7 @@ void check_agent_row(CheckContext& context, const StoreRow& row, std::unordered_
     return report_unknown(context, row, fields, where);
   }
   if (fields.user_id != context.user_id(*starter)) {
-    context.add("wrong_owner_row", store, where, context.user_id(*starter), marked_column(row, "user_id"));
+    context.add(FindingKind::wrong_owner_row, store, where, context.user_id(*starter), marked_column(row, "user_id"));
   }
   scan_content(context, row, where, starter);
 }
@@ -60,7 +60,7 @@ void check_message_row(CheckContext& context, const StoreRow& row) {
     return report_unknown(context, row, fields, where);
   }
   if (fields.user_id != context.user_id(*starter)) {
-    context.add("wrong_owner_message", store, where, context.user_id(*starter), marked_column(row, "user_id"));
+    context.add(FindingKind::wrong_owner_message, store, where, context.user_id(*starter), marked_column(row, "user_id"));
   }
   scan_content(context, row, where, starter);
 }
@@ -75,7 +75,7 @@ void report_missing(CheckContext& context, const std::unordered_set<std::string>
   std::sort(missing.begin(), missing.end());
   for (const auto& [agent_id, starter] : missing) {
     const auto text = "no agents row for " + agent_id + " started by " + context.user_id(starter);
-    context.add("missing_row", store, "agents/" + agent_id, context.user_id(starter),
+    context.add(FindingKind::missing_row, store, "agents/" + agent_id, context.user_id(starter),
                 mark_excerpt(text, text.find(agent_id), agent_id.size(), text.size()));
   }
 }

@@ -37,7 +37,7 @@ void report_growth(CheckContext& context, const RedisKeyCensus& before, const Re
   const auto text = count + " keys appeared outside " + scope +
                     "* during the run without naming it (outside: " + std::to_string(before.outside()) + " before, " +
                     std::to_string(after.outside()) + " after)";
-  context.add("key_outside_prefix", store, "outside " + scope + "*", "",
+  context.add(FindingKind::key_outside_prefix, store, "outside " + scope + "*", "",
               mark_excerpt(text, 0, count.size(), text.size()));
 }
 
@@ -49,7 +49,7 @@ void check_redis_outside(CheckContext& context, RedisSession& redis, const std::
   report.keys_outside_prefix = keys_naming_run(redis, run_id, scope);
   for (const auto& key : report.keys_outside_prefix) {
     const auto type = redis.command({"TYPE", key}).text;
-    context.add("key_outside_prefix", store, key, owners_in(context, contents_of(redis, key, type)),
+    context.add(FindingKind::key_outside_prefix, store, key, owners_in(context, contents_of(redis, key, type)),
                 mark_excerpt(key, key.find(run_id), run_id.size(), 120));
   }
   RedisKeyCensus after{.all_keys = static_cast<std::uint64_t>(redis.command({"DBSIZE"}).integer),

@@ -29,12 +29,12 @@ class CheckContext {
   const std::string& user_id(std::size_t index) const { return users_[index].user_id; }
 
   // `channel` is the store's name, which is also the observer.
-  void add(std::string kind, const std::string& channel, std::string where, std::string owner, std::string excerpt);
+  void add(FindingKind kind, const std::string& channel, std::string where, std::string owner, std::string excerpt);
 
   // One finding of `kind` per foreign owner found in `text`, which belongs
   // to `owner` (nullopt: nobody, so every user's value is foreign).
   // `label` names the text in the excerpt (a column, a field).
-  void report_foreign(const std::string& kind, const std::string& channel, const std::string& where,
+  void report_foreign(FindingKind kind, const std::string& channel, const std::string& where,
                       std::string_view label, std::string_view text, std::optional<std::size_t> owner);
   std::vector<ForeignValue> foreign_in(std::string_view text, std::optional<std::size_t> owner) const {
     return scanner_.foreign_in(text, owner);

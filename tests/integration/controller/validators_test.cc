@@ -21,7 +21,7 @@ namespace {
 
 const cast::ServiceUrls& stores() { return cast::test::shared_environment(); }
 
-std::vector<Finding> of_kind(const cast::PersistenceReport& report, const std::string& kind) {
+std::vector<Finding> of_kind(const cast::PersistenceReport& report, cast::FindingKind kind) {
   std::vector<Finding> found;
   std::copy_if(report.findings.begin(), report.findings.end(), std::back_inserter(found),
                [&](const Finding& finding) { return finding.kind == kind; });
@@ -31,7 +31,7 @@ std::vector<Finding> of_kind(const cast::PersistenceReport& report, const std::s
 std::string listed(const cast::PersistenceReport& report) {
   std::string text;
   for (const auto& f : report.findings) {
-    text += f.kind + " " + f.channel + " " + f.where + " owner=" + f.owner + " " + f.excerpt + "\n";
+    text += cast::to_string(f.kind) + (" " + f.channel) + " " + f.where + " owner=" + f.owner + " " + f.excerpt + "\n";
   }
   return text;
 }
@@ -73,15 +73,15 @@ TEST_CASE("a row written with another user's id is wrong_owner_row, owned by the
   auto agents = run.clean_agents();
   agents[0].row_user = run.users()[1].user_id;
   const auto report = seed_and_validate(run, agents);
-  const auto rows = of_kind(report, "wrong_owner_row");
+  const auto rows = of_kind(report, cast::FindingKind::wrong_owner_row);
   REQUIRE(rows.size() == 1);
-  CHECK(rows[0].test_case == "state_persistence");
+  CHECK(rows[0].test_case == cast::TestCaseId::state_persistence);
   CHECK(rows[0].observer == "postgres");
   CHECK(rows[0].channel == "postgres");
   CHECK(rows[0].owner == run.users()[0].user_id);
   CHECK(rows[0].where == "agents/" + agents[0].agent_id);
   CHECK(marks(rows[0], run.users()[1].user_id));
-  const auto messages = of_kind(report, "wrong_owner_message");
+  const auto messages = of_kind(report, cast::FindingKind::wrong_owner_message);
   REQUIRE(messages.size() == 1);
   CHECK(messages[0].where == "agent_messages/" + agents[0].agent_id);
   CHECK(report.findings.size() == 2);
@@ -92,7 +92,7 @@ TEST_CASE("an agent the harness saw without a row is missing_row; a row nobody s
   auto agents = run.clean_agents();
   agents[2].row_user.clear();
   auto report = seed_and_validate(run, agents);
-  auto missing = of_kind(report, "missing_row");
+  auto missing = of_kind(report, cast::FindingKind::missing_row);
   REQUIRE(missing.size() == 1);
   CHECK(missing[0].owner == run.users()[2].user_id);
   CHECK(missing[0].where == "agents/" + agents[2].agent_id);
@@ -104,12 +104,12 @@ TEST_CASE("an agent the harness saw without a row is missing_row; a row nobody s
   seen.erase(seen.begin() + 1);
   auto harness = run.harness(seen);
   report = cast::validate_persistence(run.users(), harness, run.scope());
-  const auto unknown = of_kind(report, "unknown_row");
+  const auto unknown = of_kind(report, cast::FindingKind::unknown_row);
   REQUIRE(unknown.size() == 2);  // its agents row and its message
   CHECK(unknown[0].owner == run.users()[1].user_id);
   CHECK(unknown[0].where == "agents/" + agents[1].agent_id);
-  CHECK(of_kind(report, "unknown_key").size() == 2);  // its hash, and its id in the user's set
-  CHECK(of_kind(report, "unknown_metric").size() == 1);
+  CHECK(of_kind(report, cast::FindingKind::unknown_key).size() == 2);  // its hash, and its id in the user's set
+  CHECK(of_kind(report, cast::FindingKind::unknown_metric).size() == 1);
 }
 
 TEST_CASE("another user's canary in the state is foreign_data_in_row and in the context foreign_data_in_key") {
@@ -117,14 +117,14 @@ TEST_CASE("another user's canary in the state is foreign_data_in_row and in the 
   auto agents = run.clean_agents();
   agents[0].foreign = " leaked " + run.users()[1].canary;
   const auto report = seed_and_validate(run, agents);
-  const auto rows = of_kind(report, "foreign_data_in_row");
+  const auto rows = of_kind(report, cast::FindingKind::foreign_data_in_row);
   REQUIRE(rows.size() == 2);  // the agents row and the message
   CHECK(rows[0].observer == "postgres");
   CHECK(rows[0].owner == run.users()[1].user_id);
   CHECK(rows[0].where == "agents/" + agents[0].agent_id + " of " + run.users()[0].user_id);
   CHECK(marks(rows[0], run.users()[1].canary));
   CHECK(rows[1].where == "agent_messages/" + agents[0].agent_id + " of " + run.users()[0].user_id);
-  const auto keys = of_kind(report, "foreign_data_in_key");
+  const auto keys = of_kind(report, cast::FindingKind::foreign_data_in_key);
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].observer == "redis");
   CHECK(keys[0].owner == run.users()[1].user_id);
@@ -137,7 +137,7 @@ TEST_CASE("another user's email in the state is foreign data too") {
   auto agents = run.clean_agents();
   agents[1].foreign = " cc " + run.users()[0].profile.email;
   const auto report = seed_and_validate(run, agents);
-  const auto rows = of_kind(report, "foreign_data_in_row");
+  const auto rows = of_kind(report, cast::FindingKind::foreign_data_in_row);
   REQUIRE_FALSE(rows.empty());
   CHECK(rows[0].owner == run.users()[0].user_id);
   CHECK(marks(rows[0], run.users()[0].profile.email));
@@ -148,7 +148,7 @@ TEST_CASE("a key naming the wrong user is wrong_owner_key") {
   auto agents = run.clean_agents();
   agents[0].key_user = run.users()[2].user_id;
   const auto report = seed_and_validate(run, agents);
-  const auto keys = of_kind(report, "wrong_owner_key");
+  const auto keys = of_kind(report, cast::FindingKind::wrong_owner_key);
   REQUIRE(keys.size() == 2);  // the context hash and the set listing the agent
   for (const auto& key : keys) {
     CHECK(key.observer == "redis");
@@ -163,7 +163,7 @@ TEST_CASE("a key of the run outside the layout is unscoped_key, owned by whose d
   SeededRun run{stores(), cast::make_run_id(), 3};
   const auto key = run.prefix() + ":" + run.run_id() + ":live_context";
   const auto report = seed_and_validate(run, run.clean_agents(), {{"HSET", key, "canary", run.users()[2].canary}});
-  const auto unscoped = of_kind(report, "unscoped_key");
+  const auto unscoped = of_kind(report, cast::FindingKind::unscoped_key);
   REQUIRE(unscoped.size() == 1);
   CHECK(unscoped[0].observer == "redis");
   CHECK(unscoped[0].where == key);
@@ -178,7 +178,7 @@ TEST_CASE("keys of the run outside its prefix are key_outside_prefix, named or c
   const auto unnamed = "anonymous-cache-" + run.run_id().substr(4) + "-entry";  // does not name the run as a word
   const auto report =
       seed_and_validate(run, run.clean_agents(), {{"SET", named, run.users()[0].canary}, {"SET", unnamed, "x"}});
-  const auto outside = of_kind(report, "key_outside_prefix");
+  const auto outside = of_kind(report, cast::FindingKind::key_outside_prefix);
   REQUIRE(outside.size() == 2);
   CHECK(outside[0].where == named);
   CHECK(outside[0].owner == run.users()[0].user_id);
@@ -194,14 +194,14 @@ TEST_CASE("a metric row with another user's id is misattributed_metric; missing 
   auto agents = run.clean_agents();
   agents[1].metric_user = run.users()[0].user_id;
   auto report = seed_and_validate(run, agents);
-  const auto misattributed = of_kind(report, "misattributed_metric");
+  const auto misattributed = of_kind(report, cast::FindingKind::misattributed_metric);
   REQUIRE(misattributed.size() == 1);
   CHECK(misattributed[0].observer == "clickhouse");
   CHECK(misattributed[0].owner == run.users()[1].user_id);
   CHECK(misattributed[0].where == "agent_startup_metrics/" + agents[1].agent_id);
   CHECK(marks(misattributed[0], run.users()[0].user_id));
   // user 0 now holds two rows for one agent, user 1 none for one.
-  const auto counts = of_kind(report, "metric_count_mismatch");
+  const auto counts = of_kind(report, cast::FindingKind::metric_count_mismatch);
   REQUIRE(counts.size() == 2);
   CHECK(counts[0].owner == run.users()[0].user_id);
   CHECK(marks(counts[0], "2"));
@@ -217,7 +217,7 @@ TEST_CASE("a user who saw more agents start than it has metric rows is metric_co
   agents.back().agent_id += "-second";
   agents.back().metric_user.clear();
   const auto report = seed_and_validate(run, agents);
-  const auto counts = of_kind(report, "metric_count_mismatch");
+  const auto counts = of_kind(report, cast::FindingKind::metric_count_mismatch);
   REQUIRE(counts.size() == 1);
   CHECK(counts[0].observer == "clickhouse");
   CHECK(counts[0].owner == run.users()[1].user_id);
@@ -313,12 +313,12 @@ TEST_CASE("the reference platform's persistence faults are each caught") {
   const auto run = run_users_on({"wrong_owner_row:1", "redis_unprefixed", "metrics_misattributed:1"}, 4);
   const auto report = cast::validate_persistence(run.users, run.harness, run.scope);
   INFO(listed(report));
-  CHECK_FALSE(of_kind(report, "wrong_owner_row").empty());
-  CHECK_FALSE(of_kind(report, "unscoped_key").empty());
-  CHECK_FALSE(of_kind(report, "misattributed_metric").empty());
-  CHECK_FALSE(of_kind(report, "metric_count_mismatch").empty());
+  CHECK_FALSE(of_kind(report, cast::FindingKind::wrong_owner_row).empty());
+  CHECK_FALSE(of_kind(report, cast::FindingKind::unscoped_key).empty());
+  CHECK_FALSE(of_kind(report, cast::FindingKind::misattributed_metric).empty());
+  CHECK_FALSE(of_kind(report, cast::FindingKind::metric_count_mismatch).empty());
   for (const auto& finding : report.findings) {
-    CHECK(finding.test_case == "state_persistence");
+    CHECK(finding.test_case == cast::TestCaseId::state_persistence);
     CHECK(finding.observer == finding.channel);
   }
 }

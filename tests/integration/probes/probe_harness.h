@@ -166,7 +166,7 @@ inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::si
   return run;
 }
 
-inline std::size_t count_kind(const std::vector<Finding>& findings, const std::string& kind) {
+inline std::size_t count_kind(const std::vector<Finding>& findings, FindingKind kind) {
   return static_cast<std::size_t>(
       std::count_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.kind == kind; }));
 }

@@ -19,13 +19,13 @@ TEST_CASE("a clean run passes every evaluated criterion and lists all five test 
   const char* ids[] = {"startup_isolation", "cross_contamination", "performance", "websocket_scaling",
                        "state_persistence"};
   for (std::size_t i = 0; i < 5; ++i) {
-    CHECK(verdict.test_cases[i].id == ids[i]);
+    CHECK(std::string(cast::to_string(verdict.test_cases[i].id)) == ids[i]);
   }
-  CHECK(test_case(verdict, "startup_isolation").criteria.size() == 5);
-  CHECK(test_case(verdict, "performance").criteria.size() == 6);
-  CHECK(test_case(verdict, "websocket_scaling").criteria.size() == 3);
+  CHECK(test_case(verdict, cast::TestCaseId::startup_isolation).criteria.size() == 5);
+  CHECK(test_case(verdict, cast::TestCaseId::performance).criteria.size() == 6);
+  CHECK(test_case(verdict, cast::TestCaseId::websocket_scaling).criteria.size() == 3);
   for (const auto& result : verdict.test_cases) {
-    bool pending = result.id == "cross_contamination" || result.id == "state_persistence";
+    bool pending = result.id == cast::TestCaseId::cross_contamination || result.id == cast::TestCaseId::state_persistence;
     CHECK(result.verdict == (pending ? cast::CaseVerdict::not_evaluated : cast::CaseVerdict::passed));
     if (pending) {
       CHECK(result.note.find("not evaluated") == 0);  // no isolation check ran in this record
@@ -34,8 +34,8 @@ TEST_CASE("a clean run passes every evaluated criterion and lists all five test 
       CHECK_MESSAGE(c.passed, c.name << ": " << c.observed);
     }
   }
-  CHECK(criterion(verdict, "startup_isolation", "unique_agent_ids").observed == "10 distinct / 10 started");
-  CHECK(criterion(verdict, "websocket_scaling", "replies_routed").observed_value == doctest::Approx(100));
+  CHECK(criterion(verdict, cast::TestCaseId::startup_isolation, "unique_agent_ids").observed == "10 distinct / 10 started");
+  CHECK(criterion(verdict, cast::TestCaseId::websocket_scaling, "replies_routed").observed_value == doctest::Approx(100));
 }
 
 TEST_CASE("the startup summary and harness figures come from the exact samples") {
@@ -49,7 +49,7 @@ TEST_CASE("the startup summary and harness figures come from the exact samples")
   CHECK(verdict.startup_ms.mean == doctest::Approx(109.5));
   CHECK(verdict.harness_max_lag_ms == doctest::Approx(2));
   CHECK(verdict.harness_start_skew_ms == doctest::Approx(3));
-  CHECK(criterion(verdict, "performance", "startup_p95_s").observed_value == doctest::Approx(0.118));
+  CHECK(criterion(verdict, cast::TestCaseId::performance, "startup_p95_s").observed_value == doctest::Approx(0.118));
 }
 
 TEST_CASE("a slow P95 fails performance, while P99 below its own limit passes") {
@@ -59,12 +59,12 @@ TEST_CASE("a slow P95 fails performance, while P99 below its own limit passes") 
   auto verdict = judge(run);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
   CHECK(verdict.exit_code() == 1);
-  CHECK(test_case(verdict, "performance").verdict == cast::CaseVerdict::failed);
-  CHECK_FALSE(criterion(verdict, "performance", "startup_p95_s").passed);
-  CHECK(criterion(verdict, "performance", "startup_p95_s").observed_value == doctest::Approx(6.0));
-  CHECK(criterion(verdict, "performance", "startup_p99_s").passed);
-  CHECK_FALSE(criterion(verdict, "startup_isolation", "max_startup_s").passed);
-  CHECK(test_case(verdict, "websocket_scaling").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::TestCaseId::performance).verdict == cast::CaseVerdict::failed);
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::performance, "startup_p95_s").passed);
+  CHECK(criterion(verdict, cast::TestCaseId::performance, "startup_p95_s").observed_value == doctest::Approx(6.0));
+  CHECK(criterion(verdict, cast::TestCaseId::performance, "startup_p99_s").passed);
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::startup_isolation, "max_startup_s").passed);
+  CHECK(test_case(verdict, cast::TestCaseId::websocket_scaling).verdict == cast::CaseVerdict::passed);
 }
 
 TEST_CASE("two users holding one agent id fail startup isolation with a finding naming both") {
@@ -72,18 +72,18 @@ TEST_CASE("two users holding one agent id fail startup isolation with a finding 
   set_agent(run, 3, "agent-1");
   auto verdict = judge(run);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
-  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::failed);
-  const auto& unique = criterion(verdict, "startup_isolation", "unique_agent_ids");
+  CHECK(test_case(verdict, cast::TestCaseId::startup_isolation).verdict == cast::CaseVerdict::failed);
+  const auto& unique = criterion(verdict, cast::TestCaseId::startup_isolation, "unique_agent_ids");
   CHECK_FALSE(unique.passed);
   CHECK(unique.observed == "9 distinct / 10 started");
   REQUIRE(verdict.findings.size() == 1);
   const auto& finding = verdict.findings[0];
-  CHECK(finding.kind == "duplicate_agent_id");
-  CHECK(finding.test_case == "startup_isolation");
+  CHECK(finding.kind == cast::FindingKind::duplicate_agent_id);
+  CHECK(finding.test_case == cast::TestCaseId::startup_isolation);
   CHECK(finding.observer == "u-000003");
   CHECK(finding.owner == "u-000001");
   CHECK(finding.excerpt.find(">>>agent-1<<<") != std::string::npos);
-  CHECK(test_case(verdict, "websocket_scaling").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::TestCaseId::websocket_scaling).verdict == cast::CaseVerdict::passed);
 }
 
 TEST_CASE("a reply carrying another user's request id fails WebSocket scaling, naming observer and owner") {
@@ -91,20 +91,20 @@ TEST_CASE("a reply carrying another user's request id fails WebSocket scaling, n
   misroute(run, 2, 5);
   auto verdict = judge(run);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
-  CHECK(test_case(verdict, "websocket_scaling").verdict == cast::CaseVerdict::failed);
-  const auto& routed = criterion(verdict, "websocket_scaling", "replies_routed");
+  CHECK(test_case(verdict, cast::TestCaseId::websocket_scaling).verdict == cast::CaseVerdict::failed);
+  const auto& routed = criterion(verdict, cast::TestCaseId::websocket_scaling, "replies_routed");
   CHECK_FALSE(routed.passed);
   CHECK(routed.observed_value == doctest::Approx(100.0 * 20 / 21));
   REQUIRE(verdict.findings.size() == 1);
   const auto& finding = verdict.findings[0];
-  CHECK(finding.kind == "misrouted_reply");
-  CHECK(finding.test_case == "websocket_scaling");
+  CHECK(finding.kind == cast::FindingKind::misrouted_reply);
+  CHECK(finding.test_case == cast::TestCaseId::websocket_scaling);
   CHECK(finding.observer == "u-000002");
   CHECK(finding.owner == "u-000005");
   CHECK(finding.where == "agent_response request_id=u-000005-r2");
   CHECK(finding.excerpt.find(">>>u-000005-r2<<<") != std::string::npos);
   // The stray reply is not user 2's own, so its context still counts as intact.
-  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::TestCaseId::startup_isolation).verdict == cast::CaseVerdict::passed);
 }
 
 TEST_CASE("a reply naming another user's agent under the user's own request id is misrouted too") {
@@ -134,11 +134,11 @@ TEST_CASE("an agent that names another user, or forgets its context, fails start
     reply.payload.replace(at, canary.size(), "forgotten");
   }
   auto verdict = judge(run);
-  CHECK_FALSE(criterion(verdict, "startup_isolation", "identity_echo").passed);
-  CHECK_FALSE(criterion(verdict, "startup_isolation", "context_intact").passed);
-  CHECK(criterion(verdict, "startup_isolation", "context_intact").observed == "9/10 quote their own context");
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::startup_isolation, "identity_echo").passed);
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::startup_isolation, "context_intact").passed);
+  CHECK(criterion(verdict, cast::TestCaseId::startup_isolation, "context_intact").observed == "9/10 quote their own context");
   REQUIRE(verdict.findings.size() == 1);
-  CHECK(verdict.findings[0].kind == "identity_mismatch");
+  CHECK(verdict.findings[0].kind == cast::FindingKind::identity_mismatch);
   CHECK(verdict.findings[0].observer == "u-000006");
   CHECK(verdict.findings[0].owner == "u-000007");
 }
@@ -151,10 +151,10 @@ TEST_CASE("drops, missing connections and failed users fail their criteria") {
   run.record.users[2].done = false;
   run.record.users[2].failed = true;
   auto verdict = judge(run);
-  CHECK_FALSE(criterion(verdict, "websocket_scaling", "unexpected_closes").passed);
-  CHECK(criterion(verdict, "websocket_scaling", "connections_established").observed == "9/10");
-  CHECK_FALSE(criterion(verdict, "performance", "success_rate").passed);  // 90 % < 95 %
-  CHECK_FALSE(criterion(verdict, "startup_isolation", "agents_started").passed);
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::websocket_scaling, "unexpected_closes").passed);
+  CHECK(criterion(verdict, cast::TestCaseId::websocket_scaling, "connections_established").observed == "9/10");
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::performance, "success_rate").passed);  // 90 % < 95 %
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::startup_isolation, "agents_started").passed);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
 }
 
@@ -162,7 +162,7 @@ TEST_CASE("resources: unmeasured is reported, not failed, and over the limit fai
   auto run = clean_run();
   run.record.resources.clear();
   auto verdict = judge(run);
-  const auto& memory = criterion(verdict, "performance", "platform_memory_mb");
+  const auto& memory = criterion(verdict, cast::TestCaseId::performance, "platform_memory_mb");
   CHECK_FALSE(memory.measured);
   CHECK(memory.observed == "not measured");
   CHECK(verdict.kind == cast::RunVerdictKind::passed);
@@ -173,9 +173,9 @@ TEST_CASE("resources: unmeasured is reported, not failed, and over the limit fai
   run.record.host_cores = 2;
   run.record.resources[2].platform_cpu_percent = 182;  // of one core: 91 % of two
   verdict = judge(run);
-  CHECK_FALSE(criterion(verdict, "performance", "platform_memory_mb").passed);
-  CHECK(criterion(verdict, "performance", "host_cpu_percent").observed_value == doctest::Approx(91));
-  CHECK_FALSE(criterion(verdict, "performance", "host_cpu_percent").passed);
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::performance, "platform_memory_mb").passed);
+  CHECK(criterion(verdict, cast::TestCaseId::performance, "host_cpu_percent").observed_value == doctest::Approx(91));
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::performance, "host_cpu_percent").passed);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
 }
 
@@ -188,10 +188,10 @@ TEST_CASE("host CPU counts the platform's share, never the harness sharing the h
     sample.platform_cpu_percent = 60;  // the platform uses 30 % of it
   }
   auto verdict = judge(run);
-  CHECK(criterion(verdict, "performance", "host_cpu_percent").observed_value == doctest::Approx(30));
-  CHECK(criterion(verdict, "performance", "host_cpu_percent").passed);
+  CHECK(criterion(verdict, cast::TestCaseId::performance, "host_cpu_percent").observed_value == doctest::Approx(30));
+  CHECK(criterion(verdict, cast::TestCaseId::performance, "host_cpu_percent").passed);
   run.record.platform_local = false;  // a remote platform's host is not ours to measure
-  CHECK_FALSE(criterion(judge(run), "performance", "host_cpu_percent").measured);
+  CHECK_FALSE(criterion(judge(run), cast::TestCaseId::performance, "host_cpu_percent").measured);
 }
 
 TEST_CASE("isolation evidence: cases 2 and 5 count their findings, and a check that ran clean passes") {
@@ -201,19 +201,19 @@ TEST_CASE("isolation evidence: cases 2 and 5 count their findings, and a check t
   run.record.isolation.probes = 40;
   run.record.isolation.persistence_checked = true;
   auto clean = judge(run);
-  CHECK(test_case(clean, "cross_contamination").verdict == cast::CaseVerdict::passed);
-  CHECK(test_case(clean, "state_persistence").verdict == cast::CaseVerdict::passed);
-  CHECK(test_case(clean, "state_persistence").criteria.size() == 2);
+  CHECK(test_case(clean, cast::TestCaseId::cross_contamination).verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(clean, cast::TestCaseId::state_persistence).verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(clean, cast::TestCaseId::state_persistence).criteria.size() == 2);
   CHECK(clean.exit_code() == 0);
 
-  cast::Finding leak{"foreign_canary", "cross_contamination", "u-000001", "u-000002", "ws", "agent_response", "x", 0};
-  cast::Finding row{"wrong_owner_row", "state_persistence", "postgres", "u-000003", "postgres", "agents", "y", 0};
-  cast::Finding probe{"unauthorized_read", "state_persistence", "u-000004", "u-000005", "rest", "GET", "z", 0};
+  cast::Finding leak{cast::FindingKind::foreign_canary, cast::TestCaseId::cross_contamination, "u-000001", "u-000002", "ws", "agent_response", "x", 0};
+  cast::Finding row{cast::FindingKind::wrong_owner_row, cast::TestCaseId::state_persistence, "postgres", "u-000003", "postgres", "agents", "y", 0};
+  cast::Finding probe{cast::FindingKind::unauthorized_read, cast::TestCaseId::state_persistence, "u-000004", "u-000005", "rest", "GET", "z", 0};
   run.record.isolation.findings = {leak, row, probe};
   auto dirty = judge(run);
-  CHECK(test_case(dirty, "cross_contamination").verdict == cast::CaseVerdict::failed);
-  CHECK(criterion(dirty, "state_persistence", "stored_data_ownership").observed_value == 1);
-  CHECK(criterion(dirty, "state_persistence", "authorization_probes").observed_value == 1);
+  CHECK(test_case(dirty, cast::TestCaseId::cross_contamination).verdict == cast::CaseVerdict::failed);
+  CHECK(criterion(dirty, cast::TestCaseId::state_persistence, "stored_data_ownership").observed_value == 1);
+  CHECK(criterion(dirty, cast::TestCaseId::state_persistence, "authorization_probes").observed_value == 1);
   CHECK(dirty.findings.size() == 3);
   CHECK(dirty.exit_code() == 1);
 

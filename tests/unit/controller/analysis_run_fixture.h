@@ -94,14 +94,14 @@ inline CleanRun clean_run(std::size_t users = 10) {
 
 // Judging helpers; they REQUIRE what they look up.
 
-inline const cast::TestCaseResult& test_case(const cast::RunVerdict& verdict, const std::string& id) {
+inline const cast::TestCaseResult& test_case(const cast::RunVerdict& verdict, cast::TestCaseId id) {
   auto it = std::find_if(verdict.test_cases.begin(), verdict.test_cases.end(),
                          [&](const cast::TestCaseResult& result) { return result.id == id; });
   REQUIRE(it != verdict.test_cases.end());
   return *it;
 }
 
-inline const cast::Criterion& criterion(const cast::RunVerdict& verdict, const std::string& id, const std::string& name) {
+inline const cast::Criterion& criterion(const cast::RunVerdict& verdict, cast::TestCaseId id, const std::string& name) {
   const auto& result = test_case(verdict, id);
   auto it = std::find_if(result.criteria.begin(), result.criteria.end(),
                          [&](const cast::Criterion& c) { return c.name == name; });

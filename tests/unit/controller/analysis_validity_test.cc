@@ -70,7 +70,7 @@ TEST_CASE("probe steps that never ran leave test case 5 not passed, saying how m
   auto verdict = judge(run);
   const cast::TestCaseResult* persistence = nullptr;
   for (const auto& tc : verdict.test_cases) {
-    if (tc.id == "state_persistence") persistence = &tc;
+    if (tc.id == cast::TestCaseId::state_persistence) persistence = &tc;
   }
   REQUIRE(persistence != nullptr);
   CHECK(persistence->verdict != cast::CaseVerdict::passed);
@@ -126,17 +126,17 @@ TEST_CASE("non-strict isolation keeps the findings as warnings and passes") {
   auto verdict = judge(run);
   CHECK(verdict.findings.size() == 2);
   CHECK(verdict.kind == cast::RunVerdictKind::passed);
-  const auto& unique = criterion(verdict, "startup_isolation", "unique_agent_ids");
+  const auto& unique = criterion(verdict, cast::TestCaseId::startup_isolation, "unique_agent_ids");
   CHECK_FALSE(unique.passed);
   CHECK(unique.warning);
-  CHECK(criterion(verdict, "websocket_scaling", "replies_routed").warning);
-  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::passed);
-  CHECK(test_case(verdict, "websocket_scaling").note.find("only warned") != std::string::npos);
+  CHECK(criterion(verdict, cast::TestCaseId::websocket_scaling, "replies_routed").warning);
+  CHECK(test_case(verdict, cast::TestCaseId::startup_isolation).verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::TestCaseId::websocket_scaling).note.find("only warned") != std::string::npos);
 
   run.config.isolation_strict = true;
   verdict = judge(run);
   CHECK(verdict.kind == cast::RunVerdictKind::failed);
-  CHECK_FALSE(criterion(verdict, "startup_isolation", "unique_agent_ids").warning);
+  CHECK_FALSE(criterion(verdict, cast::TestCaseId::startup_isolation, "unique_agent_ids").warning);
 }
 
 TEST_CASE("--performance-only skips cases 1, 2 and 5 and --isolation-only skips case 3") {
@@ -146,19 +146,20 @@ TEST_CASE("--performance-only skips cases 1, 2 and 5 and --isolation-only skips 
   auto verdict = judge(run);
   CHECK(verdict.findings.empty());
   CHECK(verdict.kind == cast::RunVerdictKind::passed);
-  for (const char* id : {"startup_isolation", "cross_contamination", "state_persistence"}) {
+  for (auto id : {cast::TestCaseId::startup_isolation, cast::TestCaseId::cross_contamination,
+                  cast::TestCaseId::state_persistence}) {
     CHECK(test_case(verdict, id).verdict == cast::CaseVerdict::not_evaluated);
     CHECK(test_case(verdict, id).note == "not evaluated: --performance-only");
   }
-  CHECK(test_case(verdict, "performance").verdict == cast::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::TestCaseId::performance).verdict == cast::CaseVerdict::passed);
 
   run = clean_run();
   run.record.users[0].start_us = 9'000'000;
   run.config.isolation_only = true;
   verdict = judge(run);
-  CHECK(test_case(verdict, "performance").verdict == cast::CaseVerdict::not_evaluated);
-  CHECK(test_case(verdict, "performance").criteria.empty());
-  CHECK(test_case(verdict, "startup_isolation").verdict == cast::CaseVerdict::failed);  // 9 s > 5 s per agent
+  CHECK(test_case(verdict, cast::TestCaseId::performance).verdict == cast::CaseVerdict::not_evaluated);
+  CHECK(test_case(verdict, cast::TestCaseId::performance).criteria.empty());
+  CHECK(test_case(verdict, cast::TestCaseId::startup_isolation).verdict == cast::CaseVerdict::failed);  // 9 s > 5 s per agent
 }
 
 TEST_CASE("a worker loop that lagged beyond thresholds.max_loop_lag_ms makes the run invalid, naming it") {

@@ -69,7 +69,7 @@ TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid 
   run.record.workers[0].lost = true;
   auto verdict = cast::judge_run(run.record, run.config, run.planned);
   for (int i = 0; i < 23; ++i) {
-    verdict.findings.push_back({"misrouted_reply", "websocket_scaling", "u-000001", "u-00000" + std::to_string(i % 10),
+    verdict.findings.push_back({cast::FindingKind::misrouted_reply, cast::TestCaseId::websocket_scaling, "u-000001", "u-00000" + std::to_string(i % 10),
                                 "ws", "agent_response", std::string(300, 'x') + ">>>foreign<<<", 0.5});
   }
   cast::ReportOutcome outcome;

@@ -8,10 +8,10 @@
 
 namespace {
 
-cast::Finding finding(const std::string& kind, const std::string& channel, int observer, int owner) {
+cast::Finding finding(cast::FindingKind kind, const std::string& channel, int observer, int owner) {
   cast::Finding f;
   f.kind = kind;
-  f.test_case = "cross_contamination";
+  f.test_case = cast::TestCaseId::cross_contamination;
   f.channel = channel;
   f.observer = "user-" + std::to_string(observer);
   f.owner = "user-" + std::to_string(owner);
@@ -23,18 +23,18 @@ cast::Finding finding(const std::string& kind, const std::string& channel, int o
 
 TEST_CASE("findings digest: thousands of findings fold into a few groups, largest first, with counts and pairs") {
   std::vector<cast::Finding> findings;
-  for (int i = 0; i < 3000; ++i) findings.push_back(finding("foreign_canary", "ws", i, i + 1));
-  for (int i = 0; i < 1500; ++i) findings.push_back(finding("foreign_request_id", "ws", i % 10, 99));
-  for (int i = 0; i < 500; ++i) findings.push_back(finding("foreign_canary", "rest", i, i + 2));
+  for (int i = 0; i < 3000; ++i) findings.push_back(finding(cast::FindingKind::foreign_canary, "ws", i, i + 1));
+  for (int i = 0; i < 1500; ++i) findings.push_back(finding(cast::FindingKind::foreign_request_id, "ws", i % 10, 99));
+  for (int i = 0; i < 500; ++i) findings.push_back(finding(cast::FindingKind::foreign_canary, "rest", i, i + 2));
   auto digest = cast::digest_findings(findings);
   CHECK(digest.total == 5000);
   REQUIRE(digest.groups.size() == 3);
   CHECK(digest.groups_left_off == 0);
-  CHECK(digest.groups[0].kind == "foreign_canary");
+  CHECK(digest.groups[0].kind == cast::FindingKind::foreign_canary);
   CHECK(digest.groups[0].channel == "ws");
   CHECK(digest.groups[0].count == 3000);
   CHECK(digest.groups[0].pairs == 3000);
-  CHECK(digest.groups[1].kind == "foreign_request_id");
+  CHECK(digest.groups[1].kind == cast::FindingKind::foreign_request_id);
   CHECK(digest.groups[1].count == 1500);
   CHECK(digest.groups[1].pairs == 10);
   CHECK(digest.groups[2].channel == "rest");
@@ -48,12 +48,13 @@ TEST_CASE("findings digest: thousands of findings fold into a few groups, larges
 
 TEST_CASE("findings digest: a group with one pair shows repeats, and groups beyond the cap are counted") {
   std::vector<cast::Finding> findings;
-  for (int i = 0; i < 10; ++i) findings.push_back(finding("duplicate_agent_id", "ws", 1, 2));
-  for (int k = 0; k < 40; ++k) findings.push_back(finding("kind_" + std::to_string(k), "redis", k, k + 1));
+  for (int i = 0; i < 10; ++i) findings.push_back(finding(cast::FindingKind::duplicate_agent_id, "ws", 1, 2));
+  for (int k = 0; k < 40; ++k)
+    findings.push_back(finding(cast::FindingKind::unknown_key, "redis-" + std::to_string(k), k, k + 1));
   auto digest = cast::digest_findings(findings, {.groups = 25, .examples = 3});
   CHECK(digest.total == 50);
   REQUIRE(digest.groups.size() == 25);
-  CHECK(digest.groups[0].kind == "duplicate_agent_id");
+  CHECK(digest.groups[0].kind == cast::FindingKind::duplicate_agent_id);
   CHECK(digest.groups[0].pairs == 1);
   CHECK(digest.groups[0].examples.size() == 3);
   CHECK(digest.groups_left_off == 16);

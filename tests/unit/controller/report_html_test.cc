@@ -14,8 +14,8 @@ bool has(const std::string& text, std::string_view what) { return text.find(what
 
 cast::Finding hostile_finding() {
   cast::Finding f;
-  f.kind = "foreign_canary";
-  f.test_case = "cross_contamination";
+  f.kind = cast::FindingKind::foreign_canary;
+  f.test_case = cast::TestCaseId::cross_contamination;
   f.observer = "user-<i>1</i>";
   f.owner = "user-2\"onmouseover=\"alert(1)";
   f.channel = "ws";
@@ -125,7 +125,7 @@ TEST_CASE("the html report of 10000 users with 5000 findings stays small") {
   for (int i = 0; i < 5000; ++i) {
     auto f = hostile_finding();
     f.observer = "user-" + std::to_string(i);
-    f.kind = i % 3 == 0 ? "foreign_request_id" : "foreign_canary";
+    f.kind = i % 3 == 0 ? cast::FindingKind::foreign_request_id : cast::FindingKind::foreign_canary;
     verdict.findings.push_back(f);
   }
   auto html = render(run, verdict);

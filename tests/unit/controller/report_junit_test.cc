@@ -72,7 +72,7 @@ TEST_CASE("JUnit XML escapes markup and drops control characters") {
   verdict.test_cases[0].criteria[0].name = "<&>\"name";
   verdict.test_cases[0].criteria[0].passed = false;
   verdict.test_cases[0].criteria[0].observed = "</failure><x>";
-  verdict.findings.push_back({"misrouted_reply", "startup_isolation", "u-1", "u-2", "ws", "frame",
+  verdict.findings.push_back({cast::FindingKind::misrouted_reply, cast::TestCaseId::startup_isolation, "u-1", "u-2", "ws", "frame",
                               "...\"a\":>>>\"<script>&\"<<<...", 0});
   std::string xml = cast::render_junit_report({run.record, verdict, run.config});
   CHECK(xml.find("name=\"&lt;&amp;&gt;&quot;name\"") != std::string::npos);
