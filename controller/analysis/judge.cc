@@ -41,17 +41,7 @@ LatencySummaryMs startup_summary(const RunRecord& record) {
       samples.add(std::chrono::microseconds{*user.start_us});
     }
   }
-  LatencySummary exact = samples.summary();
-  auto ms = [](std::chrono::microseconds value) { return static_cast<double>(value.count()) / 1000; };
-  LatencySummaryMs summary;
-  summary.count = exact.count;
-  summary.mean = exact.mean_us / 1000;
-  summary.p50 = ms(exact.p50);
-  summary.p90 = ms(exact.p90);
-  summary.p95 = ms(exact.p95);
-  summary.p99 = ms(exact.p99);
-  summary.max = ms(exact.max);
-  return summary;
+  return in_milliseconds(samples.summary());
 }
 
 void judge_cases(const JudgeInput& input, RunVerdict& verdict) {

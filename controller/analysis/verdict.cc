@@ -1,6 +1,23 @@
 #include "controller/analysis/verdict.h"
 
+#include <chrono>
+
+#include "common/stats/latency_samples.h"
+
 namespace cast {
+
+LatencySummaryMs in_milliseconds(const LatencySummary& exact) {
+  auto ms = [](std::chrono::microseconds value) { return static_cast<double>(value.count()) / 1000; };
+  LatencySummaryMs summary;
+  summary.count = exact.count;
+  summary.mean = exact.mean_us / 1000;
+  summary.p50 = ms(exact.p50);
+  summary.p90 = ms(exact.p90);
+  summary.p95 = ms(exact.p95);
+  summary.p99 = ms(exact.p99);
+  summary.max = ms(exact.max);
+  return summary;
+}
 
 const char* to_string(RunVerdictKind kind) {
   switch (kind) {

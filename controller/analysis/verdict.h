@@ -68,6 +68,10 @@ struct LatencySummaryMs {
   double mean{0}, p50{0}, p90{0}, p95{0}, p99{0}, max{0};
 };
 
+struct LatencySummary;
+// The exact summary of microsecond samples, in the reports' milliseconds.
+LatencySummaryMs in_milliseconds(const LatencySummary& exact);
+
 enum class RunVerdictKind { passed, failed, invalid };
 
 struct RunVerdict {
