@@ -3,22 +3,36 @@
 # from Debian's own packages (no container registry needed): debootstrap
 # into a temporary folder, then `podman import`. Idempotent: does nothing
 # when the image exists. Uses the Debian mirror apt is configured with.
+#   base-image.sh                 makes the image unless it exists
+#   base-image.sh --check-mirror  prints the mirror; exit 3 when it cannot be reached
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/containers.conf}
 image=${CAST_BASE_IMAGE:-cast-debian:12}
-if podman image exists "$image"; then
-  echo "base-image: $image exists" >&2
-  exit 0
-fi
 
-# The mirror apt uses (deb822 or one-line sources), else Debian's default.
-mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+# CAST_DEBIAN_MIRROR, else the mirror apt uses (deb822 or one-line
+# sources), else Debian's default.
+mirror=${CAST_DEBIAN_MIRROR:-}
+[[ -n "$mirror" ]] || mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
 if [[ -z "$mirror" ]]; then
   mirror=$(awk '$1 == "deb" && $3 ~ /^bookworm/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
 security=${mirror%/debian}/debian-security
+
+# The images' builds fetch from the same mirror (apt-get in every stage).
+if [[ ${1:-} == --check-mirror ]]; then
+  curl -fsS --max-time 20 -o /dev/null "$mirror/dists/bookworm/Release" || {
+    echo "base-image: the Debian mirror $mirror cannot be reached" >&2
+    exit 3
+  }
+  echo "$mirror"
+  exit 0
+fi
+if podman image exists "$image"; then
+  echo "base-image: $image exists" >&2
+  exit 0
+fi
 
 root=$(mktemp -d /var/tmp/cast-debootstrap.XXXXXX)
 trap 'rm -rf "$root"' EXIT

@@ -49,7 +49,11 @@ rule(compose.get("networks", {}).get("cast", {}).get("internal") is True, "netwo
 rule(all(s.get("networks") == ["cast"] for s in services.values()), "every service on network cast only")
 rule(not any("ports" in s for s in services.values()), "nothing published on the host")
 stages = re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", open(os.path.join(src, "deploy/Dockerfile")).read(), re.M)
-rule(stages == ["build", "runtime", "stores"], f"Dockerfile stages {stages}")
+rule(stages == ["build", "package-source", "package-prebuilt", "package", "runtime", "store-packages", "stores"],
+     f"Dockerfile stages {stages}")
+dockerfile = open(os.path.join(src, "deploy/Dockerfile")).read()
+rule(re.search(r"^FROM package-\$\{PACKAGE:-source\} AS package$", dockerfile, re.M) is not None,
+     "the .deb compiled in the image unless PACKAGE=prebuilt")
 targets = {s.get("build", {}).get("target") for s in services.values()}
 rule(targets <= set(stages), f"compose builds only Dockerfile stages ({sorted(targets)})")
 sys.exit(1 if failed else 0)
