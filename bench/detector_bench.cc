@@ -18,6 +18,8 @@
 #include "controller/isolation/contamination_detector.h"
 #include "controller/plan/population.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 using nlohmann::json;

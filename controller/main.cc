@@ -14,11 +14,11 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{"cast - Concurrent Agent Startup Test suite"};
   app.require_subcommand(1);
-  cast::add_run_command(app);
-  cast::add_controller_command(app);
-  cast::add_worker_command(app);
-  cast::add_env_command(app);
-  cast::add_schema_command(app);
+  cast::controller::add_run_command(app);
+  cast::controller::add_controller_command(app);
+  cast::controller::add_worker_command(app);
+  cast::controller::add_env_command(app);
+  cast::controller::add_schema_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -14,7 +14,7 @@
 #include "controller/plan/population.h"
 #include "controller/plan/population_index.h"
 
-namespace cast {
+namespace cast::controller {
 
 // The record indexed once for all judges.
 struct JudgeInput {
@@ -55,4 +55,4 @@ TestCaseResult judge_state_persistence(const JudgeInput& input, std::vector<Find
 // Why the harness, not the platform, was the bottleneck; empty when it was not.
 std::vector<std::string> harness_invalid_reasons(const RunRecord& record, const RunConfig& config);
 
-}  // namespace cast
+}  // namespace cast::controller

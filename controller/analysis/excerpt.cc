@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -38,4 +38,4 @@ std::string mark_excerpt(std::string_view payload, std::size_t offset, std::size
   return out;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

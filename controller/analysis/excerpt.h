@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace cast {
+namespace cast::controller {
 
 // Evidence for a finding: the foreign bytes at [offset, offset + length) of
 // `payload`, marked `>>>like this<<<`, with up to `context` bytes either
@@ -14,4 +14,4 @@ namespace cast {
 std::string mark_excerpt(std::string_view payload, std::size_t offset, std::size_t length,
                          std::size_t context = 40);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::array kAll{FindingKind::duplicate_agent_id,
@@ -83,4 +83,4 @@ std::optional<FindingKind> parse_finding_kind(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

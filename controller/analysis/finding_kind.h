@@ -10,7 +10,7 @@
 #include <span>
 #include <string_view>
 
-namespace cast {
+namespace cast::controller {
 
 enum class FindingKind : std::uint8_t {
   // Test case 1: startup isolation.
@@ -57,4 +57,4 @@ const char* to_string(FindingKind kind);
 // The kind a report name stands for; empty for any other text.
 std::optional<FindingKind> parse_finding_kind(std::string_view name);
 
-}  // namespace cast
+}  // namespace cast::controller

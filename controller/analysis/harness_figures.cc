@@ -5,7 +5,7 @@
 
 #include "common/stats/latency_samples.h"
 
-namespace cast {
+namespace cast::controller {
 HarnessFigures harness_figures(const RunRecord& record) {
   HarnessFigures figures;
   LatencySamples added;
@@ -25,4 +25,4 @@ HarnessFigures harness_figures(const RunRecord& record) {
   return figures;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

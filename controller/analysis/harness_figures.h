@@ -12,7 +12,7 @@
 #include "controller/analysis/run_record.h"
 #include "controller/analysis/verdict.h"
 
-namespace cast {
+namespace cast::controller {
 
 struct HarnessFigures {
   // Per user: startup cast observed minus the startup_ms the platform put
@@ -26,4 +26,4 @@ struct HarnessFigures {
 
 HarnessFigures harness_figures(const RunRecord& record);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 
 #include "controller/analysis/case_judges.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 // A worker this busy may have delayed its users' steps itself.
@@ -109,4 +109,4 @@ std::vector<std::string> harness_invalid_reasons(const RunRecord& record, const 
   return reasons;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

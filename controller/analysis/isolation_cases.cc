@@ -4,7 +4,7 @@
 // "not evaluated", never silently passed.
 #include "controller/analysis/case_judges.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 bool is_store_channel(const std::string& channel) {
@@ -80,4 +80,4 @@ TestCaseResult judge_state_persistence(const JudgeInput& input, std::vector<Find
   return result;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

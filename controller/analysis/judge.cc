@@ -6,7 +6,7 @@
 #include "common/stats/latency_samples.h"
 #include "controller/analysis/case_judges.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 TestCaseResult not_evaluated(TestCaseId id, std::string note) {
@@ -103,4 +103,4 @@ void mark_stopped(RunVerdict& verdict, const std::string& reason, int exit_code)
   verdict.stopped_exit_code = exit_code;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@
 #include "controller/config/run_config.h"
 #include "controller/plan/population.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Judges a run: the five test cases of design.md with their criteria, the
 // findings with evidence, and whether the run counts at all (invalid when
@@ -29,4 +29,4 @@ RunVerdict judge_unstarted_run(const RunRecord& record, const std::string& reaso
 // unreachable afterwards, an interruption): it counts as invalid, `exit_code`.
 void mark_stopped(RunVerdict& verdict, const std::string& reason, int exit_code);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -3,7 +3,7 @@
 
 #include "controller/analysis/case_judges.h"
 
-namespace cast {
+namespace cast::controller {
 
 JudgeInput::JudgeInput(const RunRecord& record_in, const RunConfig& config_in,
                        const std::vector<PlannedUser>& planned_in)
@@ -64,4 +64,4 @@ std::string fixed(double value, int digits) {
 
 std::string ratio(std::size_t part, std::size_t whole) { return std::to_string(part) + "/" + std::to_string(whole); }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -7,7 +7,7 @@
 #include "common/stats/latency_samples.h"
 #include "controller/analysis/case_judges.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 LatencySamples startup_samples(const RunRecord& record) {
@@ -114,4 +114,4 @@ TestCaseResult judge_performance(const JudgeInput& input) {
   return result;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -13,7 +13,7 @@
 
 #include "controller/analysis/verdict.h"
 
-namespace cast {
+namespace cast::controller {
 
 enum class ObservationChannel { ws, rest };
 
@@ -165,4 +165,4 @@ struct RunRecord {
   RunTimings timings;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

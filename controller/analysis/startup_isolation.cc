@@ -6,7 +6,7 @@
 #include "controller/analysis/case_judges.h"
 #include "controller/analysis/excerpt.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using nlohmann::json;
@@ -196,4 +196,4 @@ TestCaseResult judge_startup_isolation(const JudgeInput& input, std::vector<Find
   return result;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::array kAll{TestCaseId::startup_isolation, TestCaseId::cross_contamination, TestCaseId::performance,
@@ -43,4 +43,4 @@ std::optional<TestCaseId> parse_test_case_id(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -10,7 +10,7 @@
 #include <span>
 #include <string_view>
 
-namespace cast {
+namespace cast::controller {
 
 enum class TestCaseId : std::uint8_t {
   startup_isolation,
@@ -30,4 +30,4 @@ const char* title_of(TestCaseId id);
 // The test case a report name stands for; empty for any other text.
 std::optional<TestCaseId> parse_test_case_id(std::string_view name);
 
-}  // namespace cast
+}  // namespace cast::controller

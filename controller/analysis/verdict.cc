@@ -4,7 +4,7 @@
 
 #include "common/stats/latency_samples.h"
 
-namespace cast {
+namespace cast::controller {
 
 LatencySummaryMs in_milliseconds(const LatencySummary& exact) {
   auto ms = [](std::chrono::microseconds value) { return static_cast<double>(value.count()) / 1000; };
@@ -46,4 +46,4 @@ const char* to_string(ForgeryCoverage::Strength strength) {
   return "not_run";
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -12,6 +12,10 @@
 #include "controller/analysis/test_case_id.h"
 
 namespace cast {
+struct LatencySummary;
+}  // namespace cast
+
+namespace cast::controller {
 
 struct Criterion {
   std::string name;       // e.g. "startup_p95_s"
@@ -68,9 +72,8 @@ struct LatencySummaryMs {
   double mean{0}, p50{0}, p90{0}, p95{0}, p99{0}, max{0};
 };
 
-struct LatencySummary;
 // The exact summary of microsecond samples, in the reports' milliseconds.
-LatencySummaryMs in_milliseconds(const LatencySummary& exact);
+LatencySummaryMs in_milliseconds(const cast::LatencySummary& exact);
 
 enum class RunVerdictKind { passed, failed, invalid };
 
@@ -99,4 +102,4 @@ const char* to_string(RunVerdictKind kind);
 const char* to_string(CaseVerdict verdict);
 const char* to_string(ForgeryCoverage::Strength strength);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -6,7 +6,7 @@
 #include "controller/analysis/case_judges.h"
 #include "controller/analysis/excerpt.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 struct Routing {
@@ -124,4 +124,4 @@ TestCaseResult judge_websocket_scaling(const JudgeInput& input, std::vector<Find
   return result;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

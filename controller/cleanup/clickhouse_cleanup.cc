@@ -8,7 +8,7 @@
 #include "controller/cleanup/run_data_cleanup.h"
 #include "controller/validators/store_access.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::chrono::milliseconds mutation_poll{100};
@@ -69,4 +69,4 @@ std::uint64_t RunDataCleanup::clean_clickhouse(CleanupCounts& counts) const {
   return rows;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

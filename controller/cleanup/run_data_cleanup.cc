@@ -9,7 +9,7 @@
 #include "controller/validators/redis_key_census.h"
 #include "controller/validators/store_access.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 std::uint64_t unlink_all(RedisSession& redis, const std::vector<std::string>& keys, std::size_t batch) {
@@ -81,4 +81,4 @@ std::uint64_t RunDataCleanup::clean_redis(CleanupCounts& counts) const {
   return unlink_all(redis, keys, scope_.unlink_batch);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

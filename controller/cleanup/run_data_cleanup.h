@@ -12,7 +12,7 @@
 #include "controller/config/persistence_layout.h"
 #include "controller/environment/environment.h"
 
-namespace cast {
+namespace cast::controller {
 
 struct CleanupScope {
   std::string run_id;  // must pass is_safe_run_id
@@ -53,4 +53,4 @@ class RunDataCleanup {
   PersistenceLayout layout_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

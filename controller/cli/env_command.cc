@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 struct EnvFlags {
@@ -78,4 +78,4 @@ void add_env_command(CLI::App& app) {
   });
 }
 
-}  // namespace cast
+}  // namespace cast::controller

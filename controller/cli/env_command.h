@@ -4,7 +4,7 @@ namespace CLI {
 class App;
 }
 
-namespace cast {
+namespace cast::controller {
 
 // `cast env [--no-postgres] [--no-redis] [--no-clickhouse] [--ready-timeout S]`:
 // starts the embedded environment, prints one JSON line on stdout
@@ -13,4 +13,4 @@ namespace cast {
 // a server cannot be started.
 void add_env_command(CLI::App& app);
 
-}  // namespace cast
+}  // namespace cast::controller

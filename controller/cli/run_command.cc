@@ -21,7 +21,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 struct RunFlags {
@@ -108,4 +108,4 @@ void add_run_command(CLI::App& app) {
   });
 }
 
-}  // namespace cast
+}  // namespace cast::controller

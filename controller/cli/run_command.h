@@ -4,7 +4,7 @@ namespace CLI {
 class App;
 }
 
-namespace cast {
+namespace cast::controller {
 
 // `cast run [flags]`: one whole run (see controller/run/run_session.h).
 // Flags, environment variables and `--config FILE` as in the README; the
@@ -17,4 +17,4 @@ void add_run_command(CLI::App& app);
 void add_controller_command(CLI::App& app);
 void add_worker_command(CLI::App& app);
 
-}  // namespace cast
+}  // namespace cast::controller

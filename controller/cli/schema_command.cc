@@ -12,7 +12,7 @@
 #include <memory>
 #include <thread>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 struct SchemaFlags {
@@ -74,4 +74,4 @@ void add_schema_command(CLI::App& app) {
   });
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -4,7 +4,7 @@ namespace CLI {
 class App;
 }
 
-namespace cast {
+namespace cast::controller {
 
 // `cast schema [--postgres-url U] [--redis-url U] [--clickhouse-url U] [--wait S]`:
 // creates the agent platform's schema on stores started elsewhere (a
@@ -13,4 +13,4 @@ namespace cast {
 // be reached in time, 2 on bad usage.
 void add_schema_command(CLI::App& app);
 
-}  // namespace cast
+}  // namespace cast::controller

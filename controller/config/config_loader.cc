@@ -11,7 +11,7 @@
 #include "controller/config/persistence_layout.h"
 #include "controller/config/settings.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 void apply_one(RunConfig& config, const Setting& setting, const std::string& value, const std::string& where) {
@@ -163,4 +163,4 @@ RunConfig load_run_config(const std::string& yaml_path, const EnvironmentLookup&
   return config;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -11,7 +11,7 @@ namespace CLI {
 class App;
 }
 
-namespace cast {
+namespace cast::controller {
 
 using EnvironmentLookup = std::function<const char*(const char*)>;
 
@@ -35,4 +35,4 @@ void apply_flags(RunConfig& config, const GivenFlags& given);
 // then cross-checks (e.g. partial target URLs).
 RunConfig load_run_config(const std::string& yaml_path, const EnvironmentLookup& lookup, const GivenFlags& given);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -9,7 +9,7 @@
 #include "common/text/yaml_location.h"
 #include "controller/config/run_config.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using FieldReader = std::function<void(const YAML::Node& value, const std::string& where)>;
@@ -143,4 +143,4 @@ void check_persistence_layout(const PersistenceLayout& layout, const std::string
   }
 }
 
-}  // namespace cast
+}  // namespace cast::controller

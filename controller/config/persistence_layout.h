@@ -13,7 +13,7 @@ namespace YAML {
 class Node;
 }
 
-namespace cast {
+namespace cast::controller {
 
 struct PostgresLayout {
   // $1 is the run id. Columns `agent_id` and `user_id` are required; every
@@ -59,4 +59,4 @@ PersistenceLayout read_persistence_layout(const YAML::Node& node, const std::str
 // The layout's own consistency, as read_persistence_layout checks it.
 void check_persistence_layout(const PersistenceLayout& layout, const std::string& source);
 
-}  // namespace cast
+}  // namespace cast::controller

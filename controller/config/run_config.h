@@ -9,7 +9,7 @@
 #include "common/protocol/timeouts.h"
 #include "controller/config/persistence_layout.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Everything a run is told. Filled by load_run_config() from defaults, then
 // YAML, then environment, then flags; nothing else reads the environment.
@@ -111,4 +111,4 @@ class ConfigError : public std::runtime_error {
   std::string where_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

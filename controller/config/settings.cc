@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using Kind = Setting::Kind;
@@ -237,4 +237,4 @@ const Setting* find_setting_by_key(const std::string& key) {
   return nullptr;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

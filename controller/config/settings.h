@@ -6,7 +6,7 @@
 
 #include "controller/config/run_config.h"
 
-namespace cast {
+namespace cast::controller {
 
 // One knob of a run, reachable from YAML, the environment and a flag alike,
 // so the three sources share one parser and one error message.
@@ -31,4 +31,4 @@ const std::vector<Setting>& run_settings();
 
 const Setting* find_setting_by_key(const std::string& key);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -46,7 +46,7 @@ std::optional<Refusal> refuse_hello(const WorkerLedger& ledger, const cast::v1::
                    fmt::format("worker {} speaks control protocol version {}, this controller speaks {}", id,
                                hello.protocol_version(), rules.protocol_version)};
   }
-  const WorkerRecord* known = ledger.find(id);
+  const TrackedWorker* known = ledger.find(id);
   if (known == nullptr) {
     if (started) {
       return Refusal{RefusalKind::late, fmt::format("worker {} is late: the run already started", id)};

@@ -29,7 +29,7 @@ bool token_matches(const std::string& expected, const std::string& given) {
   return expected.size() == given.size() && CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
 }
 
-WorkerSnapshot snapshot_of(const WorkerRecord& record) {
+WorkerSnapshot snapshot_of(const TrackedWorker& record) {
   WorkerSnapshot snapshot;
   snapshot.worker_id = record.hello.worker_id();
   snapshot.hello = record.hello;
@@ -148,7 +148,7 @@ void Coordinator::Core::cut_off(StreamEnd& stream, EndCode code, const std::stri
 
 // The instant is fixed when first sent: a reconnect gets the same one,
 // although the clock estimate may have improved since.
-ControllerMessage Coordinator::Core::go_for(WorkerRecord& record) {
+ControllerMessage Coordinator::Core::go_for(TrackedWorker& record) {
   if (record.start_at_worker_us == 0 && go_at_us && record.clock.known()) {
     record.start_at_worker_us = record.clock.to_worker(*go_at_us);
   }
@@ -158,7 +158,7 @@ ControllerMessage Coordinator::Core::go_for(WorkerRecord& record) {
   return message;
 }
 
-std::vector<ControllerMessage> Coordinator::Core::greeting(WorkerRecord& record, std::uint64_t resume_after) {
+std::vector<ControllerMessage> Coordinator::Core::greeting(TrackedWorker& record, std::uint64_t resume_after) {
   // The Ack comes first so the worker resends only what is really missing.
   // A Ping at once, so that its clock offset is known before the go.
   std::vector<ControllerMessage> replies{ack_message(resume_after), next_ping()};
@@ -238,7 +238,7 @@ void Coordinator::Core::on_read_closed(StreamEnd& stream) {
       by_worker.erase(it);
     }
     lost = !shutting_down && ledger.detach(stream.worker_id, stream.generation, Clock::now());
-    if (const WorkerRecord* record = ledger.find(stream.worker_id); lost && record != nullptr) {
+    if (const TrackedWorker* record = ledger.find(stream.worker_id); lost && record != nullptr) {
       state_before = record->state_before_loss;
       held = record->sequence.accepted();
     }

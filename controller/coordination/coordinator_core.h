@@ -44,10 +44,10 @@ struct Coordinator::Core final : StreamOwner {
   void cut_off(StreamEnd& stream, EndCode code, const std::string& reason);
   void on_events(StreamEnd& stream, cast::v1::EventBatch&& batch);
   void on_state(StreamEnd& stream, const cast::v1::WorkerMessage& message);
-  std::vector<ControllerMessage> greeting(WorkerRecord& record, std::uint64_t resume_after);
+  std::vector<ControllerMessage> greeting(TrackedWorker& record, std::uint64_t resume_after);
   std::vector<StreamPtr> attached_streams() const;
   std::vector<WorkerSnapshot> snapshots() const;
-  ControllerMessage go_for(WorkerRecord& record);
+  ControllerMessage go_for(TrackedWorker& record);
 
   // Liveness (coordinator_liveness.cc): a thread that pings every attached
   // worker, cuts off the silent ones and gives up on those away too long.

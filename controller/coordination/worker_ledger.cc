@@ -19,7 +19,7 @@ std::string_view to_string(WorkerState state) {
 
 WorkerLedger::Attachment WorkerLedger::attach(const cast::v1::Hello& hello) {
   auto [it, inserted] = records_.try_emplace(hello.worker_id());
-  WorkerRecord& record = it->second;
+  TrackedWorker& record = it->second;
   record.hello = hello;
   record.hello.clear_auth_token();
   record.generation = next_generation_++;
@@ -34,7 +34,7 @@ WorkerLedger::Attachment WorkerLedger::attach(const cast::v1::Hello& hello) {
 }
 
 bool WorkerLedger::detach(const std::string& worker_id, std::uint64_t generation, Clock::time_point now) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
     return false;
   }
@@ -53,7 +53,7 @@ bool WorkerLedger::detach(const std::string& worker_id, std::uint64_t generation
 std::optional<WorkerLedger::Admitted> WorkerLedger::admit(const std::string& worker_id,
                                                           std::uint64_t generation,
                                                           cast::v1::EventBatch&& batch) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
     return std::nullopt;
   }
@@ -73,7 +73,7 @@ bool WorkerLedger::assign(const std::string& worker_id, cast::v1::Assignment& as
   if (it == records_.end()) {
     return false;
   }
-  WorkerRecord& record = it->second;
+  TrackedWorker& record = it->second;
   if (!record.assignment) {
     assignment.set_part(0);
     record.assignment = assignment;
@@ -91,7 +91,7 @@ bool WorkerLedger::assign(const std::string& worker_id, cast::v1::Assignment& as
 
 bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t generation,
                               const cast::v1::Ready& ready) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr || record->state != WorkerState::assigned) {
     return false;  // a Ready resent after a reconnect changes nothing
   }
@@ -105,7 +105,7 @@ bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t genera
 
 bool WorkerLedger::mark_done(const std::string& worker_id, std::uint64_t generation,
                              const cast::v1::Done& done) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
     return false;
   }
@@ -122,7 +122,7 @@ bool WorkerLedger::plan_probes(const std::string& worker_id, cast::v1::ProbePlan
   if (it == records_.end()) {
     return false;
   }
-  WorkerRecord& record = it->second;
+  TrackedWorker& record = it->second;
   bool answered = record.probe_done && record.probe_done->round() >= plan.round();
   record.probe_plan = std::move(plan);
   if (answered) {
@@ -138,7 +138,7 @@ bool WorkerLedger::plan_probes(const std::string& worker_id, cast::v1::ProbePlan
 
 bool WorkerLedger::mark_probe_done(const std::string& worker_id, std::uint64_t generation,
                                    const cast::v1::ProbeDone& done) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr || !record->probe_plan || done.round() != record->probe_plan->round()) {
     return false;  // an answer to an older round, resent after a reconnect
   }
@@ -151,7 +151,7 @@ bool WorkerLedger::mark_probe_done(const std::string& worker_id, std::uint64_t g
 
 bool WorkerLedger::record_heartbeat(const std::string& worker_id, std::uint64_t generation,
                                     const cast::v1::Heartbeat& heartbeat) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
     return false;
   }
@@ -174,7 +174,7 @@ bool WorkerLedger::give_up(const std::string& worker_id, Clock::time_point now, 
   if (it == records_.end() || it->second.given_up) {
     return false;
   }
-  WorkerRecord& record = it->second;
+  TrackedWorker& record = it->second;
   if (record.attached) {
     detach(worker_id, record.generation, now);
   }
@@ -195,7 +195,7 @@ std::vector<std::string> WorkerLedger::overdue(Clock::time_point now, std::chron
 
 bool WorkerLedger::record_pong(const std::string& worker_id, std::uint64_t generation, const cast::v1::Pong& pong,
                                std::int64_t received_us) {
-  WorkerRecord* record = current(worker_id, generation);
+  TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
     return false;
   }
@@ -215,7 +215,7 @@ bool WorkerLedger::all_ready() const {
 
 bool WorkerLedger::all_finished(Clock::time_point now, std::chrono::milliseconds grace) const {
   return std::all_of(records_.begin(), records_.end(), [&](const auto& entry) {
-    const WorkerRecord& record = entry.second;
+    const TrackedWorker& record = entry.second;
     bool past_done = record.state == WorkerState::done || record.state == WorkerState::probing;
     bool lost_after_done = record.state == WorkerState::lost && record.state_before_loss == WorkerState::probing;
     return past_done || lost_after_done || record.given_up ||
@@ -223,7 +223,7 @@ bool WorkerLedger::all_finished(Clock::time_point now, std::chrono::milliseconds
   });
 }
 
-bool WorkerLedger::owes_probe_round(const WorkerRecord& record, std::uint32_t round) {
+bool WorkerLedger::owes_probe_round(const TrackedWorker& record, std::uint32_t round) {
   bool sent = record.probe_plan && record.probe_plan->round() == round;
   bool answered = record.probe_done && record.probe_done->round() >= round;
   return sent && !answered;
@@ -231,22 +231,22 @@ bool WorkerLedger::owes_probe_round(const WorkerRecord& record, std::uint32_t ro
 
 bool WorkerLedger::all_probed(std::uint32_t round, Clock::time_point now, std::chrono::milliseconds grace) const {
   return std::all_of(records_.begin(), records_.end(), [&](const auto& entry) {
-    const WorkerRecord& record = entry.second;
+    const TrackedWorker& record = entry.second;
     return !owes_probe_round(record, round) || record.given_up || (!record.attached && now - record.lost_at >= grace);
   });
 }
 
-const WorkerRecord* WorkerLedger::find(const std::string& worker_id) const {
+const TrackedWorker* WorkerLedger::find(const std::string& worker_id) const {
   auto it = records_.find(worker_id);
   return it == records_.end() ? nullptr : &it->second;
 }
 
-WorkerRecord* WorkerLedger::find_mutable(const std::string& worker_id) {
+TrackedWorker* WorkerLedger::find_mutable(const std::string& worker_id) {
   auto it = records_.find(worker_id);
   return it == records_.end() ? nullptr : &it->second;
 }
 
-WorkerRecord* WorkerLedger::current(const std::string& worker_id, std::uint64_t generation) {
+TrackedWorker* WorkerLedger::current(const std::string& worker_id, std::uint64_t generation) {
   auto it = records_.find(worker_id);
   // A worker given up speaks no more, even on a stream that still delivers.
   if (it == records_.end() || it->second.generation != generation || it->second.given_up) {

@@ -20,7 +20,7 @@ enum class WorkerState { connected, assigned, ready, running, done, probing, los
 
 std::string_view to_string(WorkerState state);
 
-struct WorkerRecord {
+struct TrackedWorker {
   cast::v1::Hello hello;  // auth token already removed
   WorkerState state = WorkerState::connected;
   WorkerState state_before_loss = WorkerState::connected;  // restored when it reconnects
@@ -78,7 +78,7 @@ class WorkerLedger {
   bool mark_done(const std::string& worker_id, std::uint64_t generation, const cast::v1::Done& done);
   bool record_heartbeat(const std::string& worker_id, std::uint64_t generation,
                         const cast::v1::Heartbeat& heartbeat);
-  // Lost for good (see WorkerRecord::given_up); detaches it first when a
+  // Lost for good (see TrackedWorker::given_up); detaches it first when a
   // stream still speaks for it. False when already given up or unknown.
   bool give_up(const std::string& worker_id, Clock::time_point now, std::string reason);
   // Workers lost for longer than `grace` that are not given up yet.
@@ -98,15 +98,15 @@ class WorkerLedger {
   // Every worker sent a plan of `round` answered it, or has been away for longer than `grace`.
   bool all_probed(std::uint32_t round, Clock::time_point now, std::chrono::milliseconds grace) const;
   // The round was sent to this worker and it has not answered (yet).
-  static bool owes_probe_round(const WorkerRecord& record, std::uint32_t round);
-  const WorkerRecord* find(const std::string& worker_id) const;
-  WorkerRecord* find_mutable(const std::string& worker_id);
-  const std::map<std::string, WorkerRecord>& records() const { return records_; }
+  static bool owes_probe_round(const TrackedWorker& record, std::uint32_t round);
+  const TrackedWorker* find(const std::string& worker_id) const;
+  TrackedWorker* find_mutable(const std::string& worker_id);
+  const std::map<std::string, TrackedWorker>& records() const { return records_; }
 
  private:
-  WorkerRecord* current(const std::string& worker_id, std::uint64_t generation);
+  TrackedWorker* current(const std::string& worker_id, std::uint64_t generation);
 
-  std::map<std::string, WorkerRecord> records_;
+  std::map<std::string, TrackedWorker> records_;
   std::uint64_t next_generation_ = 1;
 };
 

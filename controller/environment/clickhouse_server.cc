@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 namespace {
 
 using namespace std::chrono_literals;
@@ -97,4 +97,4 @@ std::unique_ptr<EmbeddedServer> make_clickhouse_server(const std::filesystem::pa
   return std::make_unique<ClickHouseServer>(folder);
 }
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

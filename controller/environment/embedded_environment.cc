@@ -8,7 +8,7 @@
 #include <cstring>
 #include <thread>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using namespace std::chrono_literals;
@@ -150,4 +150,4 @@ void EmbeddedEnvironment::stop() {
   spdlog::debug("embedded environment in {} stopped in {} ms", folder_.string(), since(started).count());
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -3,7 +3,7 @@
 #include <deque>
 #include <fstream>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 
 EmbeddedServer::EmbeddedServer(std::string name, std::filesystem::path folder, std::filesystem::path log_file)
     : folder_(std::move(folder)), log_file_(std::move(log_file)), name_(std::move(name)) {}
@@ -58,4 +58,4 @@ std::string log_tail(const std::filesystem::path& file, std::size_t lines) {
   return text;
 }
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 
 class EmbeddedServer {
  public:
@@ -60,4 +60,4 @@ std::unique_ptr<EmbeddedServer> make_postgres_server(const std::filesystem::path
 std::unique_ptr<EmbeddedServer> make_redis_server(const std::filesystem::path& folder);
 std::unique_ptr<EmbeddedServer> make_clickhouse_server(const std::filesystem::path& folder);
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 #include <vector>
 
-namespace cast {
+namespace cast::controller {
 
 // Where the three stores of the agent platform answer. An empty URL means
 // the service is not in use.
@@ -88,4 +88,4 @@ class EmbeddedEnvironment {
 // URLs are skipped. Throws EnvironmentError naming the service and URL.
 void prepare_schema(const ServiceUrls& urls);
 
-}  // namespace cast
+}  // namespace cast::controller

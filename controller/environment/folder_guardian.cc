@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 namespace {
 
 constexpr const char* groups_file = ".guardian-groups";
@@ -50,4 +50,4 @@ void FolderGuardian::dismiss() {
   }
 }
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

@@ -8,7 +8,7 @@
 #include <memory>
 #include <sys/types.h>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 
 // Cleans up after an environment whose owner was killed outright (SIGKILL,
 // crash): a tiny /bin/sh spawned with PDEATHSIG=SIGTERM whose trap kills
@@ -30,4 +30,4 @@ class FolderGuardian {
   std::unique_ptr<ChildProcess> shell_;
 };
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

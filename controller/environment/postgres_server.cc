@@ -6,7 +6,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 namespace {
 
 using namespace std::chrono_literals;
@@ -128,4 +128,4 @@ std::unique_ptr<EmbeddedServer> make_postgres_server(const std::filesystem::path
   return std::make_unique<PostgresServer>(folder, options);
 }
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-namespace cast::environment_detail {
+namespace cast::controller::environment_detail {
 namespace {
 
 using RedisContext = std::unique_ptr<redisContext, decltype(&redisFree)>;
@@ -62,4 +62,4 @@ std::unique_ptr<EmbeddedServer> make_redis_server(const std::filesystem::path& f
   return std::make_unique<RedisServer>(folder);
 }
 
-}  // namespace cast::environment_detail
+}  // namespace cast::controller::environment_detail

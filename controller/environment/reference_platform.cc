@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using namespace std::chrono_literals;
@@ -144,4 +144,4 @@ void ReferencePlatform::stop() {
   std::filesystem::remove_all(log_folder_, ignored);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

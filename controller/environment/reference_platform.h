@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace cast {
+namespace cast::controller {
 
 struct ReferenceOptions {
   std::vector<std::string> faults{};       // each NAME or NAME:RATE, as for --fault
@@ -65,4 +65,4 @@ class ReferencePlatform {
   Service backend_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

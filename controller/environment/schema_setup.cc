@@ -8,7 +8,7 @@
 
 #include <memory>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using namespace std::chrono_literals;
@@ -93,4 +93,4 @@ void prepare_schema(const ServiceUrls& urls) {
   }
 }
 
-}  // namespace cast
+}  // namespace cast::controller

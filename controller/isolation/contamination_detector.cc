@@ -8,7 +8,7 @@
 #include "controller/isolation/observation_scanner.h"
 #include "controller/plan/population_index.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 void add_planned_values(IdentifyingValues::Builder& values, const std::vector<PlannedUser>& planned) {
@@ -98,4 +98,4 @@ std::vector<Finding> ContaminationDetector::scan(const RunRecord& record, const 
   return scan_with_notes(record, planned, canaries).findings;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

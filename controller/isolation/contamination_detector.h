@@ -12,7 +12,7 @@
 #include "controller/isolation/payload_forms.h"
 #include "controller/plan/population.h"
 
-namespace cast {
+namespace cast::controller {
 
 struct DetectorOptions {
   std::size_t max_findings{1000};  // distinct findings kept; further evidence is only counted in a note
@@ -62,4 +62,4 @@ class ContaminationDetector {
   DetectorOptions options_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -2,7 +2,7 @@
 
 #include <map>
 
-namespace cast {
+namespace cast::controller {
 
 void FindingTally::add(FindingKind kind, const std::string& key, const std::function<Finding()>& make) {
   auto known = by_key_.find(key);
@@ -46,4 +46,4 @@ std::vector<std::string> FindingTally::notes() const {
   return {text};
 }
 
-}  // namespace cast
+}  // namespace cast::controller

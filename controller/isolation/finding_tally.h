@@ -8,7 +8,7 @@
 
 #include "controller/analysis/verdict.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Folds repeated evidence into one finding per key, so a misrouting storm
 // reports each (kind, observer, owner, channel, message type) once with a
@@ -44,4 +44,4 @@ class FindingTally {
   std::unordered_map<FindingKind, std::size_t> dropped_by_kind_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -1,6 +1,6 @@
 #include "controller/isolation/identifying_values.h"
 
-namespace cast {
+namespace cast::controller {
 
 std::string_view to_string(ValueKind kind) {
   switch (kind) {
@@ -38,4 +38,4 @@ void IdentifyingValues::find_all(std::string_view text, std::vector<MultiPattern
   }
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -7,7 +7,7 @@
 
 #include "common/text/multi_pattern_matcher.h"
 
-namespace cast {
+namespace cast::controller {
 
 // What an identifying value is; decides the finding's kind and how a match
 // must be delimited.
@@ -57,4 +57,4 @@ class IdentifyingValues {
   std::vector<ValueMatch> owners_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 
 #include "controller/analysis/excerpt.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 FindingKind finding_kind(ValueKind kind) {
@@ -209,4 +209,4 @@ std::string ObservationScanner::user_name(std::size_t index) const {
   return index < context_.planned.size() ? context_.planned[index].user_id : "#" + std::to_string(index);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

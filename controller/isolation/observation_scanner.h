@@ -22,7 +22,7 @@
 #include "controller/plan/population.h"
 #include "controller/plan/population_index.h"
 
-namespace cast {
+namespace cast::controller {
 
 struct ScanContext {
   const std::vector<PlannedUser>& planned;
@@ -97,4 +97,4 @@ class ObservationScanner {
   std::unordered_map<std::string, CanaryCheck, TextHash, std::equal_to<>> verdicts_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

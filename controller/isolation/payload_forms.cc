@@ -7,7 +7,7 @@
 #include "common/crypto/encoding.h"
 #include "common/net/url.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using nlohmann::json;
@@ -239,4 +239,4 @@ void append_decoded_forms(std::string_view payload, std::vector<DecodedForm>& ou
   decode_into(payload, "", 0, out, limits);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

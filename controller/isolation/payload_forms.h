@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cast {
+namespace cast::controller {
 
 // Another reading of a payload in which a leaked value may hide.
 struct DecodedForm {
@@ -34,4 +34,4 @@ std::string json_unescaped(std::string_view text);
 // Every texty base64 run of `text` decoded, one per line.
 std::string base64_runs_decoded(std::string_view text, const DecodeLimits& limits = {});
 
-}  // namespace cast
+}  // namespace cast::controller

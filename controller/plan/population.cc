@@ -7,7 +7,7 @@
 #include "common/crypto/hmac.h"
 #include "common/identity/canary.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::size_t kMaxRunIdLength = 64;
@@ -102,4 +102,4 @@ std::vector<PlannedUser> plan_population(const PopulationSpec& spec) {
   return users;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace cast {
+namespace cast::controller {
 
 // Run ids end up in Redis keys, SQL literals and ClickHouse strings
 // unescaped, so they are restricted to [a-z0-9-], 1 to 64 characters.
@@ -50,4 +50,4 @@ struct PlannedUser {
 // them as plain strings.
 std::vector<PlannedUser> plan_population(const PopulationSpec& spec);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -1,6 +1,6 @@
 #include "controller/plan/population_index.h"
 
-namespace cast {
+namespace cast::controller {
 
 PopulationIndex::PopulationIndex(const std::vector<PlannedUser>& users) : size_(users.size()) {
   for (const PlannedUser& user : users) {
@@ -41,4 +41,4 @@ std::optional<std::size_t> PopulationIndex::owner_of_request_id(std::string_view
   return find(request_prefixes_, request_id.substr(0, request_id.size() - digits));
 }
 
-}  // namespace cast
+}  // namespace cast::controller

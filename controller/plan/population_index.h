@@ -10,7 +10,7 @@
 
 #include "controller/plan/population.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Answers "whose is this?" for the identifiers a detector meets on the wire:
 // user ids, emails, display names, request ids. Canaries need no table, see
@@ -47,4 +47,4 @@ class PopulationIndex {
   std::size_t size_{0};
 };
 
-}  // namespace cast
+}  // namespace cast::controller

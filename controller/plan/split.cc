@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 std::size_t total_capacity(std::size_t users, std::span<const std::size_t> capacities) {
@@ -78,4 +78,4 @@ WorkerShares split_users(std::size_t users, std::span<const std::size_t> capacit
   return shares;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

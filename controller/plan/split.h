@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-namespace cast {
+namespace cast::controller {
 
 // Users dealt to workers: shares[w] lists the user indices worker w runs,
 // ascending.
@@ -24,4 +24,4 @@ std::vector<std::size_t> apportion_users(std::size_t users, std::span<const std:
 // process boundary.
 WorkerShares split_users(std::size_t users, std::span<const std::size_t> capacities);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 
 #include "cast_control.pb.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 // The worker's word for "auth would not give a short-lived token".
@@ -81,4 +81,4 @@ std::vector<ForgeryCoverage> forgery_coverage(const std::vector<ProbeResult>& re
   return coverage;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 
 #include "cast_control.pb.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using nlohmann::json;
@@ -192,4 +192,4 @@ std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population,
   return findings;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

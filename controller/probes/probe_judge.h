@@ -6,7 +6,7 @@
 #include "controller/plan/population.h"
 #include "controller/probes/probe_result.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Judges the probe phase. A probe passes when it was denied with the
 // protocol's codes (WebSocket `error` not_found/unauthorized; REST 401 or
@@ -33,4 +33,4 @@ namespace cast {
 std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population,
                                   const std::vector<ProbeResult>& results);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -7,7 +7,7 @@
 
 #include "controller/coordination/coordinator.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -53,4 +53,4 @@ ProbeOutcome run_probe_phase(controller::Coordinator& coordinator, const ProbePl
   return outcome;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

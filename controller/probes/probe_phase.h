@@ -6,11 +6,9 @@
 
 #include "controller/probes/probe_plan.h"
 
-namespace cast {
+namespace cast::controller {
 
-namespace controller {
 class Coordinator;
-}
 
 struct ProbeOutcome {
   bool completed{false};                  // every worker answered every round it was sent
@@ -28,4 +26,4 @@ struct ProbeOutcome {
 ProbeOutcome run_probe_phase(controller::Coordinator& coordinator, const ProbePlanSet& plans,
                              std::chrono::milliseconds timeout);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -4,7 +4,7 @@
 #include <optional>
 #include <random>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 // Users able to take part, grouped by worker (groups in worker id order,
@@ -146,4 +146,4 @@ ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::
   return set;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

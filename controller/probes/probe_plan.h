@@ -9,7 +9,7 @@
 #include "cast_control.pb.h"
 #include "controller/plan/population.h"
 
-namespace cast {
+namespace cast::controller {
 
 struct ProbePair {
   std::size_t attacker{0};  // user index
@@ -40,4 +40,4 @@ ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::
                          const std::vector<std::string>& agent_of_user, std::uint64_t seed = 0,
                          const std::vector<v1::ProbeKind>& kinds = all_probe_kinds());
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -2,7 +2,7 @@
 
 #include "cast_control.pb.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 ProbeKind kind_of(v1::ProbeKind kind) {
@@ -89,4 +89,4 @@ std::optional<ProbeResult> probe_result_of(const std::string& worker_id, const v
   return result;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@ namespace cast::v1 {
 class Event;
 }
 
-namespace cast {
+namespace cast::controller {
 
 // What a probe tried, as the judge tells them apart.
 enum class ProbeKind {
@@ -56,4 +56,4 @@ std::string probe_label(const ProbeResult& result);
 // The result an event carries; nothing for any other kind of event.
 std::optional<ProbeResult> probe_result_of(const std::string& worker_id, const v1::Event& event);
 
-}  // namespace cast
+}  // namespace cast::controller

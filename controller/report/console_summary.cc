@@ -9,7 +9,7 @@
 
 #include "controller/analysis/harness_figures.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::size_t kWidth = 98;  // leaves a margin on a 100-column terminal
@@ -262,4 +262,4 @@ void print_console_summary(std::ostream& out, const RunReport& report, const Rep
   print_outputs(out, report, outcome);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

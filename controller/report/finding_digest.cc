@@ -6,7 +6,7 @@
 #include <tuple>
 #include <utility>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 // By name (test case, kind, channel): ties between groups of one size keep
@@ -69,4 +69,4 @@ FindingDigest digest_findings(const std::vector<Finding>& findings, DigestLimits
   return digest;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -10,7 +10,7 @@
 
 #include "controller/analysis/verdict.h"
 
-namespace cast {
+namespace cast::controller {
 
 struct FindingGroup {
   TestCaseId test_case{};
@@ -36,4 +36,4 @@ struct DigestLimits {
 // Points into `findings`, which must outlive the digest.
 FindingDigest digest_findings(const std::vector<Finding>& findings, DigestLimits limits = {});
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@
 #include "controller/report/html_text.h"
 #include "controller/report/svg_chart.h"
 
-namespace cast::html {
+namespace cast::controller::html {
 namespace {
 
 constexpr std::size_t kBins = 40;
@@ -103,4 +103,4 @@ std::string startup_section(const RunReport& report) {
   return section("startup", "Startup latency", body);
 }
 
-}  // namespace cast::html
+}  // namespace cast::controller::html

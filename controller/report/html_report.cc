@@ -3,7 +3,7 @@
 #include "controller/report/html_sections.h"
 #include "controller/report/html_text.h"
 
-namespace cast {
+namespace cast::controller {
 namespace html {
 
 std::string section(const std::string& id, const std::string& title, const std::string& body) {
@@ -59,4 +59,4 @@ std::string render_html_report(const RunReport& report) {
   return out + "</main>\n</body>\n</html>\n";
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -4,7 +4,7 @@
 
 #include "controller/report/run_report.h"
 
-namespace cast {
+namespace cast::controller {
 
 // The report a person opens: one self-contained HTML page (inline CSS and
 // SVG, no script, nothing fetched) in the console summary's order: the
@@ -14,4 +14,4 @@ namespace cast {
 // so a 10,000-user run stays small.
 std::string render_html_report(const RunReport& report);
 
-}  // namespace cast
+}  // namespace cast::controller

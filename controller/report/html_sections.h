@@ -7,7 +7,7 @@
 
 #include "controller/report/run_report.h"
 
-namespace cast::html {
+namespace cast::controller::html {
 
 std::string verdict_section(const RunReport& report);    // #verdict: banner, reasons, key figures
 std::string startup_section(const RunReport& report);    // #startup: histogram and CDF
@@ -30,4 +30,4 @@ std::string verdict_css(const std::string& verdict);
 // A figure with unit, or "not measured" set apart when there is none.
 std::string measured(bool known, const std::string& figure);
 
-}  // namespace cast::html
+}  // namespace cast::controller::html

@@ -4,7 +4,7 @@
 
 #include "controller/report/html_sections.h"
 
-namespace cast::html {
+namespace cast::controller::html {
 
 std::string report_style() {
   return R"css(
@@ -83,4 +83,4 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:20px}
 )css";
 }
 
-}  // namespace cast::html
+}  // namespace cast::controller::html

@@ -6,7 +6,7 @@
 #include "controller/report/html_sections.h"
 #include "controller/report/html_text.h"
 
-namespace cast::html {
+namespace cast::controller::html {
 namespace {
 
 const char* result_of(const Criterion& criterion) {
@@ -124,4 +124,4 @@ std::string cases_section(const RunReport& report) {
   return section("test-cases", "Test cases", body);
 }
 
-}  // namespace cast::html
+}  // namespace cast::controller::html

@@ -8,7 +8,7 @@
 #include "controller/report/html_sections.h"
 #include "controller/report/html_text.h"
 
-namespace cast::html {
+namespace cast::controller::html {
 namespace {
 
 constexpr std::size_t kMaxWorkerRows = 200;
@@ -152,4 +152,4 @@ std::string notes_section(const RunReport& report) {
   return section("notes", "Notes", "<ul class=\"notes\">" + items + "</ul>");
 }
 
-}  // namespace cast::html
+}  // namespace cast::controller::html

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::string_view kOpen = ">>>";
@@ -88,4 +88,4 @@ std::string html_figure(double value, int digits) {
   return out.find_first_not_of("-0.") == std::string::npos ? out.substr(out[0] == '-' ? 1 : 0) : out;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace cast {
+namespace cast::controller {
 
 // Safe as element content and as a quoted attribute value: & < > " ' become
 // entities, control characters other than tab and newline become spaces.
@@ -20,4 +20,4 @@ std::string excerpt_html(std::string_view excerpt, std::size_t width = 240);
 // A figure with `digits` decimals ("12.5"); NaN and infinities as "-".
 std::string html_figure(double value, int digits = 1);
 
-}  // namespace cast
+}  // namespace cast::controller

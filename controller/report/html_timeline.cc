@@ -9,7 +9,7 @@
 #include "controller/report/run_timeline.h"
 #include "controller/report/svg_chart.h"
 
-namespace cast::html {
+namespace cast::controller::html {
 namespace {
 
 constexpr std::size_t kMaxResourcePoints = 600;
@@ -182,4 +182,4 @@ std::string resources_section(const RunReport& report) {
   return section("resources", "Platform resources", body);
 }
 
-}  // namespace cast::html
+}  // namespace cast::controller::html

@@ -6,7 +6,7 @@
 
 #include "controller/analysis/harness_figures.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using nlohmann::json;
@@ -247,4 +247,4 @@ std::string render_json_report(const RunReport& report) {
   return build_json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 
 #include "controller/report/run_report.h"
 
-namespace cast {
+namespace cast::controller {
 
 // The machine-readable report, `"schema": "cast.report/v1"`, laid out as
 // controller/report/cast-report.schema.json describes. Findings and failed
@@ -16,4 +16,4 @@ nlohmann::json build_json_report(const RunReport& report);
 // payload) are replaced rather than thrown about.
 std::string render_json_report(const RunReport& report);
 
-}  // namespace cast
+}  // namespace cast::controller

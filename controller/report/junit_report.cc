@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 // Findings listed in a suite's <system-out>, at most.
@@ -141,4 +141,4 @@ std::string render_junit_report(const RunReport& report) {
   return out.str();
 }
 
-}  // namespace cast
+}  // namespace cast::controller

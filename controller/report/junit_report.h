@@ -5,7 +5,7 @@
 
 #include "controller/report/run_report.h"
 
-namespace cast {
+namespace cast::controller {
 
 // JUnit XML for CI: a <testsuite> per test case, a <testcase> per criterion
 // (classname = test case id, name = criterion); failed criteria carry a
@@ -19,4 +19,4 @@ std::string render_junit_report(const RunReport& report);
 // control characters XML 1.0 cannot carry become '?'.
 std::string xml_escape(std::string_view text);
 
-}  // namespace cast
+}  // namespace cast::controller

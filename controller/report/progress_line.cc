@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <ostream>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using std::chrono::milliseconds;
@@ -88,4 +88,4 @@ void ProgressReporter::finish(const ProgressSnapshot& snapshot) {
   out_ << '\r' << format_progress(snapshot).substr(0, kTerminalWidth) << "\033[K\n" << std::flush;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace cast {
+namespace cast::controller {
 
 // What the run loop knows at one moment, folded from the events so far.
 struct ProgressSnapshot {
@@ -59,4 +59,4 @@ class ProgressReporter {
   std::optional<std::chrono::steady_clock::time_point> last_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@
 #include "controller/report/json_report.h"
 #include "controller/report/junit_report.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 void write_one(ReportOutcome& outcome, const std::string& path, const std::string& report,
@@ -46,4 +46,4 @@ ReportOutcome write_reports(const RunReport& report) {
   return outcome;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -10,7 +10,7 @@
 #include "controller/analysis/verdict.h"
 #include "controller/config/run_config.h"
 
-namespace cast {
+namespace cast::controller {
 
 // One judged run. The report writers read it and never change it; nothing
 // in it holds a token or secret, and the writers leave out the config's
@@ -47,4 +47,4 @@ struct ReportOutcome {
 // the caller decides what a failure does to the exit code.
 ReportOutcome write_reports(const RunReport& report);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 double seconds(std::int64_t us) { return static_cast<double>(us) / 1e6; }
@@ -106,4 +106,4 @@ RunTimeline build_timeline(const RunRecord& record, std::size_t samples, std::si
   return timeline;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -11,7 +11,7 @@
 
 #include "controller/analysis/run_record.h"
 
-namespace cast {
+namespace cast::controller {
 
 enum class UserPhase { waiting, connecting, starting, in_session, done, failed, cancelled };
 inline constexpr std::size_t kUserPhases = 7;
@@ -39,4 +39,4 @@ RunTimeline build_timeline(const RunRecord& record, std::size_t samples = 160, s
 // that covers `span` in at most `bins` bins.
 double round_bin_width(double span, std::size_t bins);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -7,7 +7,7 @@
 
 #include "controller/report/svg_chart.h"
 
-namespace cast {
+namespace cast::controller {
 
 class SvgPlot {
  public:
@@ -37,4 +37,4 @@ class SvgPlot {
   double left_, right_, top_, bottom_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

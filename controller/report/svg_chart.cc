@@ -7,7 +7,7 @@
 #include "controller/report/html_text.h"
 #include "controller/report/svg_canvas.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr double kMarginLeft = 58, kMarginRight = 18, kMarginTop = 16, kMarginBottom = 42;
@@ -167,4 +167,4 @@ std::string SvgPlot::empty() const {
          "</svg>";
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace cast {
+namespace cast::controller {
 
 struct Range {
   double lo{0};
@@ -66,4 +66,4 @@ std::vector<double> nice_ticks(Range range, int count);
 // not flatten the data; a limit left out shows as off scale.
 Range range_for(double data_top, const std::vector<double>& wanted, double reach = 3);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -6,7 +6,7 @@
 #include "controller/report/svg_canvas.h"
 #include "controller/report/svg_chart.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr std::size_t kDottedPoints = 40;
@@ -94,4 +94,4 @@ std::string svg_stack(const ChartFrame& frame, const std::vector<Series>& layers
   return out + legend(plot, layers) + plot.close();
 }
 
-}  // namespace cast
+}  // namespace cast::controller

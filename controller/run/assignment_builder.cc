@@ -1,6 +1,6 @@
 #include "controller/run/assignment_builder.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 std::uint32_t ms(std::chrono::milliseconds d) { return static_cast<std::uint32_t>(d.count()); }
@@ -45,4 +45,4 @@ v1::Assignment build_assignment(const std::string& run_id, const std::vector<Pla
   return a;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

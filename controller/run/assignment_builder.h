@@ -9,7 +9,7 @@
 #include "controller/plan/population.h"
 #include "controller/run/platform_target.h"
 
-namespace cast {
+namespace cast::controller {
 
 // The assignment one worker receives: its users (canaries ready-made; the
 // run key never leaves the controller), the targets, the scenario and the
@@ -19,4 +19,4 @@ v1::Assignment build_assignment(const std::string& run_id, const std::vector<Pla
                                 const std::vector<std::uint32_t>& user_indices, const PlatformEndpoints& target,
                                 const RunConfig& config, const std::string& scenario_text);
 
-}  // namespace cast
+}  // namespace cast::controller

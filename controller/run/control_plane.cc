@@ -7,7 +7,7 @@
 #include "common/crypto/hmac.h"
 #include "common/protocol/control_version.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 std::string read_pem(const std::string& path, const char* what) {
@@ -67,4 +67,4 @@ controller::CoordinatorConfig control_plane_config(const RunConfig& config, std:
   return c;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

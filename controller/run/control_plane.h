@@ -5,7 +5,7 @@
 #include "controller/config/run_config.h"
 #include "controller/coordination/coordinator.h"
 
-namespace cast {
+namespace cast::controller {
 
 // The coordinator's settings for a run: the worker token (--token-file,
 // else CAST_WORKER_TOKEN, else a random one for local workers), TLS
@@ -17,4 +17,4 @@ controller::CoordinatorConfig control_plane_config(const RunConfig& config, std:
 // spaces. Throws ConfigError for a file that cannot be read or is empty.
 std::string read_token_file(const std::string& path);
 
-}  // namespace cast
+}  // namespace cast::controller

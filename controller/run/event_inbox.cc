@@ -1,6 +1,6 @@
 #include "controller/run/event_inbox.h"
 
-namespace cast {
+namespace cast::controller {
 
 void EventInbox::push(const std::string& worker_id, std::vector<v1::Event>&& events) {
   std::lock_guard lock{mutex_};
@@ -14,4 +14,4 @@ std::vector<EventInbox::Batch> EventInbox::drain() {
   return taken;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -6,7 +6,7 @@
 
 #include "cast_control.pb.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Hands event batches from the coordinator's gRPC threads to the run loop:
 // push() is all a gRPC callback does (a short lock and a move); the loop
@@ -26,4 +26,4 @@ class EventInbox {
   std::vector<Batch> pending_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@
 
 #include "cast_control.pb.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 const char* phase_name(v1::Phase phase) {
@@ -217,9 +217,9 @@ std::optional<std::int64_t> EventLedger::first_start_us(std::uint32_t user_index
   return first_step_offset_us_[user_index];
 }
 
-}  // namespace cast
+}  // namespace cast::controller
 
-namespace cast {
+namespace cast::controller {
 
 void EventLedger::finalize() {
   std::int64_t earliest = INT64_MAX;
@@ -239,4 +239,4 @@ void EventLedger::finalize() {
   }
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -16,7 +16,7 @@ namespace cast::v1 {
 class Event;
 }
 
-namespace cast {
+namespace cast::controller {
 
 struct PlannedUser;
 
@@ -73,4 +73,4 @@ class EventLedger {
   LogHistogram startups_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

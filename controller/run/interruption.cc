@@ -3,7 +3,7 @@
 #include <csignal>
 #include <unistd.h>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 volatile std::sig_atomic_t requested_signal = 0;
@@ -26,4 +26,4 @@ void install_interruption_handlers() {
 bool interruption_requested() { return requested_signal != 0; }
 int interruption_signal() { return requested_signal; }
 
-}  // namespace cast
+}  // namespace cast::controller

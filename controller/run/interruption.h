@@ -1,6 +1,6 @@
 #pragma once
 
-namespace cast {
+namespace cast::controller {
 
 // Ctrl-C / SIGTERM during a run: the first one asks the run to stop early
 // and still judge and report what it collected; a second one exits at once
@@ -10,4 +10,4 @@ void install_interruption_handlers();
 bool interruption_requested();
 int interruption_signal();
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -6,7 +6,7 @@
 #include "controller/validators/persistence_validator.h"
 #include "controller/validators/store_access.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 ServiceUrls stores_of(const PlatformEndpoints& target) {
@@ -74,4 +74,4 @@ void PersistencePhase::after_sessions(RunRecord& record, const std::vector<Plann
   for (const auto& error : counts.errors) record.notes.push_back("cleanup: " + error);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -10,7 +10,7 @@
 #include "controller/run/platform_target.h"
 #include "controller/validators/redis_key_census.h"
 
-namespace cast {
+namespace cast::controller {
 
 // Phases 6 and 7 of design.md for the stores the run knows: count Redis
 // keys before the go, then read exactly this run's rows and keys, record
@@ -34,4 +34,4 @@ class PersistencePhase {
   std::optional<RedisKeyCensus> census_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

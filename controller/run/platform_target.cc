@@ -6,7 +6,7 @@
 #include "controller/environment/environment.h"
 #include "controller/environment/reference_platform.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 void expect_health(const std::string& service, const std::string& base_url, bool insecure) {
@@ -87,4 +87,4 @@ void PlatformTarget::check_external(const RunConfig& config) {
   expect_health("backend", ep.backend_url, config.insecure_tls);
 }
 
-}  // namespace cast
+}  // namespace cast::controller

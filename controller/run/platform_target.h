@@ -8,7 +8,7 @@
 
 #include "controller/config/run_config.h"
 
-namespace cast {
+namespace cast::controller {
 
 class EmbeddedEnvironment;
 class ReferencePlatform;
@@ -55,4 +55,4 @@ class PlatformTarget {
   PlatformEndpoints endpoints_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -13,7 +13,7 @@
 #include "controller/probes/probe_plan.h"
 #include "controller/workers/local_workers.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using namespace std::chrono_literals;
@@ -213,9 +213,9 @@ void RunLoop::finish_record(Clock::time_point go) {
   if (!monitor_.last_error().empty()) record.notes.push_back("resource monitor: " + monitor_.last_error());
 }
 
-}  // namespace cast
+}  // namespace cast::controller
 
-namespace cast {
+namespace cast::controller {
 
 // Phase 5 of design.md: every user that started an agent attacks a victim
 // (on another worker where there is one), then the victims read their own
@@ -252,4 +252,4 @@ void RunLoop::probe_isolation() {
                findings.size());
 }
 
-}  // namespace cast
+}  // namespace cast::controller

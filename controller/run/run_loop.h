@@ -20,13 +20,11 @@
 #include "controller/run/event_ledger.h"
 #include "controller/run/platform_target.h"
 
-namespace cast {
+namespace cast::controller {
 
-namespace controller {
 class Coordinator;
 class LocalWorkers;
 struct WorkerSnapshot;
-}  // namespace controller
 
 class EventInbox;
 
@@ -87,4 +85,4 @@ class RunLoop {
   std::set<std::string> accounted_lost_;
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -27,7 +27,7 @@
 #include "controller/metrics/controller_metrics.h"
 #include "controller/workers/local_workers.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using namespace std::chrono_literals;
@@ -289,4 +289,4 @@ int run_session(const RunConfig& config, std::ostream& console, ProgressStyle pr
   return written.errors.empty() || code != 0 ? code : 2;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

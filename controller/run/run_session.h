@@ -5,7 +5,7 @@
 #include "controller/config/run_config.h"
 #include "controller/report/progress_line.h"
 
-namespace cast {
+namespace cast::controller {
 
 // One `cast run`, phase by phase (design.md): plan the users, reach the
 // platform, start the local workers and hand them their users, release
@@ -17,4 +17,4 @@ namespace cast {
 // missing, interrupted), and the summary says why it ended.
 int run_session(const RunConfig& config, std::ostream& console, ProgressStyle progress = ProgressStyle::plain);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -12,7 +12,7 @@
 #include "controller/plan/split.h"
 #include "controller/run/run_loop.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -191,4 +191,4 @@ void RunLoop::account_probe_gaps(const ProbePlanSet& plans, const ProbeOutcome& 
   }
 }
 
-}  // namespace cast
+}  // namespace cast::controller

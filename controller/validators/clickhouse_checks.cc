@@ -9,7 +9,7 @@
 #include "controller/analysis/excerpt.h"
 #include "controller/validators/store_checks.h"
 
-namespace cast::validators_detail {
+namespace cast::controller::validators_detail {
 namespace {
 
 constexpr const char* store = "clickhouse";
@@ -91,4 +91,4 @@ void check_clickhouse(CheckContext& context) {
   check_counts(context, std::move(rows_per_user));
 }
 
-}  // namespace cast::validators_detail
+}  // namespace cast::controller::validators_detail

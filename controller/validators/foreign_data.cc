@@ -4,7 +4,7 @@
 #include <string>
 #include <unordered_set>
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 // One value per foreign owner is evidence enough; a row holding all of
@@ -76,4 +76,4 @@ void ForeignDataScanner::scan_profiles(std::string_view text, std::optional<std:
   }
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -10,7 +10,7 @@
 #include "controller/plan/population.h"
 #include "common/text/multi_pattern_matcher.h"
 
-namespace cast {
+namespace cast::controller {
 
 // A value in stored data that belongs to someone other than the data's owner.
 struct ForeignValue {
@@ -42,4 +42,4 @@ class ForeignDataScanner {
   MultiPatternMatcher profiles_;  // id = 2 * index (+1 for the display name)
 };
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -5,7 +5,7 @@
 #include "controller/analysis/excerpt.h"
 #include "controller/validators/store_checks.h"
 
-namespace cast {
+namespace cast::controller {
 namespace validators_detail {
 
 CheckContext::CheckContext(const std::vector<PlannedUser>& users, const HarnessView& harness,
@@ -95,4 +95,4 @@ PersistenceReport validate_persistence(const std::vector<PlannedUser>& users, co
   return report;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

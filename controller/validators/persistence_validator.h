@@ -17,7 +17,7 @@
 #include "controller/plan/population.h"
 #include "controller/validators/redis_key_census.h"
 
-namespace cast {
+namespace cast::controller {
 
 // What the workers saw: the ground truth the stores are checked against.
 struct HarnessView {
@@ -53,4 +53,4 @@ struct PersistenceReport {
 PersistenceReport validate_persistence(const std::vector<PlannedUser>& users, const HarnessView& harness,
                                        const PersistenceScope& scope, const PersistenceLayout& layout = {});
 
-}  // namespace cast
+}  // namespace cast::controller

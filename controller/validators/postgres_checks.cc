@@ -7,7 +7,7 @@
 #include "controller/analysis/excerpt.h"
 #include "controller/validators/store_checks.h"
 
-namespace cast::validators_detail {
+namespace cast::controller::validators_detail {
 namespace {
 
 constexpr const char* store = "postgres";
@@ -98,4 +98,4 @@ void check_postgres(CheckContext& context) {
   }
 }
 
-}  // namespace cast::validators_detail
+}  // namespace cast::controller::validators_detail

@@ -8,7 +8,7 @@
 #include "controller/analysis/excerpt.h"
 #include "controller/validators/store_checks.h"
 
-namespace cast::validators_detail {
+namespace cast::controller::validators_detail {
 namespace {
 
 constexpr const char* store = "redis";
@@ -130,4 +130,4 @@ void check_redis(CheckContext& context) {
   check_redis_outside(context, redis, layouts.scope);
 }
 
-}  // namespace cast::validators_detail
+}  // namespace cast::controller::validators_detail

@@ -3,7 +3,7 @@
 #include "common/protocol/key_pattern.h"
 #include "controller/validators/store_access.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 bool is_run_id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
@@ -38,4 +38,4 @@ RedisKeyCensus RedisKeyCensus::take(const std::string& redis_url, const RedisLay
   return census;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -6,7 +6,7 @@
 
 #include "controller/config/persistence_layout.h"
 
-namespace cast {
+namespace cast::controller {
 
 // How many keys a Redis database holds outside a run's own key space. Taken
 // at run start and again in the persistence phase: keys that appeared
@@ -30,4 +30,4 @@ bool key_names_run(std::string_view key, std::string_view run_id);
 // The run's key space as a SCAN MATCH pattern: `run_keys` bound and escaped, then `*`.
 std::string run_keys_glob(const RedisLayout& layout, const std::string& prefix, const std::string& run_id);
 
-}  // namespace cast
+}  // namespace cast::controller

@@ -8,7 +8,7 @@
 #include "controller/analysis/excerpt.h"
 #include "controller/validators/store_checks.h"
 
-namespace cast::validators_detail {
+namespace cast::controller::validators_detail {
 namespace {
 
 constexpr const char* store = "redis";
@@ -60,4 +60,4 @@ void check_redis_outside(CheckContext& context, RedisSession& redis, const std::
   }
 }
 
-}  // namespace cast::validators_detail
+}  // namespace cast::controller::validators_detail

@@ -14,7 +14,7 @@
 #include "common/net/http_client.h"
 #include "common/net/url.h"
 
-namespace cast {
+namespace cast::controller {
 namespace {
 
 constexpr timeval redis_connect_timeout{5, 0};
@@ -240,4 +240,4 @@ std::vector<std::string> RedisSession::scan(const std::string& pattern) {
   return keys;
 }
 
-}  // namespace cast
+}  // namespace cast::controller

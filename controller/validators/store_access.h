@@ -14,7 +14,7 @@
 
 struct redisContext;
 
-namespace cast {
+namespace cast::controller {
 
 // A store that could not be reached or refused a statement. The message
 // names the store, its URL (password shown as ***) and the step; cast maps
@@ -81,4 +81,4 @@ class RedisSession {
   redisContext* context_{nullptr};
 };
 
-}  // namespace cast
+}  // namespace cast::controller

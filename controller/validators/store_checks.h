@@ -11,7 +11,7 @@
 #include "controller/validators/persistence_validator.h"
 #include "controller/validators/store_access.h"
 
-namespace cast::validators_detail {
+namespace cast::controller::validators_detail {
 
 class CheckContext {
  public:
@@ -65,4 +65,4 @@ void check_postgres(CheckContext& context);
 void check_redis(CheckContext& context);
 void check_clickhouse(CheckContext& context);
 
-}  // namespace cast::validators_detail
+}  // namespace cast::controller::validators_detail

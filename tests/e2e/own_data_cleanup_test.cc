@@ -14,7 +14,7 @@ using namespace cast::test;
 
 namespace {
 
-const cast::ServiceUrls& stores() { return shared_environment(); }
+const cast::controller::ServiceUrls& stores() { return shared_environment(); }
 
 void seed_unrelated_data() {
   pg_query(stores().postgres,

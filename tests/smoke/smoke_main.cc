@@ -13,6 +13,8 @@
 #include "tests/support/store_inspector.h"
 #include "tests/support/test_users.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace cast::test;
 
 namespace {
@@ -45,7 +47,7 @@ void run_users(std::vector<TestUser>& users, SmokeResult& result) {
   }
 }
 
-void check_stores(const cast::ServiceUrls& urls, const std::string& run, const std::vector<TestUser>& users,
+void check_stores(const cast::controller::ServiceUrls& urls, const std::string& run, const std::vector<TestUser>& users,
                   SmokeResult& result) {
   std::map<std::string, std::string> owners;
   for (auto& row : pg_query(urls.postgres, "SELECT agent_id, user_id FROM agents WHERE run_id = $1", {run})) {
@@ -76,7 +78,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   auto t0 = std::chrono::steady_clock::now();
-  auto env = cast::EmbeddedEnvironment::start({});
+  auto env = cast::controller::EmbeddedEnvironment::start({});
   ReferenceOptions options;
   options.stores = &env->urls();
   ReferencePlatform platform{options};

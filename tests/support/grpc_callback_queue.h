@@ -15,6 +15,8 @@
 
 namespace cast::test {
 
+using namespace cast::controller;  // the code these tests exercise
+
 inline void keep_grpc_callback_queue() {
   static const auto keeper = [] {
     auto idle = std::make_unique<controller::Coordinator>(controller::CoordinatorConfig{}, nullptr);

@@ -4,6 +4,8 @@
 #include "controller/environment/reference_platform.h"
 
 namespace cast::test {
-using ReferenceOptions = cast::ReferenceOptions;
-using ReferencePlatform = cast::ReferencePlatform;
+
+using namespace cast::controller;  // the code these tests exercise
+using ReferenceOptions = cast::controller::ReferenceOptions;
+using ReferencePlatform = cast::controller::ReferencePlatform;
 }  // namespace cast::test

@@ -7,6 +7,8 @@
 
 namespace cast::test {
 
+using namespace cast::controller;  // the code these tests exercise
+
 // URLs of this process's private PostgreSQL, Redis and ClickHouse, with the
 // schema in place. Call it from the test's main thread: the servers die
 // with the thread that started them. Throws EnvironmentError when a server

@@ -11,6 +11,8 @@
 #include "controller/coordination/coordinator.h"
 #include "worker/control/controller_link.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using cast::controller::Coordinator;
 using cast::controller::CoordinatorConfig;

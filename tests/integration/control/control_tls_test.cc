@@ -15,6 +15,8 @@
 #include "tests/support/test_certificates.h"
 #include "worker/control/controller_link.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using cast::controller::Coordinator;
 using cast::controller::CoordinatorConfig;

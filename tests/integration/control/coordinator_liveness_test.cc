@@ -12,6 +12,8 @@
 #include "tests/support/grpc_callback_queue.h"
 #include "tests/support/raw_worker.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using cast::controller::Coordinator;
 using cast::controller::CoordinatorConfig;

@@ -11,6 +11,8 @@
 #include "controller/coordination/coordinator.h"
 #include "tests/support/raw_worker.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using cast::controller::Coordinator;
 using cast::controller::CoordinatorConfig;

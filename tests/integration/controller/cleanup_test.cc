@@ -12,11 +12,13 @@
 #include "tests/support/store_inspector.h"
 #include "tests/support/test_environment.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::test::SeededRun;
 
 namespace {
 
-const cast::ServiceUrls& stores() { return cast::test::shared_environment(); }
+const cast::controller::ServiceUrls& stores() { return cast::test::shared_environment(); }
 
 std::string postgres_dump() { return cast::test::postgres_dump(stores().postgres); }
 std::map<std::string, std::string> redis_dump() { return cast::test::redis_dump(stores().redis); }
@@ -34,8 +36,8 @@ std::map<std::string, std::string> without_run(std::map<std::string, std::string
 }  // namespace
 
 TEST_CASE("cleanup removes this run's rows and keys and leaves everything else byte for byte") {
-  SeededRun mine{stores(), cast::make_run_id(), 3};
-  SeededRun other_run{stores(), cast::make_run_id(), 3};
+  SeededRun mine{stores(), cast::controller::make_run_id(), 3};
+  SeededRun other_run{stores(), cast::controller::make_run_id(), 3};
   SeededRun other_prefix{stores(), mine.run_id(), 2, "other"};
   mine.write(mine.clean_agents());
   other_run.write(other_run.clean_agents());
@@ -56,11 +58,11 @@ TEST_CASE("cleanup removes this run's rows and keys and leaves everything else b
   const auto ch_others_before = clickhouse_dump("run_id != '" + mine.run_id() + "'");
   REQUIRE(clickhouse_dump("run_id = '" + mine.run_id() + "'") != "");
 
-  cast::CleanupScope scope;
+  cast::controller::CleanupScope scope;
   scope.run_id = mine.run_id();
   scope.stores = stores();
   scope.keys_outside_prefix = {leaked, look_alike, "unrelated-key"};
-  const auto counts = cast::RunDataCleanup{scope}.run();
+  const auto counts = cast::controller::RunDataCleanup{scope}.run();
   CHECK(counts.errors.empty());
   CHECK(counts.postgres_rows == 6);  // 3 agents, 3 messages
   CHECK(counts.redis_keys == 7);     // 3 hashes, 3 sets, the leaked key
@@ -97,10 +99,10 @@ TEST_CASE("cleanup of a run with no data deletes nothing and reports nothing") {
   const auto redis_before = redis_dump();
   const auto pg_before = postgres_dump();
   const auto ch_before = clickhouse_dump();
-  cast::CleanupScope scope;
-  scope.run_id = cast::make_run_id();
+  cast::controller::CleanupScope scope;
+  scope.run_id = cast::controller::make_run_id();
   scope.stores = stores();
-  const auto counts = cast::RunDataCleanup{scope}.run();
+  const auto counts = cast::controller::RunDataCleanup{scope}.run();
   CHECK(counts.errors.empty());
   CHECK(counts.postgres_rows + counts.redis_keys + counts.clickhouse_rows == 0);
   CHECK(redis_dump() == redis_before);
@@ -109,14 +111,14 @@ TEST_CASE("cleanup of a run with no data deletes nothing and reports nothing") {
 }
 
 TEST_CASE("a store that cannot be reached is named; the others are still cleaned") {
-  SeededRun mine{stores(), cast::make_run_id(), 2};
+  SeededRun mine{stores(), cast::controller::make_run_id(), 2};
   mine.write(mine.clean_agents());
-  cast::CleanupScope scope;
+  cast::controller::CleanupScope scope;
   scope.run_id = mine.run_id();
   scope.stores = stores();
   const auto port = std::to_string(cast::free_loopback_port());
   scope.stores.redis = "redis://:s3cret@127.0.0.1:" + port + "/0";
-  const auto counts = cast::RunDataCleanup{scope}.run();
+  const auto counts = cast::controller::RunDataCleanup{scope}.run();
   REQUIRE(counts.errors.size() == 1);
   CHECK(counts.errors[0].find("redis at redis://:***@127.0.0.1:" + port) != std::string::npos);
   CHECK(counts.errors[0].find("s3cret") == std::string::npos);
@@ -126,7 +128,7 @@ TEST_CASE("a store that cannot be reached is named; the others are still cleaned
 }
 
 TEST_CASE("cleanup refuses an unsafe run id") {
-  cast::CleanupScope scope;
+  cast::controller::CleanupScope scope;
   scope.run_id = "*";
-  CHECK_THROWS_AS(cast::RunDataCleanup{scope}, std::invalid_argument);
+  CHECK_THROWS_AS(cast::controller::RunDataCleanup{scope}, std::invalid_argument);
 }

@@ -10,6 +10,8 @@
 #include "controller/metrics/controller_metrics.h"
 #include "controller/monitor/prometheus_text.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using namespace cast::controller;
 

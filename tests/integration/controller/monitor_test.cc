@@ -13,6 +13,8 @@
 #include "controller/monitor/resource_monitor.h"
 #include "tests/support/reference_platform.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using namespace cast::controller;
 

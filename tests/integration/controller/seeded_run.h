@@ -22,6 +22,8 @@
 
 namespace cast::test {
 
+using namespace cast::controller;  // the code these tests exercise
+
 // One agent as the stores hold it. Empty users mean "not written there".
 struct SeedAgent {
   std::string agent_id;

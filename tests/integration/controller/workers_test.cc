@@ -11,6 +11,8 @@
 
 #include "controller/workers/local_workers.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using namespace cast::controller;
 

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -177,13 +179,13 @@ TEST_CASE("the shared environment serves the schema of protocol.md") {
 
 TEST_CASE("prepare_schema is idempotent") {
   const auto& urls = cast::test::shared_environment();
-  CHECK_NOTHROW(cast::prepare_schema(urls));
-  CHECK_THROWS_AS(cast::prepare_schema({.postgres = "postgresql://cast@127.0.0.1:1/cast"}), cast::EnvironmentError);
+  CHECK_NOTHROW(cast::controller::prepare_schema(urls));
+  CHECK_THROWS_AS(cast::controller::prepare_schema({.postgres = "postgresql://cast@127.0.0.1:1/cast"}), cast::controller::EnvironmentError);
 }
 
 TEST_CASE("two environments side by side do not collide, and stop() leaves nothing behind") {
-  auto first = cast::EmbeddedEnvironment::start({});
-  auto second = cast::EmbeddedEnvironment::start({});
+  auto first = cast::controller::EmbeddedEnvironment::start({});
+  auto second = cast::controller::EmbeddedEnvironment::start({});
   MESSAGE("start() took " << first->startup_time().count() << " ms and " << second->startup_time().count() << " ms");
   CHECK(first->folder() != second->folder());
   CHECK(port_of(first->urls().postgres) != port_of(second->urls().postgres));

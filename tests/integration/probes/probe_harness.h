@@ -24,6 +24,8 @@
 
 namespace cast::test {
 
+using namespace cast::controller;  // the code these tests exercise
+
 using namespace std::chrono_literals;
 inline constexpr auto kPatience = 120s;  // generous: the machine is shared
 inline constexpr std::uint32_t kLongConnectTimeoutMs = 60'000;

@@ -37,7 +37,7 @@ void check_every_probe_ran(const ProbeRunResult& run) {
   }
 }
 
-bool has_finding(const ProbeRunResult& run, cast::FindingKind kind, const std::string& probe,
+bool has_finding(const ProbeRunResult& run, cast::controller::FindingKind kind, const std::string& probe,
                  const ProbePair& pair) {
   for (const auto& f : run.findings) {
     if (f.kind == kind && f.where.rfind(probe + ":", 0) == 0 && f.observer == run.users[pair.attacker].user_id &&
@@ -90,21 +90,21 @@ TEST_CASE("no_authz: reads, writes and the marker in the victim's state are find
   check_every_probe_ran(run);
   for (const auto& pair : run.plans.pairs) {
     CAPTURE(run.users[pair.attacker].user_id);
-    CHECK(has_finding(run, cast::FindingKind::unauthorized_read, "ws_get_state", pair));
-    CHECK(has_finding(run, cast::FindingKind::unauthorized_read, "rest_get_state", pair));
-    CHECK(has_finding(run, cast::FindingKind::unauthorized_write, "ws_update_state", pair));
-    CHECK(has_finding(run, cast::FindingKind::unauthorized_write, "rest_put_state", pair));
-    CHECK(has_finding(run, cast::FindingKind::unauthorized_modification, "victim_readback", pair));
+    CHECK(has_finding(run, cast::controller::FindingKind::unauthorized_read, "ws_get_state", pair));
+    CHECK(has_finding(run, cast::controller::FindingKind::unauthorized_read, "rest_get_state", pair));
+    CHECK(has_finding(run, cast::controller::FindingKind::unauthorized_write, "ws_update_state", pair));
+    CHECK(has_finding(run, cast::controller::FindingKind::unauthorized_write, "rest_put_state", pair));
+    CHECK(has_finding(run, cast::controller::FindingKind::unauthorized_modification, "victim_readback", pair));
   }
   for (const auto& f : run.findings) {
-    if (f.kind == cast::FindingKind::unauthorized_read && f.channel == "rest") {
+    if (f.kind == cast::controller::FindingKind::unauthorized_read && f.channel == "rest") {
       CHECK(f.where.find("GET /api/agents/") != std::string::npos);
       CHECK(f.excerpt.find(">>>") != std::string::npos);  // the victim's data, marked
     }
   }
   // Well-signed tokens naming another tenant or run pass no owner check either; real forgeries stay refused.
   for (const auto& f : run.findings) {
-    if (f.kind != cast::FindingKind::forged_token_accepted) continue;
+    if (f.kind != cast::controller::FindingKind::forged_token_accepted) continue;
     CAPTURE(f.where);
     bool names_someone_else = f.where.rfind("rest_forged:victim_sub:", 0) == 0 ||
                               f.where.rfind("rest_forged:other_tenant:", 0) == 0 ||
@@ -119,7 +119,7 @@ TEST_CASE("jwt_none: only the alg:none forgeries are accepted, on REST and on th
   check_every_probe_ran(run);
   std::set<std::string> accepted;
   for (const auto& f : run.findings) {
-    CHECK(f.kind == cast::FindingKind::forged_token_accepted);
+    CHECK(f.kind == cast::controller::FindingKind::forged_token_accepted);
     accepted.insert(f.where.substr(0, f.where.find(':', f.where.find(':') + 1)));
   }
   CHECK(accepted == std::set<std::string>{"rest_forged:alg_none", "rest_forged:alg_None", "rest_forged:alg_NONE",

@@ -13,7 +13,7 @@ using namespace cast::test;
 
 namespace {
 
-const cast::ServiceUrls& env() { return shared_environment(); }
+const cast::controller::ServiceUrls& env() { return shared_environment(); }
 
 std::unique_ptr<ReferencePlatform> platform_with(std::vector<std::string> faults, const std::string& prefix) {
   ReferenceOptions options;

@@ -14,7 +14,7 @@ using namespace cast::test;
 
 namespace {
 
-const cast::ServiceUrls& env() { return shared_environment(); }
+const cast::controller::ServiceUrls& env() { return shared_environment(); }
 
 ReferencePlatform& platform() {
   static ReferencePlatform instance{[] {

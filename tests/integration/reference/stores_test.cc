@@ -25,7 +25,7 @@ using nlohmann::json;
 namespace {
 
 // Private servers for this test process, started on first use.
-const cast::ServiceUrls& services() { return cast::test::shared_environment(); }
+const cast::controller::ServiceUrls& services() { return cast::test::shared_environment(); }
 
 // Each test writes under its own run id, so tests never see each other's data.
 std::string fresh_run_id() { return "it-stores-" + cast::hex_encode(cast::random_bytes(6)); }

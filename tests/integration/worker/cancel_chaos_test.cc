@@ -15,6 +15,8 @@
 #include "tests/support/reference_platform.h"
 #include "worker/session/cancel_chaos.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace cast::test {
 namespace {
 

@@ -5,6 +5,8 @@
 #include "common/protocol/key_pattern.h"
 #include "controller/validators/redis_key_census.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::KeyPattern;
 
 TEST_CASE("validators: a bound agent key pattern reads user and agent back out of a key") {
@@ -55,12 +57,12 @@ TEST_CASE("validators: bad key patterns are refused with the reason") {
 }
 
 TEST_CASE("validators: a key names a run only with the run id as a whole word") {
-  CHECK(cast::key_names_run("leak:run-1:ctx", "run-1"));
-  CHECK(cast::key_names_run("run-1", "run-1"));
-  CHECK(cast::key_names_run("ctx_run-1", "run-1"));
-  CHECK_FALSE(cast::key_names_run("cast:run-1x:ctx", "run-1"));
-  CHECK_FALSE(cast::key_names_run("cast:run-12:ctx", "run-1"));
-  CHECK_FALSE(cast::key_names_run("cast:xrun-1:ctx", "run-1"));
-  CHECK(cast::key_names_run("run-12:run-1", "run-1"));
-  CHECK_FALSE(cast::key_names_run("anything", ""));
+  CHECK(cast::controller::key_names_run("leak:run-1:ctx", "run-1"));
+  CHECK(cast::controller::key_names_run("run-1", "run-1"));
+  CHECK(cast::controller::key_names_run("ctx_run-1", "run-1"));
+  CHECK_FALSE(cast::controller::key_names_run("cast:run-1x:ctx", "run-1"));
+  CHECK_FALSE(cast::controller::key_names_run("cast:run-12:ctx", "run-1"));
+  CHECK_FALSE(cast::controller::key_names_run("cast:xrun-1:ctx", "run-1"));
+  CHECK(cast::controller::key_names_run("run-12:run-1", "run-1"));
+  CHECK_FALSE(cast::controller::key_names_run("anything", ""));
 }

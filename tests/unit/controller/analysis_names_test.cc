@@ -8,6 +8,8 @@
 #include "controller/analysis/finding_kind.h"
 #include "controller/analysis/test_case_id.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 nlohmann::json report_schema() {
@@ -20,16 +22,16 @@ nlohmann::json report_schema() {
 
 TEST_CASE("analysis: every test case id round-trips through its report name") {
   std::set<std::string> names;
-  for (auto id : cast::all_test_case_ids()) {
-    const std::string name = cast::to_string(id);
+  for (auto id : cast::controller::all_test_case_ids()) {
+    const std::string name = cast::controller::to_string(id);
     CAPTURE(name);
-    CHECK(cast::parse_test_case_id(name) == id);
+    CHECK(cast::controller::parse_test_case_id(name) == id);
     CHECK(names.insert(name).second);
-    CHECK(std::string(cast::title_of(id)).size() > 2);
+    CHECK(std::string(cast::controller::title_of(id)).size() > 2);
   }
   CHECK(names.size() == 5);
-  CHECK_FALSE(cast::parse_test_case_id("startup-isolation").has_value());
-  CHECK_FALSE(cast::parse_test_case_id("").has_value());
+  CHECK_FALSE(cast::controller::parse_test_case_id("startup-isolation").has_value());
+  CHECK_FALSE(cast::controller::parse_test_case_id("").has_value());
 }
 
 TEST_CASE("analysis: every test case id the report schema lists is produced by one enum value, and no other") {
@@ -37,27 +39,27 @@ TEST_CASE("analysis: every test case id the report schema lists is produced by o
   std::set<std::string> listed;
   for (const auto& id : ids) {
     CAPTURE(id);
-    CHECK(cast::parse_test_case_id(id.get<std::string>()).has_value());
+    CHECK(cast::controller::parse_test_case_id(id.get<std::string>()).has_value());
     listed.insert(id.get<std::string>());
   }
   std::set<std::string> produced;
-  for (auto id : cast::all_test_case_ids()) produced.insert(cast::to_string(id));
+  for (auto id : cast::controller::all_test_case_ids()) produced.insert(cast::controller::to_string(id));
   CHECK(produced == listed);
 }
 
 TEST_CASE("analysis: every finding kind round-trips through its report name") {
   std::set<std::string> names;
-  for (auto kind : cast::all_finding_kinds()) {
-    const std::string name = cast::to_string(kind);
+  for (auto kind : cast::controller::all_finding_kinds()) {
+    const std::string name = cast::controller::to_string(kind);
     CAPTURE(name);
-    CHECK(cast::parse_finding_kind(name) == kind);
+    CHECK(cast::controller::parse_finding_kind(name) == kind);
     CHECK(names.insert(name).second);
     CHECK(name != "unknown_finding");
   }
-  CHECK(names.size() == cast::all_finding_kinds().size());
+  CHECK(names.size() == cast::controller::all_finding_kinds().size());
   // Names users' CI matches today, spelled exactly.
-  CHECK(cast::parse_finding_kind("foreign_canary") == cast::FindingKind::foreign_canary);
-  CHECK(cast::parse_finding_kind("victim_data_in_denial") == cast::FindingKind::victim_data_in_denial);
-  CHECK(cast::parse_finding_kind("key_outside_prefix") == cast::FindingKind::key_outside_prefix);
-  CHECK_FALSE(cast::parse_finding_kind("foreign-canary").has_value());
+  CHECK(cast::controller::parse_finding_kind("foreign_canary") == cast::controller::FindingKind::foreign_canary);
+  CHECK(cast::controller::parse_finding_kind("victim_data_in_denial") == cast::controller::FindingKind::victim_data_in_denial);
+  CHECK(cast::controller::parse_finding_kind("key_outside_prefix") == cast::controller::FindingKind::key_outside_prefix);
+  CHECK_FALSE(cast::controller::parse_finding_kind("foreign-canary").has_value());
 }

@@ -17,6 +17,8 @@
 
 namespace cast::testing {
 
+using namespace cast::controller;  // the code these tests exercise
+
 struct CleanRun {
   std::vector<PlannedUser> planned;
   RunRecord record;
@@ -94,22 +96,22 @@ inline CleanRun clean_run(std::size_t users = 10) {
 
 // Judging helpers; they REQUIRE what they look up.
 
-inline const cast::TestCaseResult& test_case(const cast::RunVerdict& verdict, cast::TestCaseId id) {
+inline const cast::controller::TestCaseResult& test_case(const cast::controller::RunVerdict& verdict, cast::controller::TestCaseId id) {
   auto it = std::find_if(verdict.test_cases.begin(), verdict.test_cases.end(),
-                         [&](const cast::TestCaseResult& result) { return result.id == id; });
+                         [&](const cast::controller::TestCaseResult& result) { return result.id == id; });
   REQUIRE(it != verdict.test_cases.end());
   return *it;
 }
 
-inline const cast::Criterion& criterion(const cast::RunVerdict& verdict, cast::TestCaseId id, const std::string& name) {
+inline const cast::controller::Criterion& criterion(const cast::controller::RunVerdict& verdict, cast::controller::TestCaseId id, const std::string& name) {
   const auto& result = test_case(verdict, id);
   auto it = std::find_if(result.criteria.begin(), result.criteria.end(),
-                         [&](const cast::Criterion& c) { return c.name == name; });
+                         [&](const cast::controller::Criterion& c) { return c.name == name; });
   REQUIRE(it != result.criteria.end());
   return *it;
 }
 
-inline cast::RunVerdict judge(const CleanRun& run) { return cast::judge_run(run.record, run.config, run.planned); }
+inline cast::controller::RunVerdict judge(const CleanRun& run) { return cast::controller::judge_run(run.record, run.config, run.planned); }
 
 // Gives user `index` the agent id `agent_id` everywhere the run mentions it.
 inline void set_agent(CleanRun& run, std::size_t index, const std::string& agent_id) {

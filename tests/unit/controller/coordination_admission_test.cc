@@ -2,6 +2,8 @@
 
 #include "controller/coordination/admission.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::controller::AdmissionRules;
 using cast::controller::RefusalKind;
 using cast::controller::refuse_hello;

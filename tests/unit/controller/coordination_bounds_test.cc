@@ -2,6 +2,8 @@
 
 #include "controller/coordination/message_bounds.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::controller::MessageBounds;
 using cast::controller::MessageRate;
 using cast::controller::out_of_bounds;

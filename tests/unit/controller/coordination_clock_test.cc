@@ -2,6 +2,8 @@
 
 #include "controller/coordination/clock_estimate.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::controller::ClockEstimate;
 
 TEST_CASE("ClockEstimate keeps the offset of the shortest round trip") {

@@ -2,6 +2,8 @@
 
 #include "controller/coordination/worker_ledger.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::controller::WorkerLedger;
 using cast::controller::WorkerState;
 using namespace std::chrono_literals;

@@ -2,6 +2,8 @@
 
 #include "controller/coordination/sequence_tracker.h"
 
+using namespace cast::controller;  // the code under test
+
 using cast::controller::SequenceTracker;
 using Admission = SequenceTracker::Admission;
 

@@ -11,6 +11,8 @@
 #include "controller/isolation/contamination_detector.h"
 #include "controller/plan/population.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 using nlohmann::json;
@@ -79,7 +81,7 @@ ContaminationReport detect(const Run& run, DetectorOptions options = {}) {
 }
 
 // Exactly one finding, of `kind`, seen by user `observer`, owned by `owner`.
-Finding only_finding(const Run& run, cast::FindingKind kind, std::size_t observer, const std::string& owner) {
+Finding only_finding(const Run& run, cast::controller::FindingKind kind, std::size_t observer, const std::string& owner) {
   auto report = detect(run);
   REQUIRE(report.findings.size() == 1);
   const Finding& finding = report.findings.front();
@@ -123,11 +125,11 @@ TEST_CASE("isolation detector: another user's canary in a reply is a foreign can
     CHECK(finding.observer == run.planned[1].user_id);
     CHECK(finding.owner == owner.user_id);
     CHECK(finding.channel == "ws");
-    CHECK(finding.test_case == cast::TestCaseId::cross_contamination);
+    CHECK(finding.test_case == cast::controller::TestCaseId::cross_contamination);
     CHECK(finding.where == "agent_response request_id=" + run.planned[1].request_id_prefix + "2");
-    canary = canary || (finding.kind == cast::FindingKind::foreign_canary && finding.excerpt.find(marked(owner.canary)) != std::string::npos);
-    profile = profile || finding.kind == cast::FindingKind::foreign_profile;
-    agent = agent || (finding.kind == cast::FindingKind::foreign_agent_id && finding.excerpt.find(marked(agent_of(3))) != std::string::npos);
+    canary = canary || (finding.kind == cast::controller::FindingKind::foreign_canary && finding.excerpt.find(marked(owner.canary)) != std::string::npos);
+    profile = profile || finding.kind == cast::controller::FindingKind::foreign_profile;
+    agent = agent || (finding.kind == cast::controller::FindingKind::foreign_agent_id && finding.excerpt.find(marked(agent_of(3))) != std::string::npos);
   }
   CHECK(canary);
   CHECK(profile);
@@ -139,7 +141,7 @@ TEST_CASE("isolation detector: a canary hidden by JSON unicode escapes is found 
   Run run = clean_run();
   std::string hidden = "\\u0063" + run.planned[4].canary.substr(1);
   run.record.observations.push_back(observe(run, 0, R"({"type":"agent_response","content":"x )" + hidden + R"("})"));
-  Finding finding = only_finding(run, cast::FindingKind::foreign_canary, 0, run.planned[4].user_id);
+  Finding finding = only_finding(run, cast::controller::FindingKind::foreign_canary, 0, run.planned[4].user_id);
   CHECK(finding.excerpt.starts_with("[json] "));
   CHECK(finding.excerpt.find(marked(run.planned[4].canary)) != std::string::npos);
 
@@ -148,7 +150,7 @@ TEST_CASE("isolation detector: a canary hidden by JSON unicode escapes is found 
   auto seen = observe(cut, 0, R"({"type":"agent_response","content":"x )" + hidden + " and more");
   seen.truncated = true;
   cut.record.observations.push_back(seen);
-  CHECK(only_finding(cut, cast::FindingKind::foreign_canary, 0, cut.planned[4].user_id).excerpt.starts_with("[json] "));
+  CHECK(only_finding(cut, cast::controller::FindingKind::foreign_canary, 0, cut.planned[4].user_id).excerpt.starts_with("[json] "));
 }
 
 TEST_CASE("isolation detector: URL-encoded profile values are found over REST too") {
@@ -156,7 +158,7 @@ TEST_CASE("isolation detector: URL-encoded profile values are found over REST to
   const PlannedUser& owner = run.planned[5];
   run.record.observations.push_back(observe(run, 1, "{\"next\":\"/users?e=" + url_encode(owner.profile.email) + "\"}",
                                             ObservationChannel::rest, "state"));
-  Finding finding = only_finding(run, cast::FindingKind::foreign_profile, 1, owner.user_id);
+  Finding finding = only_finding(run, cast::controller::FindingKind::foreign_profile, 1, owner.user_id);
   CHECK(finding.channel == "rest");
   CHECK(finding.where.starts_with("state answer"));
   CHECK(finding.excerpt.starts_with("[url] "));
@@ -167,7 +169,7 @@ TEST_CASE("isolation detector: a base64-encoded canary is found") {
   Run run = clean_run();
   std::string blob = base64_encode("context=" + run.planned[3].canary + ";");
   run.record.observations.push_back(observe(run, 2, R"({"type":"agent_response","attachment":")" + blob + R"("})"));
-  Finding finding = only_finding(run, cast::FindingKind::foreign_canary, 2, run.planned[3].user_id);
+  Finding finding = only_finding(run, cast::controller::FindingKind::foreign_canary, 2, run.planned[3].user_id);
   CHECK(finding.excerpt.starts_with("[base64] "));
   CHECK(finding.excerpt.find(marked(run.planned[3].canary)) != std::string::npos);
 }
@@ -177,13 +179,13 @@ TEST_CASE("isolation detector: forged and mangled canaries of this run are repor
   std::string forged = run.planned[3].canary;
   forged.back() = forged.back() == '0' ? '1' : '0';  // right shape, wrong tag
   run.record.observations.push_back(observe(run, 1, R"({"type":"agent_response","content":")" + forged + R"("})"));
-  Finding finding = only_finding(run, cast::FindingKind::forged_canary, 1, run.planned[3].user_id);
+  Finding finding = only_finding(run, cast::controller::FindingKind::forged_canary, 1, run.planned[3].user_id);
   CHECK(finding.excerpt.find(marked(forged)) != std::string::npos);
 
   Run mangled = clean_run();
   std::string cut_short = mangled.planned[4].canary.substr(0, mangled.planned[4].canary.size() - 5);
   mangled.record.observations.push_back(observe(mangled, 1, "content: " + cut_short + " ok"));
-  only_finding(mangled, cast::FindingKind::forged_canary, 1, mangled.planned[4].user_id);
+  only_finding(mangled, cast::controller::FindingKind::forged_canary, 1, mangled.planned[4].user_id);
 }
 
 TEST_CASE("isolation detector: a canary cut by the capture cap or of another run is noted and not found") {
@@ -205,7 +207,7 @@ TEST_CASE("isolation detector: a foreign email and user id and request id and ag
   Run run = clean_run();
   run.record.observations.push_back(observe(run, 0, "{\"type\":\"agent_status\",\"email\":\"" +
                                                         run.planned[2].profile.email + "\"}"));
-  only_finding(run, cast::FindingKind::foreign_profile, 0, run.planned[2].user_id);
+  only_finding(run, cast::controller::FindingKind::foreign_profile, 0, run.planned[2].user_id);
 
   Run ids = clean_run();
   ids.record.observations.push_back(observe(ids, 0, "{\"type\":\"error\",\"message\":\"" + agent_of(4) + "\"}"));
@@ -214,11 +216,11 @@ TEST_CASE("isolation detector: a foreign email and user id and request id and ag
   ids.record.observations.push_back(observe(ids, 2, "{\"type\":\"ack\",\"owner\":\"" + ids.planned[5].user_id + "\"}"));
   auto report = detect(ids);
   REQUIRE(report.findings.size() == 3);
-  CHECK(report.findings[0].kind == cast::FindingKind::foreign_agent_id);
+  CHECK(report.findings[0].kind == cast::controller::FindingKind::foreign_agent_id);
   CHECK(report.findings[0].owner == ids.planned[4].user_id);
-  CHECK(report.findings[1].kind == cast::FindingKind::foreign_request_id);
+  CHECK(report.findings[1].kind == cast::controller::FindingKind::foreign_request_id);
   CHECK(report.findings[1].excerpt.find(marked(ids.planned[3].request_id_prefix + "17")) != std::string::npos);
-  CHECK(report.findings[2].kind == cast::FindingKind::foreign_user_id);
+  CHECK(report.findings[2].kind == cast::controller::FindingKind::foreign_user_id);
   CHECK(report.findings[2].owner == ids.planned[5].user_id);
 }
 
@@ -238,7 +240,7 @@ TEST_CASE("isolation detector: the victim's agent id in a probe answer is expect
   run.record.observations.push_back(observe(run, 1, json{{"type", "agent_state"}, {"agent_id", agent_of(3)},
       {"user_id", run.planned[1].user_id}, {"state", {{"canary", run.planned[3].canary}}}}.dump(),
       ObservationChannel::ws, "probe"));
-  only_finding(run, cast::FindingKind::foreign_canary, 1, run.planned[3].user_id);
+  only_finding(run, cast::controller::FindingKind::foreign_canary, 1, run.planned[3].user_id);
 }
 
 TEST_CASE("isolation detector: agent_started or agent_state naming another user is an identity mismatch") {
@@ -246,8 +248,8 @@ TEST_CASE("isolation detector: agent_started or agent_state naming another user 
   run.record.observations[0].payload = json{{"type", "agent_started"}, {"agent_id", agent_of(0)},
                                             {"user_id", "u-999999"}, {"startup_ms", 2}}.dump();
   Finding finding = detect(run).findings.at(0);
-  CHECK(finding.kind == cast::FindingKind::identity_mismatch);
-  CHECK(finding.test_case == cast::TestCaseId::startup_isolation);
+  CHECK(finding.kind == cast::controller::FindingKind::identity_mismatch);
+  CHECK(finding.test_case == cast::controller::TestCaseId::startup_isolation);
   CHECK(finding.observer == run.planned[0].user_id);
   CHECK(finding.owner == "u-999999");
   CHECK(finding.excerpt.find(marked("u-999999")) != std::string::npos);
@@ -257,8 +259,8 @@ TEST_CASE("isolation detector: agent_started or agent_state naming another user 
       {"user_id", state.planned[4].user_id}, {"state", json::object()}}.dump()));
   auto report = detect(state);
   REQUIRE(report.findings.size() == 2);  // the mismatch, and the foreign user id it carries
-  CHECK(report.findings[0].kind == cast::FindingKind::foreign_user_id);
-  CHECK(report.findings[1].kind == cast::FindingKind::identity_mismatch);
+  CHECK(report.findings[0].kind == cast::controller::FindingKind::foreign_user_id);
+  CHECK(report.findings[1].kind == cast::controller::FindingKind::identity_mismatch);
   CHECK(report.findings[1].owner == state.planned[4].user_id);
 
   DetectorOptions started_only;

@@ -9,11 +9,13 @@
 
 #include "controller/isolation/identifying_values.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
-using cast::IdentifyingValues;
-using cast::ValueKind;
-using cast::ValueMatch;
+using cast::controller::IdentifyingValues;
+using cast::controller::ValueKind;
+using cast::controller::ValueMatch;
 
 struct Value {
   std::string text;

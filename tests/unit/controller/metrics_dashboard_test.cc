@@ -13,6 +13,8 @@
 
 #include "controller/metrics/controller_metrics.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 
 namespace {

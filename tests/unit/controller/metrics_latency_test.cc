@@ -5,6 +5,8 @@
 #include "controller/metrics/controller_metrics.h"
 #include "controller/metrics/latency_export.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace std::chrono_literals;
 using namespace cast::controller;
 

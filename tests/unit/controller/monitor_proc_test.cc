@@ -2,6 +2,8 @@
 
 #include "controller/monitor/proc_text.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace cast::controller;
 
 TEST_CASE("monitor: /proc/stat cpu line sums busy and total ticks, guest time not twice") {

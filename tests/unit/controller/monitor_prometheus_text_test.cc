@@ -4,6 +4,8 @@
 
 #include "controller/monitor/prometheus_text.h"
 
+using namespace cast::controller;  // the code under test
+
 using namespace cast::controller;
 
 TEST_CASE("monitor: exposition text gives name, labels and value per sample line") {

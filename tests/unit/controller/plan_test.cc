@@ -9,10 +9,12 @@
 #include "controller/plan/population.h"
 #include "controller/plan/population_index.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
-cast::PopulationSpec spec_for(std::size_t users, std::size_t per_tenant = 1) {
-  cast::PopulationSpec spec;
+cast::controller::PopulationSpec spec_for(std::size_t users, std::size_t per_tenant = 1) {
+  cast::controller::PopulationSpec spec;
   spec.run_id = "run-20260101-120000-abc123";
   spec.run_key = std::string(32, '\x42');
   spec.users = users;
@@ -25,24 +27,24 @@ cast::PopulationSpec spec_for(std::size_t users, std::size_t per_tenant = 1) {
 TEST_CASE("run ids are dated, random and safe in keys and SQL") {
   using namespace std::chrono;
   auto when = sys_days{year{2026} / 3 / 4} + hours{5} + minutes{6} + seconds{7};
-  std::string id = cast::make_run_id(when);
+  std::string id = cast::controller::make_run_id(when);
   CHECK(id.starts_with("run-20260304-050607-"));
   CHECK(id.size() == std::string("run-20260304-050607-").size() + 6);
-  CHECK(cast::is_safe_run_id(id));
-  CHECK(cast::make_run_id(when) != id);
+  CHECK(cast::controller::is_safe_run_id(id));
+  CHECK(cast::controller::make_run_id(when) != id);
 
-  CHECK_FALSE(cast::is_safe_run_id(""));
-  CHECK_FALSE(cast::is_safe_run_id("run'; DROP TABLE agents;--"));
-  CHECK_FALSE(cast::is_safe_run_id("Run-1"));
-  CHECK_FALSE(cast::is_safe_run_id("run:1"));
-  CHECK_FALSE(cast::is_safe_run_id(std::string(65, 'a')));
-  CHECK(cast::make_run_key().size() == 32);
-  CHECK(cast::make_run_key() != cast::make_run_key());
+  CHECK_FALSE(cast::controller::is_safe_run_id(""));
+  CHECK_FALSE(cast::controller::is_safe_run_id("run'; DROP TABLE agents;--"));
+  CHECK_FALSE(cast::controller::is_safe_run_id("Run-1"));
+  CHECK_FALSE(cast::controller::is_safe_run_id("run:1"));
+  CHECK_FALSE(cast::controller::is_safe_run_id(std::string(65, 'a')));
+  CHECK(cast::controller::make_run_key().size() == 32);
+  CHECK(cast::controller::make_run_key() != cast::controller::make_run_key());
 }
 
 TEST_CASE("each planned user has ids, a profile, a canary and a request-id prefix") {
   auto spec = spec_for(50);
-  auto users = cast::plan_population(spec);
+  auto users = cast::controller::plan_population(spec);
   REQUIRE(users.size() == 50);
   std::string run8 = cast::run_tag8(spec.run_id);
   const auto& user = users[42];
@@ -62,7 +64,7 @@ TEST_CASE("each planned user has ids, a profile, a canary and a request-id prefi
 }
 
 TEST_CASE("users share tenants in consecutive groups when asked") {
-  auto users = cast::plan_population(spec_for(10, 3));
+  auto users = cast::controller::plan_population(spec_for(10, 3));
   CHECK(users[0].tenant_id == "t-0000");
   CHECK(users[2].tenant_id == "t-0000");
   CHECK(users[3].tenant_id == "t-0001");
@@ -70,7 +72,7 @@ TEST_CASE("users share tenants in consecutive groups when asked") {
 }
 
 TEST_CASE("ids widen for big runs so that none is a substring of another") {
-  auto users = cast::plan_population(spec_for(1'000'001, 1));
+  auto users = cast::controller::plan_population(spec_for(1'000'001, 1));
   CHECK(users[0].user_id == "u-0000000");
   CHECK(users[1'000'000].user_id == "u-1000000");
   CHECK(users[100'000].user_id.size() == users[1'000'000].user_id.size());
@@ -79,7 +81,7 @@ TEST_CASE("ids widen for big runs so that none is a substring of another") {
 }
 
 TEST_CASE("every identifier of a population is unique") {
-  auto users = cast::plan_population(spec_for(2000, 4));
+  auto users = cast::controller::plan_population(spec_for(2000, 4));
   std::set<std::string> seen;
   for (const auto& user : users) {
     for (const auto* value : {&user.user_id, &user.profile.email, &user.profile.display_name, &user.canary,
@@ -92,18 +94,18 @@ TEST_CASE("every identifier of a population is unique") {
 TEST_CASE("planning rejects an unsafe run id, an empty key and empty tenants") {
   auto spec = spec_for(3);
   spec.run_id = "run 1";
-  CHECK_THROWS_WITH_AS(cast::plan_population(spec), doctest::Contains("run 1"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(cast::controller::plan_population(spec), doctest::Contains("run 1"), std::invalid_argument);
   spec = spec_for(3);
   spec.run_key.clear();
-  CHECK_THROWS_AS(cast::plan_population(spec), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(cast::plan_population(spec_for(3, 0)), doctest::Contains("users_per_tenant"),
+  CHECK_THROWS_AS(cast::controller::plan_population(spec), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(cast::controller::plan_population(spec_for(3, 0)), doctest::Contains("users_per_tenant"),
                        std::invalid_argument);
-  CHECK(cast::plan_population(spec_for(0)).empty());
+  CHECK(cast::controller::plan_population(spec_for(0)).empty());
 }
 
 TEST_CASE("the population index finds owners by user id, email, name and request id") {
-  auto users = cast::plan_population(spec_for(200));
-  cast::PopulationIndex index(users);
+  auto users = cast::controller::plan_population(spec_for(200));
+  cast::controller::PopulationIndex index(users);
   CHECK(index.size() == 200);
   CHECK(index.by_user_id("u-000123") == 123);
   CHECK(index.by_email(users[77].profile.email) == 77);

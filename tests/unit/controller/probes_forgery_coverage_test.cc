@@ -3,6 +3,8 @@
 #include "cast_control.pb.h"
 #include "controller/probes/forgery_coverage.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace cast {
 namespace {
 

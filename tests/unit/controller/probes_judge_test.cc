@@ -3,6 +3,8 @@
 #include "cast_control.pb.h"
 #include "controller/probes/probe_judge.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace cast {
 namespace {
 
@@ -82,14 +84,14 @@ TEST_CASE("probes judge: granted attacks name attacker, victim, call and the lea
   auto state = R"({"agent_id":"agent-1","state":{"canary":")" + users[1].canary + R"("}})";
   auto findings = judge_probes(users, {rest("rest_get_state", 200, state), ws("ws_update_state", "ack")});
   REQUIRE(findings.size() == 2);
-  CHECK(findings[0].kind == cast::FindingKind::unauthorized_read);
-  CHECK(findings[0].test_case == cast::TestCaseId::state_persistence);
+  CHECK(findings[0].kind == cast::controller::FindingKind::unauthorized_read);
+  CHECK(findings[0].test_case == cast::controller::TestCaseId::state_persistence);
   CHECK(findings[0].observer == users[0].user_id);
   CHECK(findings[0].owner == users[1].user_id);
   CHECK(findings[0].channel == "rest");
   CHECK(findings[0].where.find("GET /api/agents/agent-1/state") != std::string::npos);
   CHECK(findings[0].excerpt.find(">>>" + users[1].canary + "<<<") != std::string::npos);
-  CHECK(findings[1].kind == cast::FindingKind::unauthorized_write);
+  CHECK(findings[1].kind == cast::controller::FindingKind::unauthorized_write);
   CHECK(findings[1].where.find("u-000000-rp1") != std::string::npos);
 }
 
@@ -98,11 +100,11 @@ TEST_CASE("probes judge: forged tokens may only hear 401") {
   auto findings = judge_probes(users, {rest("rest_forged:alg_None", 200), rest("rest_forged:truncated_signature", 404),
                                        rest("ws_upgrade_forged:alg_NONE", 101), rest("rest_forged:wrong_key", 403)});
   REQUIRE(findings.size() == 4);
-  CHECK(findings[0].kind == cast::FindingKind::forged_token_accepted);
+  CHECK(findings[0].kind == cast::controller::FindingKind::forged_token_accepted);
   CHECK(findings[0].where.find("alg_None") != std::string::npos);
-  CHECK(findings[1].kind == cast::FindingKind::forged_token_accepted);
-  CHECK(findings[2].kind == cast::FindingKind::forged_token_accepted);
-  CHECK(findings[3].kind == cast::FindingKind::denied_with_wrong_code);
+  CHECK(findings[1].kind == cast::controller::FindingKind::forged_token_accepted);
+  CHECK(findings[2].kind == cast::controller::FindingKind::forged_token_accepted);
+  CHECK(findings[3].kind == cast::controller::FindingKind::denied_with_wrong_code);
 }
 
 TEST_CASE("probes judge: a denial carrying victim data is cross-contamination") {
@@ -110,8 +112,8 @@ TEST_CASE("probes judge: a denial carrying victim data is cross-contamination") 
   auto findings =
       judge_probes(users, {ws("ws_get_state", "error", "not_found", "agent of " + users[1].profile.email + " hidden")});
   REQUIRE(findings.size() == 1);
-  CHECK(findings[0].kind == cast::FindingKind::victim_data_in_denial);
-  CHECK(findings[0].test_case == cast::TestCaseId::cross_contamination);
+  CHECK(findings[0].kind == cast::controller::FindingKind::victim_data_in_denial);
+  CHECK(findings[0].test_case == cast::controller::TestCaseId::cross_contamination);
   CHECK(findings[0].excerpt.find(">>>" + users[1].profile.email + "<<<") != std::string::npos);
 }
 
@@ -122,7 +124,7 @@ TEST_CASE("probes judge: a refusal in another dialect is a denial; an answered m
   CHECK(judge_probes(users, {refused}).empty());
   auto findings = judge_probes(users, {ws("ws_message", "agent.said")});
   REQUIRE(findings.size() == 1);
-  CHECK(findings[0].kind == cast::FindingKind::unauthorized_read);
+  CHECK(findings[0].kind == cast::controller::FindingKind::unauthorized_read);
   CHECK(findings[0].where.rfind("ws_message: ", 0) == 0);
 }
 
@@ -132,7 +134,7 @@ TEST_CASE("probes judge: victim data in a refusal's header fields is cross-conta
   denied.head = "HTTP/1.1 404 Not Found\r\nX-Last-Caller: " + users[1].profile.email + "\r\n\r\n";
   auto findings = judge_probes(users, {denied});
   REQUIRE(findings.size() == 1);
-  CHECK(findings[0].kind == cast::FindingKind::victim_data_in_denial);
+  CHECK(findings[0].kind == cast::controller::FindingKind::victim_data_in_denial);
   CHECK(findings[0].excerpt.find(">>>" + users[1].profile.email + "<<<") != std::string::npos);
 }
 
@@ -148,7 +150,7 @@ TEST_CASE("probes judge: an attacker's marker in the victim's read-back is an un
   readback.payload = R"({"agent_id":"agent-1","state":{"canary":"c","cast_probe":")" + users[0].user_id + R"("}})";
   auto findings = judge_probes(users, {readback});
   REQUIRE(findings.size() == 1);
-  CHECK(findings[0].kind == cast::FindingKind::unauthorized_modification);
+  CHECK(findings[0].kind == cast::controller::FindingKind::unauthorized_modification);
   CHECK(findings[0].observer == users[0].user_id);
   CHECK(findings[0].owner == users[1].user_id);
   readback.payload = R"({"agent_id":"agent-1","state":{"canary":"c"}})";
@@ -172,7 +174,7 @@ TEST_CASE("probes judge: a well-signed token naming someone else may hear 404, b
             .empty());
   auto findings = judge_probes(users, {identity(v1::FORGERY_OTHER_TENANT, 200)});
   REQUIRE(findings.size() == 1);
-  CHECK(findings[0].kind == cast::FindingKind::forged_token_accepted);
+  CHECK(findings[0].kind == cast::controller::FindingKind::forged_token_accepted);
   // A credential forgery that reached the owner check (404) was accepted.
   auto expired = rest("rest_forged:expired", 404);
   expired.forgery = v1::FORGERY_EXPIRED;

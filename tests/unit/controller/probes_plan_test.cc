@@ -5,6 +5,8 @@
 
 #include "controller/probes/probe_plan.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace cast {
 namespace {
 

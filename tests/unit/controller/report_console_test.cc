@@ -7,12 +7,14 @@
 #include "controller/report/console_summary.h"
 #include "tests/unit/controller/analysis_run_fixture.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
-std::string summary_of(const cast::testing::CleanRun& run, const cast::RunVerdict& verdict,
-                       const cast::ReportOutcome& outcome = {}) {
+std::string summary_of(const cast::testing::CleanRun& run, const cast::controller::RunVerdict& verdict,
+                       const cast::controller::ReportOutcome& outcome = {}) {
   std::ostringstream out;
-  cast::print_console_summary(out, {run.record, verdict, run.config}, outcome);
+  cast::controller::print_console_summary(out, {run.record, verdict, run.config}, outcome);
   return out.str();
 }
 
@@ -29,7 +31,7 @@ TEST_CASE("console summary: header, every criterion with threshold, observed and
   auto run = cast::testing::clean_run();
   run.record.users[0].start_us = 9'000'000;
   run.record.resources.clear();
-  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  auto verdict = cast::controller::judge_run(run.record, run.config, run.planned);
   std::string text = summary_of(run, verdict, {{"JSON report: /tmp/r.json"}, {}});
   CHECK(text.starts_with("cast run-20260101-120000-abc123: 10 users in 4.5 s -> FAILED (exit 1)\n"));
   CHECK(text.find("1 startup isolation: failed (1 of 5 criteria failed)") != std::string::npos);
@@ -55,7 +57,7 @@ TEST_CASE("console summary: the harness's own measurements and the load shape") 
   run.record.users[0].platform_startup_us = 60'000;
   run.config.hold = std::chrono::seconds{3};
   run.config.hold_interval = std::chrono::seconds{1};
-  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  auto verdict = cast::controller::judge_run(run.record, run.config, run.planned);
   std::string text = summary_of(run, verdict);
   CHECK(text.find("harness self-measurement: loop lag 4.0 ms, 0 harness errors, added to startup p50 5.0 ms") !=
         std::string::npos);
@@ -67,12 +69,12 @@ TEST_CASE("console summary: the harness's own measurements and the load shape") 
 TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid reasons and report errors") {
   auto run = cast::testing::clean_run();
   run.record.workers[0].lost = true;
-  auto verdict = cast::judge_run(run.record, run.config, run.planned);
+  auto verdict = cast::controller::judge_run(run.record, run.config, run.planned);
   for (int i = 0; i < 23; ++i) {
-    verdict.findings.push_back({cast::FindingKind::misrouted_reply, cast::TestCaseId::websocket_scaling, "u-000001", "u-00000" + std::to_string(i % 10),
+    verdict.findings.push_back({cast::controller::FindingKind::misrouted_reply, cast::controller::TestCaseId::websocket_scaling, "u-000001", "u-00000" + std::to_string(i % 10),
                                 "ws", "agent_response", std::string(300, 'x') + ">>>foreign<<<", 0.5});
   }
-  cast::ReportOutcome outcome;
+  cast::controller::ReportOutcome outcome;
   outcome.errors.push_back("cannot write JSON report to '/nonexistent/folder/with/a/rather/long/name/that/goes/on/"
                            "and/on/report.json': No such file or directory");
   std::string text = summary_of(run, verdict, outcome);
@@ -92,7 +94,7 @@ TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid 
 TEST_CASE("console summary: a run stopped before the go names its reason and measured no startups") {
   auto run = cast::testing::clean_run();
   for (auto& user : run.record.users) user.start_us.reset();
-  auto verdict = cast::judge_unstarted_run(
+  auto verdict = cast::controller::judge_unstarted_run(
       run.record, "the platform could not be reached: auth at http://127.0.0.1:9 cannot be reached", 3);
   std::string text = summary_of(run, verdict);
   CHECK(text.find("-> INVALID (exit 3)") != std::string::npos);
@@ -108,8 +110,8 @@ TEST_CASE("console summary: a run stopped before the go names its reason and mea
 
 TEST_CASE("console summary: an interrupted run prints its reason under the invalid heading") {
   auto run = cast::testing::clean_run();
-  auto verdict = cast::judge_run(run.record, run.config, run.planned);
-  cast::mark_stopped(verdict, "the run was interrupted by signal 2", 4);
+  auto verdict = cast::controller::judge_run(run.record, run.config, run.planned);
+  cast::controller::mark_stopped(verdict, "the run was interrupted by signal 2", 4);
   std::string text = summary_of(run, verdict);
   CHECK(text.find("-> INVALID (exit 4)") != std::string::npos);
   CHECK(text.find("because:\n  - the run was interrupted by signal 2\n") != std::string::npos);

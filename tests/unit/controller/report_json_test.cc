@@ -11,6 +11,8 @@
 #include "controller/report/json_report.h"
 #include "tests/unit/controller/analysis_run_fixture.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 using nlohmann::json;
@@ -67,7 +69,7 @@ json load_schema() {
 // A run with something in every list: findings, failed users, notes.
 struct SpoiltRun {
   cast::testing::CleanRun run = cast::testing::clean_run();
-  cast::RunVerdict verdict;
+  cast::controller::RunVerdict verdict;
 
   SpoiltRun() {
     run.record.users[3].agent_id = "agent-1";
@@ -79,9 +81,9 @@ struct SpoiltRun {
     run.record.notes.push_back("worker w-1 reconnected once");
     run.config.postgres_url = "postgresql://cast:hunter2@127.0.0.1:5432/cast";
     run.config.report_file = "/tmp/report.json";
-    verdict = cast::judge_run(run.record, run.config, run.planned);
+    verdict = cast::controller::judge_run(run.record, run.config, run.planned);
   }
-  cast::RunReport report() const { return {run.record, verdict, run.config}; }
+  cast::controller::RunReport report() const { return {run.record, verdict, run.config}; }
 };
 
 std::vector<std::string> shape_errors(const json& report) {
@@ -94,7 +96,7 @@ std::vector<std::string> shape_errors(const json& report) {
 
 TEST_CASE("the JSON report has the required keys and matches its schema") {
   SpoiltRun spoilt;
-  json report = json::parse(cast::render_json_report(spoilt.report()));
+  json report = json::parse(cast::controller::render_json_report(spoilt.report()));
   CHECK(report["schema"] == "cast.report/v1");
   CHECK(report["run_id"] == "run-20260101-120000-abc123");
   CHECK(report["verdict"] == "failed");
@@ -125,7 +127,7 @@ TEST_CASE("the JSON report has the required keys and matches its schema") {
 
 TEST_CASE("the schema check catches a missing key and a wrong type") {
   SpoiltRun spoilt;
-  json report = cast::build_json_report(spoilt.report());
+  json report = cast::controller::build_json_report(spoilt.report());
   report.erase("run_id");
   report["test_cases"][2]["criteria"][0]["passed"] = "yes";
   auto errors = shape_errors(report);
@@ -136,7 +138,7 @@ TEST_CASE("the schema check catches a missing key and a wrong type") {
 
 TEST_CASE("the JSON report carries no target URL or password") {
   SpoiltRun spoilt;
-  std::string text = cast::render_json_report(spoilt.report());
+  std::string text = cast::controller::render_json_report(spoilt.report());
   CHECK(text.find("hunter2") == std::string::npos);
   CHECK(text.find("postgresql://") == std::string::npos);
   CHECK(text.find("/tmp/report.json") == std::string::npos);
@@ -145,7 +147,7 @@ TEST_CASE("the JSON report carries no target URL or password") {
 TEST_CASE("bytes that are not UTF-8 in a payload excerpt do not break the JSON report") {
   SpoiltRun spoilt;
   spoilt.verdict.findings[0].excerpt = "cut \xC3";
-  json report = json::parse(cast::render_json_report(spoilt.report()));
+  json report = json::parse(cast::controller::render_json_report(spoilt.report()));
   CHECK(report["findings"][0]["excerpt"].get<std::string>().starts_with("cut "));
 }
 
@@ -155,7 +157,7 @@ TEST_CASE("reports go to their files, and an unwritable path is an error naming 
   std::filesystem::create_directories(dir);
   spoilt.run.config.report_file = (dir / "missing-folder" / "report.json").string();
   spoilt.run.config.junit_file = (dir / "junit.xml").string();
-  auto outcome = cast::write_reports(spoilt.report());
+  auto outcome = cast::controller::write_reports(spoilt.report());
   REQUIRE(outcome.errors.size() == 1);
   CHECK(outcome.errors[0].find("cannot write JSON report to '" + spoilt.run.config.report_file + "'") == 0);
   CHECK(outcome.errors[0].find("No such file or directory") != std::string::npos);
@@ -164,12 +166,12 @@ TEST_CASE("reports go to their files, and an unwritable path is an error naming 
   CHECK(std::filesystem::file_size(spoilt.run.config.junit_file) > 0);
 
   spoilt.run.config.report_file = (dir / "report.json").string();
-  outcome = cast::write_reports(spoilt.report());
+  outcome = cast::controller::write_reports(spoilt.report());
   CHECK(outcome.errors.empty());
   std::ifstream in(spoilt.run.config.report_file);
   CHECK(json::parse(in)["verdict"] == "failed");
 
-  CHECK_THROWS_AS(cast::write_report_file((dir / "x" / "y").string(), "{}", "JSON report"), cast::ReportWriteError);
+  CHECK_THROWS_AS(cast::controller::write_report_file((dir / "x" / "y").string(), "{}", "JSON report"), cast::controller::ReportWriteError);
   std::filesystem::remove_all(dir);
 }
 
@@ -177,8 +179,8 @@ TEST_CASE("a run stopped before the go: JSON names the reason and exit code, lea
   auto run = cast::testing::clean_run();
   for (auto& user : run.record.users) user.start_us.reset();
   run.record.resources.clear();
-  auto verdict = cast::judge_unstarted_run(run.record, "workers: only 0 of 2 workers attached within 2000 ms", 4);
-  json report = cast::build_json_report({run.record, verdict, run.config});
+  auto verdict = cast::controller::judge_unstarted_run(run.record, "workers: only 0 of 2 workers attached within 2000 ms", 4);
+  json report = cast::controller::build_json_report({run.record, verdict, run.config});
   CHECK(report["verdict"] == "invalid");
   CHECK(report["exit_code"] == 4);
   REQUIRE(report["invalid_reasons"].size() == 1);
@@ -210,8 +212,8 @@ TEST_CASE("the JSON report carries the harness's self-measurement, the load shap
   record.timings.contamination_scan_s = 0.25;
   spoilt.run.config.hold = std::chrono::seconds{3};
   spoilt.run.config.ramp = std::chrono::milliseconds{1500};
-  spoilt.verdict = cast::judge_run(record, spoilt.run.config, spoilt.run.planned);
-  json report = json::parse(cast::render_json_report(spoilt.report()));
+  spoilt.verdict = cast::controller::judge_run(record, spoilt.run.config, spoilt.run.planned);
+  json report = json::parse(cast::controller::render_json_report(spoilt.report()));
   const auto& harness = report["harness"];
   CHECK(harness["max_loop_lag_ms"] == doctest::Approx(12.5));
   CHECK(harness["harness_errors"] == 1);

@@ -9,6 +9,8 @@
 
 #include "controller/run/control_plane.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 struct PemFolder {
@@ -25,8 +27,8 @@ struct PemFolder {
   std::filesystem::path dir;
 };
 
-cast::RunConfig remote_config(const PemFolder& pem) {
-  cast::RunConfig config;
+cast::controller::RunConfig remote_config(const PemFolder& pem) {
+  cast::controller::RunConfig config;
   config.listen = "127.0.0.1:0";
   config.expect_workers = 2;
   config.tls_cert = pem.path("cert.pem");
@@ -34,10 +36,10 @@ cast::RunConfig remote_config(const PemFolder& pem) {
   return config;
 }
 
-std::string refusal(const cast::RunConfig& config) {
+std::string refusal(const cast::controller::RunConfig& config) {
   try {
-    cast::control_plane_config(config, 2);
-  } catch (const cast::ConfigError& e) {
+    cast::controller::control_plane_config(config, 2);
+  } catch (const cast::controller::ConfigError& e) {
     return e.what();
   }
   return "(accepted)";
@@ -50,7 +52,7 @@ TEST_CASE("control plane: TLS files are read for remote workers, mutual TLS with
   auto config = remote_config(pem);
   config.tls_client_ca = pem.path("cert.pem");
   config.worker_token_file = pem.path("token");
-  auto control = cast::control_plane_config(config, 2);
+  auto control = cast::controller::control_plane_config(config, 2);
   CHECK(control.tls.enabled());
   CHECK(control.tls.cert_chain.find("BEGIN CERTIFICATE") != std::string::npos);
   CHECK(control.tls.private_key.find("BEGIN PRIVATE KEY") != std::string::npos);

@@ -3,6 +3,8 @@
 #include "cast_control.pb.h"
 #include "controller/run/event_ledger.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 cast::v1::Event event(cast::v1::EventKind kind, cast::v1::Phase phase, std::int64_t offset_us, std::int64_t duration_us) {
@@ -18,7 +20,7 @@ cast::v1::Event event(cast::v1::EventKind kind, cast::v1::Phase phase, std::int6
 }  // namespace
 
 TEST_CASE("event ledger: each user keeps when it began, connected, started its agent and finished") {
-  cast::EventLedger ledger{{"u-0"}};
+  cast::controller::EventLedger ledger{{"u-0"}};
   ledger.assign("w-0", {0});
   ledger.apply("w-0", event(cast::v1::PHASE_FINISHED, cast::v1::PHASE_TOKEN, 40'000, 30'000));
   ledger.apply("w-0", event(cast::v1::PHASE_FINISHED, cast::v1::PHASE_CONNECT, 60'000, 20'000));
@@ -33,7 +35,7 @@ TEST_CASE("event ledger: each user keeps when it began, connected, started its a
 }
 
 TEST_CASE("event ledger: a user lost with its worker has no finishing time") {
-  cast::EventLedger ledger{{"u-0"}};
+  cast::controller::EventLedger ledger{{"u-0"}};
   ledger.assign("w-0", {0});
   ledger.apply("w-0", event(cast::v1::PHASE_FINISHED, cast::v1::PHASE_TOKEN, 40'000, 30'000));
   ledger.mark_worker_lost("w-0");

@@ -3,6 +3,8 @@
 #include "cast_control.pb.h"
 #include "controller/run/event_ledger.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 cast::v1::Event event(std::uint32_t user, cast::v1::EventKind kind, cast::v1::Phase phase = cast::v1::PHASE_UNSPECIFIED,
@@ -19,7 +21,7 @@ cast::v1::Event event(std::uint32_t user, cast::v1::EventKind kind, cast::v1::Ph
 }  // namespace
 
 TEST_CASE("ledger counts users by phase as events fold, for the progress line") {
-  cast::EventLedger ledger({"u-0", "u-1", "u-2", "u-3", "u-4"});
+  cast::controller::EventLedger ledger({"u-0", "u-1", "u-2", "u-3", "u-4"});
   ledger.assign("w-0", {0, 1, 2, 3, 4});
   auto counts = ledger.user_counts();
   CHECK(counts.connecting == 5);

@@ -5,24 +5,26 @@
 #include "controller/plan/population.h"
 #include "controller/validators/foreign_data.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace {
 
 const std::string run_id = "run-20260101-120000-abc123";
 const std::string run_key(32, '\x17');
 
-std::vector<cast::PlannedUser> users_of(std::size_t count) {
-  cast::PopulationSpec spec;
+std::vector<cast::controller::PlannedUser> users_of(std::size_t count) {
+  cast::controller::PopulationSpec spec;
   spec.run_id = run_id;
   spec.run_key = run_key;
   spec.users = count;
-  return cast::plan_population(spec);
+  return cast::controller::plan_population(spec);
 }
 
 }  // namespace
 
 TEST_CASE("validators: the scanner keeps the owner's values and reports everyone else's") {
   const auto users = users_of(3);
-  const cast::ForeignDataScanner scanner{users, run_id, run_key};
+  const cast::controller::ForeignDataScanner scanner{users, run_id, run_key};
   const auto own = users[0].canary + " " + users[0].profile.email + " " + users[0].profile.display_name;
   CHECK(scanner.foreign_in(own, 0).empty());
 
@@ -41,7 +43,7 @@ TEST_CASE("validators: the scanner keeps the owner's values and reports everyone
 
 TEST_CASE("validators: forged and other runs' canaries are reported without an owner") {
   const auto users = users_of(2);
-  const cast::ForeignDataScanner scanner{users, run_id, run_key};
+  const cast::controller::ForeignDataScanner scanner{users, run_id, run_key};
   auto forged = users[1].canary;
   forged.back() = forged.back() == '0' ? '1' : '0';
   const cast::CanaryAuthority other_run{"run-20260101-120000-zzz999", run_key};

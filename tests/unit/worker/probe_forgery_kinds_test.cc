@@ -7,6 +7,8 @@
 #include "controller/probes/probe_result.h"
 #include "worker/probe/forged_tokens.h"
 
+using namespace cast::controller;  // the code under test
+
 namespace cast {
 namespace {
 
