@@ -27,14 +27,14 @@ using namespace cast;
 
 struct BenchConfig {
   std::size_t users{10'000};
-  double megabytes{100};            // payload bytes to generate, MB
+  double megabytes{100};             // payload bytes to generate, MB
   double contaminated_percent{0.5};  // share of payloads quoting another user, %
   double encoded_percent{5};         // share of payloads with \u escapes or base64, %
 };
 
 // Filler so that payloads have the size of real agent replies.
 std::string prose(std::mt19937& rng, std::size_t bytes) {
-  static const std::vector<std::string> words{"agent", "state", "the", "context", "reply", "user", "message",
+  static const std::vector<std::string> words{"agent",  "state",    "the",    "context", "reply", "user",  "message",
                                               "stored", "platform", "tenant", "session", "quote", "digest"};
   std::uniform_int_distribution<std::size_t> pick(0, words.size() - 1);
   std::string text;
@@ -49,8 +49,10 @@ std::string reply_payload(const PlannedUser& to, const PlannedUser& whose, const
                           std::mt19937& rng, std::size_t seq) {
   json context{{"canary", whose.canary}, {"email", whose.profile.email}, {"name", whose.profile.display_name}};
   std::string content = "You said: \"" + prose(rng, 600) + whose.canary + "\". I remember: " + context.dump();
-  return json{{"type", "agent_response"}, {"request_id", to.request_id_prefix + std::to_string(seq)},
-              {"agent_id", agent_id}, {"content", content}}
+  return json{{"type", "agent_response"},
+              {"request_id", to.request_id_prefix + std::to_string(seq)},
+              {"agent_id", agent_id},
+              {"content", content}}
       .dump();
 }
 

@@ -1,6 +1,6 @@
 // `cast`: the harness's single entry point.
-#include <CLI/CLI.hpp>
 #include <absl/synchronization/mutex.h>
+#include <CLI/CLI.hpp>
 
 #include "controller/cli/env_command.h"
 #include "controller/cli/run_command.h"

@@ -1,7 +1,7 @@
 // cast-worker: one worker process. Usually started by `cast run` on this
 // host, or by hand / a container on another host for distributed runs.
-#include <CLI/CLI.hpp>
 #include <absl/synchronization/mutex.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>

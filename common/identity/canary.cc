@@ -106,14 +106,10 @@ std::optional<std::uint64_t> claimed_index(const CanaryParts& parts) {
 
 std::string_view to_string(CanaryVerdict verdict) {
   switch (verdict) {
-    case CanaryVerdict::valid:
-      return "valid";
-    case CanaryVerdict::wrong_run:
-      return "wrong_run";
-    case CanaryVerdict::forged:
-      return "forged";
-    case CanaryVerdict::malformed:
-      return "malformed";
+    case CanaryVerdict::valid: return "valid";
+    case CanaryVerdict::wrong_run: return "wrong_run";
+    case CanaryVerdict::forged: return "forged";
+    case CanaryVerdict::malformed: return "malformed";
   }
   return "unknown";
 }

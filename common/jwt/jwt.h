@@ -15,15 +15,15 @@ namespace cast::jwt {
 inline constexpr std::string_view kAudience = "agent-platform";
 
 struct Claims {
-  std::string sub;    // user_id
-  std::string tid;    // tenant_id
+  std::string sub;  // user_id
+  std::string tid;  // tenant_id
   std::string email;
   std::string jti;
   std::string aud{kAudience};
-  std::string rid;    // run_id; empty when the token request named none
-  std::int64_t iat{0};                // seconds since the epoch
-  std::int64_t exp{0};                // seconds since the epoch
-  std::optional<std::int64_t> nbf;    // seconds since the epoch
+  std::string rid;                  // run_id; empty when the token request named none
+  std::int64_t iat{0};              // seconds since the epoch
+  std::int64_t exp{0};              // seconds since the epoch
+  std::optional<std::int64_t> nbf;  // seconds since the epoch
 };
 
 // Why a token was refused.
@@ -56,7 +56,7 @@ struct VerifyOptions {
 };
 
 struct Verified {
-  std::optional<Claims> claims;        // set when the token is accepted
+  std::optional<Claims> claims;         // set when the token is accepted
   Refusal refusal{Refusal::malformed};  // meaningful only when claims is empty
 
   explicit operator bool() const { return claims.has_value(); }

@@ -58,8 +58,7 @@ HttpResponse exchange(Stream& stream, Request& req) {
   return to_response(res);
 }
 
-HttpResponse plain_exchange(asio::io_context& ioc, const Url& url, Request& req,
-                            std::chrono::milliseconds timeout) {
+HttpResponse plain_exchange(asio::io_context& ioc, const Url& url, Request& req, std::chrono::milliseconds timeout) {
   asio::ip::tcp::resolver resolver{ioc};
   beast::tcp_stream stream{ioc};
   stream.expires_after(timeout);

@@ -31,7 +31,7 @@ struct HttpRequest {
   std::string body;
   std::map<std::string, std::string> headers;
   std::chrono::milliseconds timeout{kHttpTimeout};  // ms; whole exchange
-  bool verify_peer{true};                     // https only
+  bool verify_peer{true};                           // https only
 };
 
 // A blocking one-shot HTTP/1.1 client for control-plane traffic: health
@@ -40,6 +40,7 @@ struct HttpRequest {
 HttpResponse http_request(const HttpRequest& request);
 
 HttpResponse http_get(const std::string& url, std::chrono::milliseconds timeout = kHttpTimeout);
-HttpResponse http_post(const std::string& url, const std::string& body, std::chrono::milliseconds timeout = kHttpTimeout);
+HttpResponse http_post(const std::string& url, const std::string& body,
+                       std::chrono::milliseconds timeout = kHttpTimeout);
 
 }  // namespace cast

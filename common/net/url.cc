@@ -30,8 +30,7 @@ void parse_query(const std::string& query, Url& url) {
     auto pair = query.substr(start, end - start);
     auto eq = pair.find('=');
     if (!pair.empty()) {
-      url.query[url_decode(pair.substr(0, eq))] =
-          eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+      url.query[url_decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
     }
     start = end + 1;
   }
@@ -76,7 +75,8 @@ void parse_authority(const std::string& text, const std::string& authority, Url&
 Url parse_url(const std::string& text) {
   Url url;
   auto sep = text.find("://");
-  if (sep == std::string::npos || sep == 0) throw UrlError("URL '" + text + "': no scheme (expected e.g. http://host:port)");
+  if (sep == std::string::npos || sep == 0)
+    throw UrlError("URL '" + text + "': no scheme (expected e.g. http://host:port)");
   for (char c : text.substr(0, sep)) url.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto rest = text.substr(sep + 3);
   auto slash = rest.find_first_of("/?");

@@ -1,15 +1,15 @@
 #include "common/process/child_process.h"
 #include "common/process/exec_plan.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 namespace cast {
 namespace {
@@ -25,8 +25,8 @@ struct ChildFailure {
 };
 
 const char* step_name(ChildStep step) {
-  static const char* names[] = {"setpgid", "signal reset", "chdir", "setuid/setgid",
-                                "prctl(PR_SET_PDEATHSIG)", "parent check", "redirect", "exec"};
+  static const char* names[] = {"setpgid",      "signal reset", "chdir", "setuid/setgid", "prctl(PR_SET_PDEATHSIG)",
+                                "parent check", "redirect",     "exec"};
   return names[static_cast<int>(step)];
 }
 
@@ -59,8 +59,7 @@ const char* step_name(ChildStep step) {
   if (plan.credentials) {
     const auto& who = *plan.credentials;
     // setgroups with the list computed before fork is initgroups() without its allocations.
-    if (::setgroups(who.groups.size(), who.groups.data()) != 0 || ::setgid(who.gid) != 0 ||
-        ::setuid(who.uid) != 0) {
+    if (::setgroups(who.groups.size(), who.groups.data()) != 0 || ::setgid(who.gid) != 0 || ::setuid(who.uid) != 0) {
       fail_in_child(report_fd, ChildStep::credentials);
     }
   }
@@ -85,7 +84,6 @@ const char* step_name(ChildStep step) {
   ::execve(plan.path.c_str(), plan.argv.data(), plan.envp.data());
   fail_in_child(report_fd, ChildStep::exec);
 }
-
 
 // Waits for the child's report: EOF means exec succeeded.
 std::optional<ChildFailure> read_child_report(int report_fd) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -7,7 +8,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace cast {
@@ -20,12 +20,12 @@ class ProcessError : public std::runtime_error {
 };
 
 struct ProcessSpec {
-  std::string program{};                      // a path, or a name looked up in PATH
-  std::vector<std::string> args{};            // without argv[0]
-  std::map<std::string, std::string> env{};   // added to (or overriding) our environment
-  std::filesystem::path working_dir{};        // empty: inherit ours
-  std::string run_as_user{};                  // empty: stay who we are (needs root otherwise)
-  std::filesystem::path log_file{};           // stdout+stderr appended here; empty: inherit
+  std::string program{};                     // a path, or a name looked up in PATH
+  std::vector<std::string> args{};           // without argv[0]
+  std::map<std::string, std::string> env{};  // added to (or overriding) our environment
+  std::filesystem::path working_dir{};       // empty: inherit ours
+  std::string run_as_user{};                 // empty: stay who we are (needs root otherwise)
+  std::filesystem::path log_file{};          // stdout+stderr appended here; empty: inherit
   int death_signal{SIGKILL};                 // sent to the child when its spawning thread dies
   int stop_signal{SIGTERM};                  // first signal of terminate()
 };

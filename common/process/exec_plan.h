@@ -6,9 +6,9 @@
 
 #include "common/process/child_process.h"
 
+#include <sys/types.h>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace cast::process_detail {

@@ -1,9 +1,9 @@
 #include "common/process/teardown_on_signal.h"
 
+#include <pthread.h>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <pthread.h>
 
 namespace cast {
 

@@ -26,13 +26,12 @@ std::vector<std::string> clickhouse_statements(const std::string& database) {
   };
 }
 
-std::string redis_agent_key(const std::string& prefix, const std::string& run_id,
-                            const std::string& user_id, const std::string& agent_id) {
+std::string redis_agent_key(const std::string& prefix, const std::string& run_id, const std::string& user_id,
+                            const std::string& agent_id) {
   return prefix + ":" + run_id + ":user:" + user_id + ":agent:" + agent_id;
 }
 
-std::string redis_user_agents_key(const std::string& prefix, const std::string& run_id,
-                                  const std::string& user_id) {
+std::string redis_user_agents_key(const std::string& prefix, const std::string& run_id, const std::string& user_id) {
   return prefix + ":" + run_id + ":user:" + user_id + ":agents";
 }
 

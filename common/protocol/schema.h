@@ -16,9 +16,8 @@ const std::vector<std::string>& postgres_statements();
 std::vector<std::string> clickhouse_statements(const std::string& database);
 
 // Redis key layout, `{prefix}:{run_id}:user:{user_id}:...`.
-std::string redis_agent_key(const std::string& prefix, const std::string& run_id,
-                            const std::string& user_id, const std::string& agent_id);
-std::string redis_user_agents_key(const std::string& prefix, const std::string& run_id,
-                                  const std::string& user_id);
+std::string redis_agent_key(const std::string& prefix, const std::string& run_id, const std::string& user_id,
+                            const std::string& agent_id);
+std::string redis_user_agents_key(const std::string& prefix, const std::string& run_id, const std::string& user_id);
 
 }  // namespace cast::schema

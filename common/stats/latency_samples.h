@@ -9,8 +9,8 @@ namespace cast {
 
 struct LatencySummary {
   std::uint64_t count{0};
-  double mean_us{0};  // microseconds; 0 when count is 0
-  std::chrono::microseconds min{0};   // all of these are 0 when count is 0
+  double mean_us{0};                 // microseconds; 0 when count is 0
+  std::chrono::microseconds min{0};  // all of these are 0 when count is 0
   std::chrono::microseconds p50{0};
   std::chrono::microseconds p90{0};
   std::chrono::microseconds p95{0};

@@ -57,9 +57,9 @@ class LogHistogram {
  private:
   std::vector<std::uint64_t> counts_;  // by bucket index
   std::uint64_t count_{0};
-  std::int64_t sum_us_{0};   // microseconds
-  std::int64_t min_us_{0};   // microseconds; meaningful when count_ > 0
-  std::int64_t max_us_{0};   // microseconds; meaningful when count_ > 0
+  std::int64_t sum_us_{0};  // microseconds
+  std::int64_t min_us_{0};  // microseconds; meaningful when count_ > 0
+  std::int64_t max_us_{0};  // microseconds; meaningful when count_ > 0
 };
 
 }  // namespace cast

@@ -25,7 +25,7 @@ struct JudgeInput {
   const std::vector<PlannedUser>& planned;
   PopulationIndex index;
   std::vector<std::vector<const Observation*>> observations_by_user;  // by user index
-  std::unordered_map<std::string, std::size_t> agent_holder;  // agent id -> first user holding it
+  std::unordered_map<std::string, std::size_t> agent_holder;          // agent id -> first user holding it
 
   // Planned user id of a user index, or "#<index>" for one outside the plan.
   std::string user_name(std::size_t user_index) const;

@@ -11,7 +11,6 @@ namespace cast::controller {
 // side and "..." where the payload goes on. Offsets past the end are
 // clamped; cuts never split a UTF-8 sequence, so the excerpt stays valid
 // text for JSON and XML reports.
-std::string mark_excerpt(std::string_view payload, std::size_t offset, std::size_t length,
-                         std::size_t context = 40);
+std::string mark_excerpt(std::string_view payload, std::size_t offset, std::size_t length, std::size_t context = 40);
 
 }  // namespace cast::controller

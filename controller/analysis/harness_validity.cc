@@ -24,8 +24,8 @@ void add_lag_reason(const RunRecord& record, const RunConfig& config, std::vecto
     }
   }
   if (worst != nullptr) {
-    reasons.push_back("harness lag: " + std::to_string(over) + " user(s) started a step late; worst " +
-                      worst->user_id + " on worker " + worst->worker_id + " by " +
+    reasons.push_back("harness lag: " + std::to_string(over) + " user(s) started a step late; worst " + worst->user_id +
+                      " on worker " + worst->worker_id + " by " +
                       fixed(static_cast<double>(worst->max_schedule_lag_us) / 1000, 1) + " ms (limit " +
                       fixed(config.max_schedule_lag_ms, 1) + " ms)");
   }
@@ -37,9 +37,9 @@ void add_worker_reasons(const RunRecord& record, std::vector<std::string>& reaso
     auto cores = std::max<std::uint32_t>(worker.cores, 1);
     double share = worker.peak_cpu_percent / (100.0 * cores);
     if (share >= kSaturatedShare) {
-      reasons.push_back(name + " CPU saturated: peak " + fixed(worker.peak_cpu_percent, 1) + " % of one core = " +
-                        fixed(share * 100, 1) + " % of its " + std::to_string(cores) + " core(s)" +
-                        (worker.cores == 0 ? " (cores not reported)" : "") + " (limit " +
+      reasons.push_back(name + " CPU saturated: peak " + fixed(worker.peak_cpu_percent, 1) +
+                        " % of one core = " + fixed(share * 100, 1) + " % of its " + std::to_string(cores) +
+                        " core(s)" + (worker.cores == 0 ? " (cores not reported)" : "") + " (limit " +
                         fixed(kSaturatedShare * 100, 0) + " %)");
     }
     // Lost before the go, its users ran elsewhere: the run is whole. Lost
@@ -53,7 +53,8 @@ void add_worker_reasons(const RunRecord& record, std::vector<std::string>& reaso
       std::string phase = worker.lost_phase.empty() ? "" : " while " + worker.lost_phase;
       std::string why = worker.lost_reason.empty() ? "" : " (" + worker.lost_reason + ")";
       reasons.push_back(name + " was lost" + phase + why + " with " + std::to_string(unfinished) + " of its " +
-                        std::to_string(worker.users) + " users unfinished (--allow-worker-loss counts them as failed instead)");
+                        std::to_string(worker.users) +
+                        " users unfinished (--allow-worker-loss counts them as failed instead)");
     }
   }
 }
@@ -78,9 +79,9 @@ void add_self_measurement_reasons(const RunRecord& record, const RunConfig& conf
     }
   }
   if (errors > config.max_harness_errors) {
-    reasons.push_back("harness errors: " + std::to_string(errors) + " exception(s) caught in the workers' event loops (" +
-                      where + "; limit " + std::to_string(config.max_harness_errors) +
-                      ", thresholds.max_harness_errors)");
+    reasons.push_back("harness errors: " + std::to_string(errors) +
+                      " exception(s) caught in the workers' event loops (" + where + "; limit " +
+                      std::to_string(config.max_harness_errors) + ", thresholds.max_harness_errors)");
   }
 }
 

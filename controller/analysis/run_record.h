@@ -42,16 +42,16 @@ struct UserOutcome {
   std::string failed_phase;
   std::string error_kind;
   std::string error_message;
-  std::optional<std::int64_t> token_us;    // durations from each step's scheduled start, microseconds
+  std::optional<std::int64_t> token_us;  // durations from each step's scheduled start, microseconds
   std::optional<std::int64_t> connect_us;
-  std::optional<std::int64_t> start_us;    // start_agent -> agent_started
-  std::vector<std::int64_t> message_us;    // each message round trip
+  std::optional<std::int64_t> start_us;  // start_agent -> agent_started
+  std::vector<std::int64_t> message_us;  // each message round trip
   std::optional<std::int64_t> state_us;
-  std::int64_t max_schedule_lag_us{0};     // worst actual-minus-scheduled step start
-  std::string agent_id;                    // from agent_started
+  std::int64_t max_schedule_lag_us{0};              // worst actual-minus-scheduled step start
+  std::string agent_id;                             // from agent_started
   std::optional<std::int64_t> platform_startup_us;  // startup_ms the platform put in its agent_started, microseconds
-  bool closed_unexpectedly{false};         // the server closed the connection mid-session
-  bool lost{false};                        // its worker was lost before the user finished
+  bool closed_unexpectedly{false};                  // the server closed the connection mid-session
+  bool lost{false};                                 // its worker was lost before the user finished
   // Chaos (--cancel-rate): dropped its connection mid-request on purpose.
   // Neither done nor failed; judges leave it out of success and drop counts.
   bool cancelled{false};
@@ -87,7 +87,7 @@ struct WorkerRecord {
   std::uint32_t users_lost{0};
   std::string lost_phase;
   std::string lost_reason;
-  double lost_after_go_s{0};       // when it was lost, seconds after the go (negative: before)
+  double lost_after_go_s{0};           // when it was lost, seconds after the go (negative: before)
   std::uint32_t users_taken_over{0};   // users it took over from workers lost before the go
   std::uint32_t users_handed_over{0};  // its users dealt to the others, when it was lost before the go
   // Clock estimate from Ping/Pong (NTP-style, smallest round trip kept).
@@ -104,10 +104,10 @@ struct WorkerRecord {
 };
 
 struct ResourceSample {
-  double t_s{0};                     // since the run started, seconds
-  double host_cpu_percent{0};        // all cores, %
-  double platform_rss_mb{0};         // platform processes' resident memory, MB
-  double platform_cpu_percent{0};    // of one core
+  double t_s{0};                   // since the run started, seconds
+  double host_cpu_percent{0};      // all cores, %
+  double platform_rss_mb{0};       // platform processes' resident memory, MB
+  double platform_cpu_percent{0};  // of one core
 };
 
 // What the isolation checks that run after the sessions found: the
@@ -124,8 +124,8 @@ struct IsolationEvidence {
   // incomplete and test case 5 cannot pass.
   std::size_t probe_steps_planned{0};
   std::size_t probe_steps_missing{0};
-  std::vector<std::string> probe_gaps;  // one line per worker that did not finish its rounds
-  bool signing_secret_known{false};       // the forgeries could be signed with the platform's key
+  std::vector<std::string> probe_gaps;     // one line per worker that did not finish its rounds
+  bool signing_secret_known{false};        // the forgeries could be signed with the platform's key
   std::vector<ForgeryCoverage> forgeries;  // one per forgery kind, when the probes ran
   std::vector<Finding> findings;
 };
@@ -143,15 +143,15 @@ struct RunTimings {
 struct RunRecord {
   std::string run_id;
   std::uint32_t users_planned{0};
-  double duration_s{0};            // first go to last user done, seconds
-  std::int64_t start_skew_us{0};   // spread of the users' actual first-step starts, microseconds
+  double duration_s{0};           // first go to last user done, seconds
+  std::int64_t start_skew_us{0};  // spread of the users' actual first-step starts, microseconds
   // Spread of the workers' first user starts on the controller's clock
   // (through each worker's clock estimate), microseconds; -1 = fewer than
   // two workers started users. Uncertain by up to half the largest round trip.
   std::int64_t worker_start_skew_us{-1};
   std::int64_t worker_start_skew_uncertainty_us{0};
   bool worker_loss_allowed{false};  // --allow-worker-loss
-  std::vector<UserOutcome> users;  // by index
+  std::vector<UserOutcome> users;   // by index
   std::vector<Observation> observations;
   std::vector<WorkerRecord> workers;
   std::vector<ResourceSample> resources;

@@ -4,9 +4,9 @@
 #include "common/process/teardown_on_signal.h"
 #include "controller/environment/environment.h"
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <memory>
@@ -24,12 +24,9 @@ struct EnvFlags {
 };
 
 nlohmann::json describe(const EmbeddedEnvironment& environment) {
-  return {{"postgres", environment.urls().postgres},
-          {"redis", environment.urls().redis},
-          {"clickhouse", environment.urls().clickhouse},
-          {"folder", environment.folder().string()},
-          {"pids", environment.server_pids()},
-          {"startup_ms", environment.startup_time().count()}};
+  return {{"postgres", environment.urls().postgres},     {"redis", environment.urls().redis},
+          {"clickhouse", environment.urls().clickhouse}, {"folder", environment.folder().string()},
+          {"pids", environment.server_pids()},           {"startup_ms", environment.startup_time().count()}};
 }
 
 // A signal during start() waits for the lock, so it tears down a complete
@@ -60,8 +57,9 @@ nlohmann::json describe(const EmbeddedEnvironment& environment) {
 
 void add_env_command(CLI::App& app) {
   auto flags = std::make_shared<EnvFlags>();
-  auto* command = app.add_subcommand("env", "Start private PostgreSQL, Redis and ClickHouse servers, print their "
-                                            "URLs as one JSON line, and serve until SIGINT/SIGTERM");
+  auto* command = app.add_subcommand("env",
+                                     "Start private PostgreSQL, Redis and ClickHouse servers, print their "
+                                     "URLs as one JSON line, and serve until SIGINT/SIGTERM");
   command->add_flag("--no-postgres", flags->no_postgres, "Do not start PostgreSQL");
   command->add_flag("--no-redis", flags->no_redis, "Do not start Redis");
   command->add_flag("--no-clickhouse", flags->no_clickhouse, "Do not start ClickHouse");

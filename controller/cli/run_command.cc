@@ -1,7 +1,7 @@
 #include "controller/cli/run_command.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -38,7 +38,8 @@ int fail(int code, const std::string& what) {
 int execute(const RunFlags& flags) {
   RunConfig config;
   try {
-    config = load_run_config(flags.config_file, [](const char* name) { return std::getenv(name); }, flags.given);
+    config = load_run_config(
+        flags.config_file, [](const char* name) { return std::getenv(name); }, flags.given);
   } catch (const ConfigError& e) {
     std::cerr << "cast run: configuration error: " << e.what() << "\n";
     return 2;

@@ -3,8 +3,8 @@
 #include "common/log/logging.h"
 #include "controller/environment/environment.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -52,9 +52,10 @@ int prepare(const SchemaFlags& flags) {
 
 void add_schema_command(CLI::App& app) {
   auto flags = std::make_shared<SchemaFlags>();
-  auto* command = app.add_subcommand("schema", "Create the platform's schema on stores started elsewhere "
-                                               "(idempotent); also read from E2E_POSTGRES_URL, E2E_REDIS_URL, "
-                                               "TEST_CLICKHOUSE_URL");
+  auto* command = app.add_subcommand("schema",
+                                     "Create the platform's schema on stores started elsewhere "
+                                     "(idempotent); also read from E2E_POSTGRES_URL, E2E_REDIS_URL, "
+                                     "TEST_CLICKHOUSE_URL");
   command->add_option("--postgres-url", flags->urls.postgres, "PostgreSQL URL");
   command->add_option("--redis-url", flags->urls.redis, "Redis URL (checked with PING)");
   command->add_option("--clickhouse-url", flags->urls.clickhouse, "ClickHouse HTTP URL (?database=NAME, default cast)");

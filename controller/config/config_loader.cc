@@ -69,10 +69,12 @@ void check_load_shape(const RunConfig& config) {
 void check_targets(const RunConfig& c) {
   int given = !c.auth_url.empty() + !c.backend_url.empty() + !c.ws_url.empty();
   if (given != 0 && given != 3) {
-    throw ConfigError("targets", "give all three of auth_url, backend_url and ws_url, or none for the embedded default");
+    throw ConfigError("targets",
+                      "give all three of auth_url, backend_url and ws_url, or none for the embedded default");
   }
   if (!c.reference_faults.empty() && !c.uses_embedded_platform()) {
-    throw ConfigError("--reference-fault", "faults apply to the embedded reference platform only; drop the target URLs");
+    throw ConfigError("--reference-fault",
+                      "faults apply to the embedded reference platform only; drop the target URLs");
   }
   if (c.performance_only && c.isolation_only) {
     throw ConfigError("--performance-only/--isolation-only", "choose one of them");
@@ -88,7 +90,8 @@ void read_jwt_secret(RunConfig& c) {
   auto secret = text.str();
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
   if (!in || secret.empty()) {
-    throw ConfigError("--jwt-secret-file " + c.jwt_secret_file, "cannot read a secret from this file (missing or empty)");
+    throw ConfigError("--jwt-secret-file " + c.jwt_secret_file,
+                      "cannot read a secret from this file (missing or empty)");
   }
   c.jwt_secret = std::move(secret);
 }
@@ -99,7 +102,8 @@ void add_run_flags(CLI::App& app, GivenFlags& given) {
   for (const auto& s : run_settings()) {
     if (s.flag.empty()) continue;
     if (s.kind == Setting::Kind::boolean) {
-      app.add_flag_callback("--" + s.flag, [&given, flag = s.flag] { given.switches[flag] = true; }, s.help);
+      app.add_flag_callback(
+          "--" + s.flag, [&given, flag = s.flag] { given.switches[flag] = true; }, s.help);
     } else {
       auto* option = app.add_option("--" + s.flag, given.values[s.flag], s.help);
       if (s.kind != Setting::Kind::list) option->expected(1);

@@ -12,7 +12,8 @@ using Kind = Setting::Kind;
 long long parse_integer(const std::string& text, long long min, long long max) {
   long long value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size()) throw std::invalid_argument("'" + text + "' is not a whole number");
+  if (ec != std::errc{} || ptr != text.data() + text.size())
+    throw std::invalid_argument("'" + text + "' is not a whole number");
   if (value < min || value > max) {
     throw std::invalid_argument(text + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
   }
@@ -31,7 +32,8 @@ double parse_number(const std::string& text, double min, double max) {
 
 bool parse_bool(const std::string& text) {
   if (text == "true" || text == "1" || text == "yes" || text == "on" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "0" || text == "no" || text == "off" || text == "False" || text == "FALSE") return false;
+  if (text == "false" || text == "0" || text == "no" || text == "off" || text == "False" || text == "FALSE")
+    return false;
   throw std::invalid_argument("'" + text + "' is not true or false");
 }
 
@@ -51,16 +53,22 @@ Setting make(std::string key, std::vector<std::string> env, std::string flag, Ki
 std::vector<Setting> population_settings() {
   return {
       make("quick", {}, "quick", Kind::boolean, "a quick run of 20 users",
-           [](RunConfig& c, const std::string& v) { if (parse_bool(v)) c.users = 20; }),
+           [](RunConfig& c, const std::string& v) {
+             if (parse_bool(v)) c.users = 20;
+           }),
       make("users", {"CONCURRENT_TEST_USERS"}, "users", Kind::integer, "concurrent users",
            [](RunConfig& c, const std::string& v) { c.users = static_cast<int>(parse_integer(v, 1, 1'000'000)); }),
       make("population.users_per_tenant", {}, "users-per-tenant", Kind::integer,
            "consecutive users sharing a tenant (1 = a tenant each)",
-           [](RunConfig& c, const std::string& v) { c.users_per_tenant = static_cast<int>(parse_integer(v, 1, 1'000'000)); }),
+           [](RunConfig& c, const std::string& v) {
+             c.users_per_tenant = static_cast<int>(parse_integer(v, 1, 1'000'000));
+           }),
       make("workers", {}, "workers", Kind::integer, "local worker processes (0 = one per core)",
            [](RunConfig& c, const std::string& v) { c.workers = static_cast<int>(parse_integer(v, 0, 1024)); }),
       make("seed", {}, "seed", Kind::integer, "random seed (0 = random)",
-           [](RunConfig& c, const std::string& v) { c.seed = static_cast<std::uint64_t>(parse_integer(v, 0, INT64_MAX)); }),
+           [](RunConfig& c, const std::string& v) {
+             c.seed = static_cast<std::uint64_t>(parse_integer(v, 0, INT64_MAX));
+           }),
   };
 }
 
@@ -117,9 +125,13 @@ std::vector<Setting> criteria_settings() {
 std::vector<Setting> load_settings() {
   return {
       make("load.ramp_s", {}, "ramp", Kind::number, "spread the users' starts over this many seconds (0 = one go)",
-           [](RunConfig& c, const std::string& v) { c.ramp = std::chrono::milliseconds{std::llround(parse_number(v, 0, 3600) * 1000)}; }),
+           [](RunConfig& c, const std::string& v) {
+             c.ramp = std::chrono::milliseconds{std::llround(parse_number(v, 0, 3600) * 1000)};
+           }),
       make("load.hold_s", {}, "hold", Kind::number, "keep each connection open this many seconds after its session",
-           [](RunConfig& c, const std::string& v) { c.hold = std::chrono::milliseconds{std::llround(parse_number(v, 0, 86'400) * 1000)}; }),
+           [](RunConfig& c, const std::string& v) {
+             c.hold = std::chrono::milliseconds{std::llround(parse_number(v, 0, 86'400) * 1000)};
+           }),
       make("load.hold_interval_s", {}, "", Kind::number, "while held, one message this often, seconds",
            [](RunConfig& c, const std::string& v) { c.hold_interval = seconds(v); }),
   };
@@ -139,8 +151,10 @@ std::vector<Setting> target_settings() {
     return [field](RunConfig& c, const std::string& v) { c.*field = v; };
   };
   std::vector<Setting> list{
-      make("targets.auth_url", {"E2E_AUTH_SERVICE_URL"}, "auth-url", Kind::text, "auth service URL", text(&RunConfig::auth_url)),
-      make("targets.backend_url", {"E2E_BACKEND_URL"}, "backend-url", Kind::text, "backend URL", text(&RunConfig::backend_url)),
+      make("targets.auth_url", {"E2E_AUTH_SERVICE_URL"}, "auth-url", Kind::text, "auth service URL",
+           text(&RunConfig::auth_url)),
+      make("targets.backend_url", {"E2E_BACKEND_URL"}, "backend-url", Kind::text, "backend URL",
+           text(&RunConfig::backend_url)),
       make("targets.ws_url", {"E2E_WEBSOCKET_URL"}, "ws-url", Kind::text, "WebSocket URL", text(&RunConfig::ws_url)),
       make("targets.postgres_url", {"E2E_POSTGRES_URL", "TEST_DATABASE_URL"}, "postgres-url", Kind::text,
            "PostgreSQL URL", text(&RunConfig::postgres_url)),
@@ -148,14 +162,17 @@ std::vector<Setting> target_settings() {
            text(&RunConfig::redis_url)),
       make("targets.clickhouse_url", {"TEST_CLICKHOUSE_URL"}, "clickhouse-url", Kind::text, "ClickHouse HTTP URL",
            text(&RunConfig::clickhouse_url)),
-      make("targets.redis_prefix", {}, "redis-prefix", Kind::text, "platform's Redis key prefix", text(&RunConfig::redis_prefix)),
+      make("targets.redis_prefix", {}, "redis-prefix", Kind::text, "platform's Redis key prefix",
+           text(&RunConfig::redis_prefix)),
       make("targets.insecure_tls", {}, "insecure", Kind::boolean, "skip TLS peer verification",
            [](RunConfig& c, const std::string& v) { c.insecure_tls = parse_bool(v); }),
       make("targets.jwt_secret_file", {}, "jwt-secret-file", Kind::text,
-           "file holding the platform's JWT signing secret (forgeries signed right)", text(&RunConfig::jwt_secret_file)),
+           "file holding the platform's JWT signing secret (forgeries signed right)",
+           text(&RunConfig::jwt_secret_file)),
       // Environment only (an empty key matches no YAML key): a secret does not belong in a config file.
       make("", {"E2E_JWT_SECRET"}, "", Kind::text, "the platform's JWT signing secret", text(&RunConfig::jwt_secret)),
-      make("reference.faults", {}, "reference-fault", Kind::list, "fault NAME[:RATE] for the embedded reference platform",
+      make("reference.faults", {}, "reference-fault", Kind::list,
+           "fault NAME[:RATE] for the embedded reference platform",
            [](RunConfig& c, const std::string& v) { c.reference_faults.push_back(v); }),
   };
   list.back().reset = [](RunConfig& c) { c.reference_faults.clear(); };
@@ -183,7 +200,9 @@ std::vector<Setting> output_settings() {
            text(&RunConfig::html_file)),
       make("reports.log", {}, "log-file", Kind::text, "log file path", text(&RunConfig::log_file)),
       make("reports.payload_cap_bytes", {}, "", Kind::integer, "observed payload kept whole, bytes",
-           [](RunConfig& c, const std::string& v) { c.payload_cap_bytes = static_cast<std::uint32_t>(parse_integer(v, 256, 16 << 20)); }),
+           [](RunConfig& c, const std::string& v) {
+             c.payload_cap_bytes = static_cast<std::uint32_t>(parse_integer(v, 256, 16 << 20));
+           }),
       make("metrics.listen", {}, "metrics-listen", Kind::text, "host:port for the controller's /metrics",
            text(&RunConfig::metrics_listen)),
       make("controller.listen", {}, "listen", Kind::text, "gRPC address workers dial (HOST:PORT)",
@@ -193,8 +212,9 @@ std::vector<Setting> output_settings() {
              parse_integer(v.substr(colon + 1), 0, 65535);
              c.listen = v;
            }),
-      make("controller.expect_workers", {}, "expect-workers", Kind::integer, "remote workers to wait for",
-           [](RunConfig& c, const std::string& v) { c.expect_workers = static_cast<int>(parse_integer(v, 0, 10'000)); }),
+      make(
+          "controller.expect_workers", {}, "expect-workers", Kind::integer, "remote workers to wait for",
+          [](RunConfig& c, const std::string& v) { c.expect_workers = static_cast<int>(parse_integer(v, 0, 10'000)); }),
       make("controller.worker_token", {"CAST_WORKER_TOKEN"}, "", Kind::text, "shared secret of the workers",
            text(&RunConfig::worker_token)),
       make("controller.worker_wait_s", {}, "", Kind::number, "how long to wait for remote workers, s",
@@ -205,7 +225,9 @@ std::vector<Setting> output_settings() {
            "a worker lost after the go fails its users instead of invalidating the run",
            flag(&RunConfig::allow_worker_loss)),
       make("controller.worker_silence_ms", {}, "", Kind::integer, "a worker silent this long is lost, ms",
-           [](RunConfig& c, const std::string& v) { c.worker_silence = std::chrono::milliseconds{parse_integer(v, 300, 60'000)}; }),
+           [](RunConfig& c, const std::string& v) {
+             c.worker_silence = std::chrono::milliseconds{parse_integer(v, 300, 60'000)};
+           }),
       make("controller.tls_cert", {}, "tls-cert", Kind::text, "PEM certificate chain of the control plane",
            text(&RunConfig::tls_cert)),
       make("controller.tls_key", {}, "tls-key", Kind::text, "PEM private key of --tls-cert", text(&RunConfig::tls_key)),
@@ -221,8 +243,8 @@ std::vector<Setting> output_settings() {
 const std::vector<Setting>& run_settings() {
   static const std::vector<Setting> all = [] {
     std::vector<Setting> out;
-    for (auto group : {population_settings(), timing_settings(), criteria_settings(), load_settings(), chaos_settings(), target_settings(),
-                       output_settings()}) {
+    for (auto group : {population_settings(), timing_settings(), criteria_settings(), load_settings(), chaos_settings(),
+                       target_settings(), output_settings()}) {
       out.insert(out.end(), group.begin(), group.end());
     }
     return out;

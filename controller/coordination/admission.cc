@@ -53,21 +53,20 @@ std::optional<Refusal> refuse_hello(const WorkerLedger& ledger, const cast::v1::
     }
     if (rules.expected_workers > 0 && ledger.size() >= rules.expected_workers) {
       return Refusal{RefusalKind::beyond_expected,
-                     fmt::format("worker {} is not needed: the controller expects {} workers and has them",
-                                 id, rules.expected_workers)};
+                     fmt::format("worker {} is not needed: the controller expects {} workers and has them", id,
+                                 rules.expected_workers)};
     }
     return std::nullopt;
   }
   if (known->given_up) {
-    return Refusal{RefusalKind::given_up, fmt::format("worker {} was declared lost ({}); it may not rejoin", id,
-                                                      known->lost_reason)};
+    return Refusal{RefusalKind::given_up,
+                   fmt::format("worker {} was declared lost ({}); it may not rejoin", id, known->lost_reason)};
   }
   // The same process coming back is a reconnect; another process with the
   // same id would restart the sequence numbers and mix two workers' events.
   if (!same_process(known->hello, hello)) {
-    return Refusal{RefusalKind::duplicate_id,
-                   fmt::format("worker id {} is already taken by pid {} on host {}", id, known->hello.pid(),
-                               known->hello.host())};
+    return Refusal{RefusalKind::duplicate_id, fmt::format("worker id {} is already taken by pid {} on host {}", id,
+                                                          known->hello.pid(), known->hello.host())};
   }
   return std::nullopt;
 }

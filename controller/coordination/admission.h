@@ -13,7 +13,7 @@ namespace cast::controller {
 // Who may attach. Plain rules over the ledger, no gRPC, so that they are
 // unit-tested and fuzzed as they are.
 struct AdmissionRules {
-  std::size_t expected_workers = 0;   // 0 = any number of distinct workers
+  std::size_t expected_workers = 0;    // 0 = any number of distinct workers
   std::uint32_t protocol_version = 0;  // the only Hello.protocol_version accepted; 0 = not checked
   std::size_t max_id_bytes = 128;      // Hello.worker_id
   std::size_t max_text_bytes = 256;    // Hello.host, Hello.version

@@ -87,7 +87,7 @@ std::uint16_t Coordinator::start() {
     throw CoordinationError("controller cannot listen for workers on " + address);
   }
   spdlog::info("controller listening for workers on {}{}", listen_address(core.config.listen_host, bound_port),
-               !core.config.tls.enabled()         ? " (plaintext)"
+               !core.config.tls.enabled()          ? " (plaintext)"
                : core.config.tls.client_ca.empty() ? " (TLS)"
                                                    : " (mutual TLS)");
   core.start_liveness();
@@ -97,8 +97,8 @@ std::uint16_t Coordinator::start() {
 std::vector<WorkerSnapshot> Coordinator::wait_for_workers(std::size_t count, std::chrono::milliseconds timeout) {
   std::unique_lock lock(core_->mutex);
   if (!core_->changed.wait_for(lock, timeout, [&] { return core_->ledger.size() >= count; })) {
-    throw CoordinationError(fmt::format("only {} of {} workers attached within {} ms", core_->ledger.size(), count,
-                                        timeout.count()));
+    throw CoordinationError(
+        fmt::format("only {} of {} workers attached within {} ms", core_->ledger.size(), count, timeout.count()));
   }
   return core_->snapshots();
 }
@@ -127,8 +127,8 @@ std::vector<std::string> Coordinator::wait_for_ready(std::chrono::milliseconds t
   std::unique_lock lock(core_->mutex);
   auto ready = [&] { return core_->ledger.size() > 0 && core_->ledger.all_ready(); };
   if (!core_->changed.wait_for(lock, timeout, ready)) {
-    throw CoordinationError(fmt::format("workers not ready within {} ms: {}", timeout.count(),
-                                        describe_unready(core_->ledger)));
+    throw CoordinationError(
+        fmt::format("workers not ready within {} ms: {}", timeout.count(), describe_unready(core_->ledger)));
   }
   std::vector<std::string> given_up;
   for (const auto& [id, record] : core_->ledger.records()) {

@@ -29,7 +29,7 @@ struct ServerTls {
 
 struct CoordinatorConfig {
   std::string listen_host{"127.0.0.1"};
-  std::uint16_t port{0};  // 0 = any free port; start() returns the one bound
+  std::uint16_t port{0};   // 0 = any free port; start() returns the one bound
   std::string auth_token;  // shared secret every Hello must carry; empty = none required
   // A worker whose stream closed may come back within this (ms); after it,
   // it is lost for good.
@@ -64,7 +64,7 @@ struct WorkerSnapshot {
   std::string lost_reason;
   WorkerState lost_while = WorkerState::connected;
   std::chrono::steady_clock::time_point lost_at{};
-  ClockEstimate clock;                // from Ping/Pong
+  ClockEstimate clock;                  // from Ping/Pong
   std::int64_t start_at_worker_us = 0;  // the Go's instant on its clock; 0 = sent as an offset only
 };
 

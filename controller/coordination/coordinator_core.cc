@@ -100,8 +100,8 @@ void Coordinator::Core::on_hello(StreamEnd& stream, const cast::v1::Hello& hello
     stream.generation = attachment.generation;
     superseded = std::exchange(by_worker[hello.worker_id()], live.at(&stream));
     replies = greeting(*ledger.find_mutable(hello.worker_id()), attachment.resume_after);
-    spdlog::info("worker {} attached from {} (capacity {}, {}){}", hello.worker_id(), stream.peer(),
-                 hello.capacity(), hello.version(), attachment.reconnect ? ", reconnected" : "");
+    spdlog::info("worker {} attached from {} (capacity {}, {}){}", hello.worker_id(), stream.peer(), hello.capacity(),
+                 hello.version(), attachment.reconnect ? ", reconnected" : "");
   }
   changed.notify_all();
   if (superseded) {
@@ -137,8 +137,7 @@ void Coordinator::Core::cut_off(StreamEnd& stream, EndCode code, const std::stri
       lost = ledger.give_up(stream.worker_id, Clock::now(), reason);
     }
   }
-  spdlog::error("worker {} ({}) cut off: {}", stream.worker_id.empty() ? "?" : stream.worker_id, stream.peer(),
-                reason);
+  spdlog::error("worker {} ({}) cut off: {}", stream.worker_id.empty() ? "?" : stream.worker_id, stream.peer(), reason);
   // Ended, not cancelled: a worker that is cut off should read the reason.
   stream.end({code, reason});
   if (lost) {

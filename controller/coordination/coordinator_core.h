@@ -69,8 +69,8 @@ struct Coordinator::Core final : StreamOwner {
   WorkerLedger ledger;
   std::map<std::string, StreamPtr> by_worker;  // the stream currently speaking for each worker
   std::map<StreamEnd*, StreamPtr> live;        // every stream the transport has not finished with
-  std::optional<std::int64_t> go_at_us;  // the common start instant, controller clock
-  std::uint32_t go_offset_ms = 0;        // the same as an offset, for workers without a clock estimate
+  std::optional<std::int64_t> go_at_us;        // the common start instant, controller clock
+  std::uint32_t go_offset_ms = 0;              // the same as an offset, for workers without a clock estimate
   std::optional<ControllerMessage> aborted;
   std::optional<ControllerMessage> released;
   bool shutting_down = false;

@@ -13,11 +13,11 @@ namespace cast::controller {
 // off with the reason: nothing it sends can make the controller hold
 // unbounded memory or spend unbounded time.
 struct MessageBounds {
-  std::size_t max_message_bytes = 8u << 20;    // one WorkerMessage, encoded (gRPC enforces it first)
-  std::size_t max_events_per_batch = 10'000;   // EventBatch.events
-  std::size_t max_payload_bytes = 1u << 20;    // Event.payload
+  std::size_t max_message_bytes = 8u << 20;     // one WorkerMessage, encoded (gRPC enforces it first)
+  std::size_t max_events_per_batch = 10'000;    // EventBatch.events
+  std::size_t max_payload_bytes = 1u << 20;     // Event.payload
   std::size_t max_event_text_bytes = 8u << 10;  // every other string of an Event
-  std::size_t max_map_entries = 256;           // each map of a Heartbeat or Done
+  std::size_t max_map_entries = 256;            // each map of a Heartbeat or Done
   std::size_t max_map_key_bytes = 128;
   // Messages per second a worker may keep up, and the burst above that
   // rate it may send at once (a token bucket).

@@ -50,8 +50,7 @@ bool WorkerLedger::detach(const std::string& worker_id, std::uint64_t generation
   return true;
 }
 
-std::optional<WorkerLedger::Admitted> WorkerLedger::admit(const std::string& worker_id,
-                                                          std::uint64_t generation,
+std::optional<WorkerLedger::Admitted> WorkerLedger::admit(const std::string& worker_id, std::uint64_t generation,
                                                           cast::v1::EventBatch&& batch) {
   TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
@@ -89,8 +88,7 @@ bool WorkerLedger::assign(const std::string& worker_id, cast::v1::Assignment& as
   return true;
 }
 
-bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t generation,
-                              const cast::v1::Ready& ready) {
+bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t generation, const cast::v1::Ready& ready) {
   TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr || record->state != WorkerState::assigned) {
     return false;  // a Ready resent after a reconnect changes nothing
@@ -103,8 +101,7 @@ bool WorkerLedger::mark_ready(const std::string& worker_id, std::uint64_t genera
   return true;
 }
 
-bool WorkerLedger::mark_done(const std::string& worker_id, std::uint64_t generation,
-                             const cast::v1::Done& done) {
+bool WorkerLedger::mark_done(const std::string& worker_id, std::uint64_t generation, const cast::v1::Done& done) {
   TrackedWorker* record = current(worker_id, generation);
   if (record == nullptr) {
     return false;

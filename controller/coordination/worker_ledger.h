@@ -32,15 +32,15 @@ struct TrackedWorker {
   std::vector<cast::v1::Assignment> more_users;  // parts 1, 2, ...: users taken over before the go
   std::optional<cast::v1::Heartbeat> last_heartbeat;
   std::optional<cast::v1::Done> done;
-  std::optional<cast::v1::ProbePlan> probe_plan;      // the latest round sent, re-sent on a reconnect
-  std::optional<cast::v1::ProbeDone> probe_done;      // the latest round answered
-  bool attached = true;                               // a stream speaks for it right now
-  std::chrono::steady_clock::time_point lost_at{};    // when it was lost, or last detached
+  std::optional<cast::v1::ProbePlan> probe_plan;    // the latest round sent, re-sent on a reconnect
+  std::optional<cast::v1::ProbeDone> probe_done;    // the latest round answered
+  bool attached = true;                             // a stream speaks for it right now
+  std::chrono::steady_clock::time_point lost_at{};  // when it was lost, or last detached
   // Lost for good: away past the reconnect grace, or silent past the
   // liveness deadline. It may not come back; its unfinished users are lost.
   bool given_up = false;
-  std::string lost_reason;                            // why it was given up, for the report
-  ClockEstimate clock;                                // offset and round trip from Ping/Pong
+  std::string lost_reason;              // why it was given up, for the report
+  ClockEstimate clock;                  // offset and round trip from Ping/Pong
   std::int64_t start_at_worker_us = 0;  // the Go's common instant as sent, on its clock; 0 = offset only
 };
 
@@ -67,8 +67,7 @@ class WorkerLedger {
     std::uint64_t ack_up_to = 0;
   };
   // Nothing when the stream is stale or the worker unknown.
-  std::optional<Admitted> admit(const std::string& worker_id, std::uint64_t generation,
-                                cast::v1::EventBatch&& batch);
+  std::optional<Admitted> admit(const std::string& worker_id, std::uint64_t generation, cast::v1::EventBatch&& batch);
 
   // The first assignment, or (once it has one) a further part that takes
   // over users of a worker lost before the go: numbered here, and the
@@ -76,8 +75,7 @@ class WorkerLedger {
   bool assign(const std::string& worker_id, cast::v1::Assignment& assignment);
   bool mark_ready(const std::string& worker_id, std::uint64_t generation, const cast::v1::Ready& ready);
   bool mark_done(const std::string& worker_id, std::uint64_t generation, const cast::v1::Done& done);
-  bool record_heartbeat(const std::string& worker_id, std::uint64_t generation,
-                        const cast::v1::Heartbeat& heartbeat);
+  bool record_heartbeat(const std::string& worker_id, std::uint64_t generation, const cast::v1::Heartbeat& heartbeat);
   // Lost for good (see TrackedWorker::given_up); detaches it first when a
   // stream still speaks for it. False when already given up or unknown.
   bool give_up(const std::string& worker_id, Clock::time_point now, std::string reason);

@@ -62,9 +62,7 @@ class ClickHouseServer : public EmbeddedServer {
     }
   }
 
-  void publish_url(ServiceUrls& urls) const override {
-    urls.clickhouse = origin() + "/?database=cast";
-  }
+  void publish_url(ServiceUrls& urls) const override { urls.clickhouse = origin() + "/?database=cast"; }
 
  protected:
   ProcessSpec next_launch() override {

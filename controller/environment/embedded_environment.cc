@@ -107,8 +107,8 @@ void EmbeddedEnvironment::wait_until_ready() {
       }
     }
     if (!pending.empty() && std::chrono::steady_clock::now() > deadline) {
-      throw EnvironmentError(pending.front()->describe_failure(
-          "did not answer within " + std::to_string(options_.ready_timeout.count()) + " s"));
+      throw EnvironmentError(pending.front()->describe_failure("did not answer within " +
+                                                               std::to_string(options_.ready_timeout.count()) + " s"));
     }
     std::this_thread::sleep_for(10ms);
   }

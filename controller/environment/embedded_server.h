@@ -38,7 +38,7 @@ class EmbeddedServer {
   void stop(std::chrono::milliseconds grace);
 
  protected:
-  virtual ProcessSpec next_launch() = 0;  // picks new ports each time
+  virtual ProcessSpec next_launch() = 0;     // picks new ports each time
   virtual std::string endpoint() const = 0;  // "127.0.0.1:PORT" as launched
   virtual std::filesystem::path error_log() const { return log_file_; }
   virtual int stop_signal() const { return SIGTERM; }

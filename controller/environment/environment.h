@@ -1,12 +1,12 @@
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace cast::controller {
@@ -23,12 +23,12 @@ struct EnvironmentOptions {
   bool postgres{true};
   bool redis{true};
   bool clickhouse{true};
-  std::chrono::seconds ready_timeout{60};         // per start(), all servers together
-  int launch_attempts{4};                          // per server, when its port was taken meanwhile
-  std::filesystem::path parent_folder{};           // empty: $TMPDIR or /tmp
-  std::string postgres_system_user{"postgres"};    // PostgreSQL refuses root; used only when we are root
-  int postgres_max_connections{300};               // a 50-connection pool per backend plus validators
-  std::chrono::milliseconds stop_grace{10'000};    // per server, before SIGKILL
+  std::chrono::seconds ready_timeout{60};        // per start(), all servers together
+  int launch_attempts{4};                        // per server, when its port was taken meanwhile
+  std::filesystem::path parent_folder{};         // empty: $TMPDIR or /tmp
+  std::string postgres_system_user{"postgres"};  // PostgreSQL refuses root; used only when we are root
+  int postgres_max_connections{300};             // a 50-connection pool per backend plus validators
+  std::chrono::milliseconds stop_grace{10'000};  // per server, before SIGKILL
 };
 
 // A server could not be started or did not answer; the message names the

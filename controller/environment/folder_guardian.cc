@@ -30,18 +30,17 @@ while :; do sleep 1 & wait $!; done
 }  // namespace
 
 FolderGuardian::FolderGuardian(const std::filesystem::path& folder) : folder_(folder) {
-  shell_ = std::make_unique<ChildProcess>(ProcessSpec{.program = "/bin/sh",
-                                                      .args = {"-c", guardian_script, "cast-env-guardian", folder.string()},
-                                                      .working_dir = "/",
-                                                      .log_file = "/dev/null",
-                                                      .death_signal = SIGTERM});
+  shell_ =
+      std::make_unique<ChildProcess>(ProcessSpec{.program = "/bin/sh",
+                                                 .args = {"-c", guardian_script, "cast-env-guardian", folder.string()},
+                                                 .working_dir = "/",
+                                                 .log_file = "/dev/null",
+                                                 .death_signal = SIGTERM});
 }
 
 FolderGuardian::~FolderGuardian() { dismiss(); }
 
-void FolderGuardian::watch_group(pid_t group) {
-  std::ofstream(folder_ / groups_file, std::ios::app) << group << "\n";
-}
+void FolderGuardian::watch_group(pid_t group) { std::ofstream(folder_ / groups_file, std::ios::app) << group << "\n"; }
 
 void FolderGuardian::dismiss() {
   if (shell_) {

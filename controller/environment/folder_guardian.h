@@ -4,9 +4,9 @@
 
 #include "common/process/child_process.h"
 
+#include <sys/types.h>
 #include <filesystem>
 #include <memory>
-#include <sys/types.h>
 
 namespace cast::controller::environment_detail {
 

@@ -80,10 +80,16 @@ class PostgresServer : public EmbeddedServer {
     // Throwaway data: durability off; dynamic shared memory as files in the
     // data folder, so that nothing is left in /dev/shm after a SIGKILL.
     return {.program = std::string(postgres_bin) + "postgres",
-            .args = {"-D", data_dir().string(), "-p", std::to_string(port_), "-c", "listen_addresses=127.0.0.1",
-                     "-c", "unix_socket_directories=" + folder_.string(), "-c", "fsync=off", "-c",
-                     "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c",
-                     "max_connections=" + std::to_string(max_connections_), "-c", "dynamic_shared_memory_type=mmap",
+            .args = {"-D", data_dir().string(),
+                     "-p", std::to_string(port_),
+                     "-c", "listen_addresses=127.0.0.1",
+                     "-c", "unix_socket_directories=" + folder_.string(),
+                     "-c", "fsync=off",
+                     "-c", "synchronous_commit=off",
+                     "-c", "full_page_writes=off",
+                     "-c", "shared_buffers=32MB",
+                     "-c", "max_connections=" + std::to_string(max_connections_),
+                     "-c", "dynamic_shared_memory_type=mmap",
                      "-c", "logging_collector=off"},
             .working_dir = folder_,
             .run_as_user = user_.name};
@@ -103,12 +109,12 @@ class PostgresServer : public EmbeddedServer {
   }
 
   void run_initdb() {
-    ChildProcess initdb({.program = std::string(postgres_bin) + "initdb",
-                         .args = {"-D", data_dir().string(), "-U", superuser, "-A", "trust", "-E", "UTF8",
-                                  "--locale=C", "--no-sync"},
-                         .working_dir = folder_,
-                         .run_as_user = user_.name,
-                         .log_file = log_file_});
+    ChildProcess initdb(
+        {.program = std::string(postgres_bin) + "initdb",
+         .args = {"-D", data_dir().string(), "-U", superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
+         .working_dir = folder_,
+         .run_as_user = user_.name,
+         .log_file = log_file_});
     auto status = initdb.wait_for(60s);
     if (!status || !status->success()) {
       throw EnvironmentError(describe_failure("initdb " + (status ? status->describe() : "did not finish in 60 s")));

@@ -1,5 +1,5 @@
-#include "controller/environment/embedded_server.h"
 #include "common/process/loopback_port.h"
+#include "controller/environment/embedded_server.h"
 
 #include <hiredis/hiredis.h>
 

@@ -30,7 +30,6 @@ std::filesystem::path make_log_folder() {
   return pattern;
 }
 
-
 // A lost race for the port shows up in the log; anything else is a real failure.
 bool lost_port_race(const std::string& log) {
   std::string lower(log);
@@ -76,9 +75,9 @@ ReferencePlatform::~ReferencePlatform() { stop(); }
 std::vector<std::string> ReferencePlatform::backend_args(const ReferenceOptions& options) const {
   std::vector<std::string> args{"--startup-ms", options.startup_ms};
   if (options.stores) {
-    for (const auto& [flag, url] : {std::pair{"--postgres", options.stores->postgres},
-                                    std::pair{"--redis", options.stores->redis},
-                                    std::pair{"--clickhouse", options.stores->clickhouse}}) {
+    for (const auto& [flag, url] :
+         {std::pair{"--postgres", options.stores->postgres}, std::pair{"--redis", options.stores->redis},
+          std::pair{"--clickhouse", options.stores->clickhouse}}) {
       if (!url.empty()) {
         args.insert(args.end(), {flag, url});
       }
@@ -97,17 +96,16 @@ std::vector<std::string> ReferencePlatform::backend_args(const ReferenceOptions&
   return args;
 }
 
-ReferencePlatform::Service ReferencePlatform::launch(const std::string& role,
-                                                     const std::vector<std::string>& role_args,
+ReferencePlatform::Service ReferencePlatform::launch(const std::string& role, const std::vector<std::string>& role_args,
                                                      std::chrono::seconds ready_timeout) {
   auto log = log_folder_ / (role + ".log");
   for (int attempt = 1;; ++attempt) {
     Service service{.port = free_loopback_port()};
-    std::vector<std::string> args{role, "--host", "127.0.0.1", "--port", std::to_string(service.port),
+    std::vector<std::string> args{role,       "--host", "127.0.0.1", "--port", std::to_string(service.port),
                                   "--secret", secret_};
     args.insert(args.end(), role_args.begin(), role_args.end());
-    service.process = std::make_unique<ChildProcess>(
-        ProcessSpec{.program = binary_.string(), .args = args, .log_file = log});
+    service.process =
+        std::make_unique<ChildProcess>(ProcessSpec{.program = binary_.string(), .args = args, .log_file = log});
     auto deadline = std::chrono::steady_clock::now() + ready_timeout;
     while (service.process->running() && std::chrono::steady_clock::now() < deadline) {
       if (healthy(service.port) && service.process->running()) {
@@ -127,9 +125,7 @@ ReferencePlatform::Service ReferencePlatform::launch(const std::string& role,
 
 std::string ReferencePlatform::auth_url() const { return "http://127.0.0.1:" + std::to_string(auth_.port); }
 
-std::string ReferencePlatform::backend_url() const {
-  return "http://127.0.0.1:" + std::to_string(backend_.port);
-}
+std::string ReferencePlatform::backend_url() const { return "http://127.0.0.1:" + std::to_string(backend_.port); }
 
 std::string ReferencePlatform::ws_url() const { return "ws://127.0.0.1:" + std::to_string(backend_.port) + "/ws"; }
 

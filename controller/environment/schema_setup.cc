@@ -41,15 +41,15 @@ void check_redis(const std::string& url) {
   std::unique_ptr<redisContext, decltype(&redisFree)> context(
       redisConnectWithTimeout(parsed.host.c_str(), parsed.port, timeval{5, 0}), &redisFree);
   if (!context || context->err) {
-    throw EnvironmentError("Redis at " + shown(url) + ": cannot connect: " +
-                           (context ? context->errstr : "out of memory"));
+    throw EnvironmentError("Redis at " + shown(url) +
+                           ": cannot connect: " + (context ? context->errstr : "out of memory"));
   }
   auto command = [&](const std::string& text) {
     std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(
         static_cast<redisReply*>(redisCommand(context.get(), text.c_str())), &freeReplyObject);
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
-      throw EnvironmentError("Redis at " + shown(url) + ": " + text.substr(0, text.find(' ')) + " failed: " +
-                             (reply ? std::string(reply->str, reply->len) : context->errstr));
+      throw EnvironmentError("Redis at " + shown(url) + ": " + text.substr(0, text.find(' ')) +
+                             " failed: " + (reply ? std::string(reply->str, reply->len) : context->errstr));
     }
   };
   if (!parsed.password.empty()) {

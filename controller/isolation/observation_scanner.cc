@@ -64,8 +64,8 @@ void ObservationScanner::scan_canaries(const Observation& seen, std::string_view
     CanaryCheck check = verify(candidate.text);
     if (check.verdict == CanaryVerdict::valid) {
       if (check.owner_index != seen.user_index) {
-        hits_.push_back(Hit{FindingKind::foreign_canary, TestCaseId::cross_contamination, user_name(check.owner_index), form,
-                            candidate.offset, candidate.text.size()});
+        hits_.push_back(Hit{FindingKind::foreign_canary, TestCaseId::cross_contamination, user_name(check.owner_index),
+                            form, candidate.offset, candidate.text.size()});
       }
       continue;
     }
@@ -80,8 +80,8 @@ void ObservationScanner::scan_canaries(const Observation& seen, std::string_view
       continue;
     }
     auto claimed = claimed_index(candidate.parts);
-    hits_.push_back(Hit{FindingKind::forged_canary, TestCaseId::cross_contamination, claimed ? user_name(*claimed) : "unknown", form,
-                        candidate.offset, candidate.text.size()});
+    hits_.push_back(Hit{FindingKind::forged_canary, TestCaseId::cross_contamination,
+                        claimed ? user_name(*claimed) : "unknown", form, candidate.offset, candidate.text.size()});
   }
 }
 
@@ -101,8 +101,8 @@ void ObservationScanner::check_identity_echo(const Observation& seen) {
   std::size_t key_at = seen.payload.find("\"user_id\"");
   std::size_t at = seen.payload.find(frame.user_id, key_at == std::string::npos ? 0 : key_at);
   bool found = at != std::string::npos;
-  hits_.push_back(Hit{FindingKind::identity_mismatch, TestCaseId::startup_isolation, owner ? user_name(*owner) : frame.user_id, 0,
-                      found ? at : 0, found ? frame.user_id.size() : 0});
+  hits_.push_back(Hit{FindingKind::identity_mismatch, TestCaseId::startup_isolation,
+                      owner ? user_name(*owner) : frame.user_id, 0, found ? at : 0, found ? frame.user_id.size() : 0});
 }
 
 // Every reply quotes its user's canary, so the same few strings come back

@@ -58,8 +58,7 @@ struct ControllerMetrics::State {
                                       .Register(*registry)
                                       .Add({});
   LabelledMetric<prometheus::Counter> errors{
-      prometheus::BuildCounter().Name("cast_errors_total").Help("User errors by kind").Register(*registry),
-      "kind"};
+      prometheus::BuildCounter().Name("cast_errors_total").Help("User errors by kind").Register(*registry), "kind"};
   LabelledMetric<prometheus::Gauge> event_lag{prometheus::BuildGauge()
                                                   .Name("cast_worker_event_lag_seconds")
                                                   .Help("Age of the newest event from each worker on arrival, seconds")

@@ -6,8 +6,7 @@
 namespace cast::controller {
 
 const std::vector<double>& startup_latency_bounds() {
-  static const std::vector<double> bounds{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,  2,
-                                          3,    4,     5,    6,   8,    10,  15, 30, 60};
+  static const std::vector<double> bounds{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 6, 8, 10, 15, 30, 60};
   return bounds;
 }
 

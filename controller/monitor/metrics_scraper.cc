@@ -17,8 +17,7 @@ std::string metrics_url_of(std::string backend) {
 
 }  // namespace
 
-MetricsScraper::MetricsScraper(const std::string& backend_url, std::chrono::milliseconds timeout,
-                               bool verify_peer)
+MetricsScraper::MetricsScraper(const std::string& backend_url, std::chrono::milliseconds timeout, bool verify_peer)
     : url_(metrics_url_of(backend_url)), timeout_(timeout), verify_peer_(verify_peer) {}
 
 std::optional<ScrapedUsage> MetricsScraper::sample() {

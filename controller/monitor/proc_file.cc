@@ -1,8 +1,8 @@
 #include "controller/monitor/proc_file.h"
 
-#include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
 
 namespace cast::controller {
 

@@ -66,7 +66,7 @@ std::optional<ProcessStat> parse_process_stat(std::string_view stat_line) {
     return std::nullopt;
   }
   std::string_view rest = stat_line.substr(close + 2);  // "S ppid pgrp ..."
-  auto f = numbers(rest.substr(1));  // the state is one character
+  auto f = numbers(rest.substr(1));                     // the state is one character
   // After the state: ppid(4) pgrp session tty_nr tpgid flags minflt cminflt
   // majflt cmajflt utime(14) stime(15) cutime cstime priority nice
   // num_threads itrealvalue starttime(22); f[0] is field 4.

@@ -21,7 +21,7 @@ struct HostCpuTimes {
 struct ProcessStat {
   int pid{0};
   int ppid{0};
-  std::uint64_t cpu_ticks{0};   // utime + stime, clock ticks
+  std::uint64_t cpu_ticks{0};    // utime + stime, clock ticks
   std::uint64_t start_ticks{0};  // start time after boot, clock ticks; tells a reused pid apart
 };
 

@@ -1,10 +1,10 @@
 #include "controller/monitor/process_sampler.h"
 
+#include <time.h>
+#include <unistd.h>
 #include <cctype>
 #include <filesystem>
 #include <set>
-#include <time.h>
-#include <unistd.h>
 
 #include "controller/monitor/proc_file.h"
 #include "controller/monitor/proc_text.h"

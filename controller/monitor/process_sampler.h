@@ -1,19 +1,19 @@
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <sys/types.h>
 #include <utility>
 #include <vector>
 
 namespace cast::controller {
 
 struct ProcessUsage {
-  std::uint64_t rss_bytes{0};        // resident memory summed over the set, bytes
+  std::uint64_t rss_bytes{0};         // resident memory summed over the set, bytes
   std::optional<double> cpu_percent;  // of one core since the last sample; none on the first
-  std::size_t processes{0};          // processes that could be read this time
+  std::size_t processes{0};           // processes that could be read this time
 };
 
 // Resident memory and CPU of a set of local processes from /proc, summed.

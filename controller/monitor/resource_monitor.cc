@@ -1,9 +1,9 @@
 #include "controller/monitor/resource_monitor.h"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <memory>
 #include <optional>
-#include <spdlog/spdlog.h>
 
 #include "controller/monitor/host_cpu_sampler.h"
 #include "controller/monitor/metrics_scraper.h"

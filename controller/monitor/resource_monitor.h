@@ -1,11 +1,11 @@
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 
@@ -18,9 +18,9 @@ struct ResourceMonitorConfig {
   std::size_t max_samples{10'000};          // kept in memory; beyond, the series is thinned to every other sample
   std::vector<pid_t> platform_pids{};       // local platform processes, read from /proc; empty = scrape instead
   bool include_children{true};              // count the platform pids' descendants too (PostgreSQL backends)
-  std::string backend_url{};                // platform whose {backend}/metrics is scraped when no pids are given; empty = none
+  std::string backend_url{};  // platform whose {backend}/metrics is scraped when no pids are given; empty = none
   std::chrono::milliseconds scrape_timeout{2'000};  // per /metrics request
-  bool verify_peer{true};                   // https scrape only
+  bool verify_peer{true};                           // https scrape only
 };
 
 // Highest values over every sample taken, including those thinned away.

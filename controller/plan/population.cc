@@ -35,8 +35,7 @@ std::string padded(std::size_t n, std::size_t width) {
 
 void check_spec(const PopulationSpec& spec) {
   if (!is_safe_run_id(spec.run_id)) {
-    throw std::invalid_argument("population: run id '" + spec.run_id +
-                                "' is not 1-64 characters of [a-z0-9-]");
+    throw std::invalid_argument("population: run id '" + spec.run_id + "' is not 1-64 characters of [a-z0-9-]");
   }
   if (spec.run_key.empty()) {
     throw std::invalid_argument("population for run " + spec.run_id + ": empty run key");

@@ -18,10 +18,10 @@ std::string make_run_id(std::chrono::system_clock::time_point now = std::chrono:
 std::string make_run_key();
 
 struct PopulationSpec {
-  std::string run_id;                 // must pass is_safe_run_id
-  std::string run_key;                // raw bytes, see make_run_key
-  std::size_t users{100};             // users in the run
-  std::size_t users_per_tenant{4};    // consecutive users sharing a tenant; 1 = a tenant each
+  std::string run_id;                     // must pass is_safe_run_id
+  std::string run_key;                    // raw bytes, see make_run_key
+  std::size_t users{100};                 // users in the run
+  std::size_t users_per_tenant{4};        // consecutive users sharing a tenant; 1 = a tenant each
   std::string email_domain{"cast.test"};  // emails are user@<run8>.<domain>
 };
 
@@ -32,10 +32,10 @@ struct UserProfile {
 
 struct PlannedUser {
   std::size_t index{0};
-  std::string user_id;            // u-000042
-  std::string tenant_id;          // t-0007
+  std::string user_id;    // u-000042
+  std::string tenant_id;  // t-0007
   UserProfile profile;
-  std::string canary;             // cst_<run8>_<index>_<tag16>
+  std::string canary;  // cst_<run8>_<index>_<tag16>
   // Workers append a decimal sequence number (`u-000042-r7`), so any request
   // id seen on the wire names the user who sent it.
   std::string request_id_prefix;  // u-000042-r

@@ -73,8 +73,9 @@ std::vector<ForgeryCoverage> forgery_coverage(const std::vector<ProbeResult>& re
       entry.strength = ForgeryCoverage::Strength::full;
     } else {
       entry.strength = ForgeryCoverage::Strength::signature_only;
-      entry.note = "signed with a random key: the platform's signing secret was not given, so a platform that "
-                   "checks signatures refuses it before looking at the claim";
+      entry.note =
+          "signed with a random key: the platform's signing secret was not given, so a platform that "
+          "checks signatures refuses it before looking at the claim";
     }
     coverage.push_back(std::move(entry));
   }

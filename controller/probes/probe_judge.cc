@@ -151,7 +151,8 @@ void judge_readback(const ProbeResult& r, const std::vector<PlannedUser>& popula
   made.observer = *marker;
   made.owner = population.at(r.actor_index).user_id;
   made.owner_tenant = population.at(r.actor_index).tenant_id;
-  auto writer = std::find_if(population.begin(), population.end(), [&](const PlannedUser& u) { return u.user_id == *marker; });
+  auto writer =
+      std::find_if(population.begin(), population.end(), [&](const PlannedUser& u) { return u.user_id == *marker; });
   made.observer_tenant = writer == population.end() ? "" : writer->tenant_id;
   out.push_back(std::move(made));
 }
@@ -176,8 +177,7 @@ void judge_attack(const ProbeResult& r, const std::vector<PlannedUser>& populati
 
 }  // namespace
 
-std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population,
-                                  const std::vector<ProbeResult>& results) {
+std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population, const std::vector<ProbeResult>& results) {
   std::vector<Finding> findings;
   for (const auto& r : results) {
     if (r.actor_index >= population.size() || r.target_index >= population.size()) {

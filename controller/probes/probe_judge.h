@@ -30,7 +30,6 @@ namespace cast::controller {
 // (`cross_contamination`). Observer is the attacker, owner the victim;
 // both tenants are named.
 // Probes that got no answer at all (timeouts) are not findings.
-std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population,
-                                  const std::vector<ProbeResult>& results);
+std::vector<Finding> judge_probes(const std::vector<PlannedUser>& population, const std::vector<ProbeResult>& results);
 
 }  // namespace cast::controller

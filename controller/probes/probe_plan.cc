@@ -107,7 +107,7 @@ v1::UserSpec probe_spec(const PlannedUser& user) {
 }  // namespace
 
 std::vector<v1::ProbeKind> all_probe_kinds() {
-  return {v1::PROBE_WS_GET_STATE,   v1::PROBE_WS_UPDATE_STATE, v1::PROBE_WS_MESSAGE,     v1::PROBE_REST_GET_STATE,
+  return {v1::PROBE_WS_GET_STATE,   v1::PROBE_WS_UPDATE_STATE, v1::PROBE_WS_MESSAGE,    v1::PROBE_REST_GET_STATE,
           v1::PROBE_REST_PUT_STATE, v1::PROBE_FORGED_REST,     v1::PROBE_FORGED_UPGRADE};
 }
 

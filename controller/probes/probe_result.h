@@ -33,19 +33,19 @@ struct ProbeResult {
   std::uint32_t actor_index{0};   // the attacker, or the owner for a read-back
   std::uint32_t target_index{0};  // the victim
   ProbeKind kind{ProbeKind::unknown};
-  std::string channel;            // ws or rest
-  std::string call;               // "GET /api/agents/a-1/state", "ws agent_state", "ws upgrade /ws"
-  int http_status{0};             // REST or upgrade status; 101 = upgrade granted; 0 = none
-  std::string answer_type;        // WebSocket answer type
-  std::string answer_code;        // WebSocket refusal code
-  std::string payload;            // capped like every observation
-  std::string head;               // HTTP status line and header fields, capped
+  std::string channel;      // ws or rest
+  std::string call;         // "GET /api/agents/a-1/state", "ws agent_state", "ws upgrade /ws"
+  int http_status{0};       // REST or upgrade status; 101 = upgrade granted; 0 = none
+  std::string answer_type;  // WebSocket answer type
+  std::string answer_code;  // WebSocket refusal code
+  std::string payload;      // capped like every observation
+  std::string head;         // HTTP status line and header fields, capped
   bool truncated{false};
   std::string request_id;
-  std::string error_kind;         // why no answer came, http_NNN, or error_reply for a WebSocket refusal
+  std::string error_kind;  // why no answer came, http_NNN, or error_reply for a WebSocket refusal
   std::string error_message;
-  std::int64_t offset_us{0};      // since the worker's go, microseconds
-  int forgery{0};                 // v1::ForgeryKind of a forged-token probe; 0 for the others
+  std::int64_t offset_us{0};          // since the worker's go, microseconds
+  int forgery{0};                     // v1::ForgeryKind of a forged-token probe; 0 for the others
   bool forgery_full_strength{false};  // signed with the platform's key (or a real expired token)
 };
 

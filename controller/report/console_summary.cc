@@ -21,7 +21,8 @@ constexpr std::size_t kShownFindings = 20;
 // Control characters from payloads would break the layout.
 std::string printable(std::string_view text) {
   std::string out(text);
-  std::replace_if(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
   return out;
 }
 
@@ -130,8 +131,8 @@ void print_header(std::ostream& out, const RunReport& report) {
   const RunVerdict& verdict = report.verdict;
   std::string upper = to_string(verdict.kind);
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  out << "cast " << record.run_id << ": " << record.users_planned << " users in " << ms(record.duration_s)
-      << " s -> " << upper << " (exit " << verdict.exit_code() << ")\n";
+  out << "cast " << record.run_id << ": " << record.users_planned << " users in " << ms(record.duration_s) << " s -> "
+      << upper << " (exit " << verdict.exit_code() << ")\n";
   const LatencySummaryMs& s = verdict.startup_ms;
   if (s.count == 0) {
     out << "startup ms: no startups measured\n";
@@ -202,8 +203,8 @@ void print_forgeries(std::ostream& out, const IsolationEvidence& evidence) {
                                                                            : skipped;
     list += (list.empty() ? "" : ", ") + f.kind;
   }
-  out << "\nforged tokens (" << (evidence.signing_secret_known ? "signed with the platform's secret" : "no signing secret")
-      << "):\n";
+  out << "\nforged tokens ("
+      << (evidence.signing_secret_known ? "signed with the platform's secret" : "no signing secret") << "):\n";
   print_wrapped(out, full.empty() ? "none" : full, "  full strength: ", "    ");
   if (!weak.empty()) {
     print_wrapped(out, weak, "  signature only (random key, claim not tested): ", "    ");
@@ -222,8 +223,9 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
   out << "\nfindings (" << findings.size() << "):\n";
   for (std::size_t i = 0; i < std::min(kShownFindings, findings.size()); ++i) {
     const Finding& f = findings[i];
-    out << clip("  " + std::string(to_string(f.kind)) + " [" + to_string(f.test_case) + "] " + f.observer + in_tenant(f.observer_tenant) +
-                    " saw data of " + f.owner + in_tenant(f.owner_tenant) + " via " + f.channel + " " + f.where,
+    out << clip("  " + std::string(to_string(f.kind)) + " [" + to_string(f.test_case) + "] " + f.observer +
+                    in_tenant(f.observer_tenant) + " saw data of " + f.owner + in_tenant(f.owner_tenant) + " via " +
+                    f.channel + " " + f.where,
                 kWidth)
         << "\n";
     out << "      " << around_marker(f.excerpt, kWidth - 6) << "\n";

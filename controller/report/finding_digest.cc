@@ -12,7 +12,7 @@ namespace {
 // By name (test case, kind, channel): ties between groups of one size keep
 // the alphabetical order reports have always shown.
 using GroupKey = std::tuple<std::string, std::string, std::string>;
-using Pair = std::pair<std::string, std::string>;                   // observer, owner
+using Pair = std::pair<std::string, std::string>;  // observer, owner
 
 struct Gathering {
   FindingGroup group;

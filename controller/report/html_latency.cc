@@ -59,7 +59,8 @@ std::string histogram(const RunReport& report, const std::vector<double>& sample
     std::vector<double> counts(kBins, 0);
     for (double v : samples) counts[std::min(kBins - 1, static_cast<std::size_t>(v / width))] += 1;
     for (std::size_t i = 0; i < kBins; ++i) {
-      if (counts[i] > 0) bars.push_back({width * static_cast<double>(i), width * static_cast<double>(i + 1), counts[i]});
+      if (counts[i] > 0)
+        bars.push_back({width * static_cast<double>(i), width * static_cast<double>(i + 1), counts[i]});
     }
     // Whole users on the axis: at least 0..4, so that few users do not get half-user ticks.
     f.y = {0, std::max(4.0, *std::max_element(counts.begin(), counts.end()) * 1.15)};
@@ -86,10 +87,11 @@ std::string cdf(const RunReport& report, const std::vector<double>& samples) {
 
 std::string summary_line(const LatencySummaryMs& s) {
   if (s.count == 0) return element("p", "note", "No startups measured: no user's agent reported agent_started.");
-  return element("p", "", "n=" + std::to_string(s.count) + " &middot; mean " + html_figure(s.mean) + " ms &middot; P50 " +
-                              html_figure(s.p50) + " &middot; P90 " + html_figure(s.p90) + " &middot; P95 " +
-                              html_figure(s.p95) + " &middot; P99 " + html_figure(s.p99) + " &middot; max " +
-                              html_figure(s.max) + " ms");
+  return element("p", "",
+                 "n=" + std::to_string(s.count) + " &middot; mean " + html_figure(s.mean) + " ms &middot; P50 " +
+                     html_figure(s.p50) + " &middot; P90 " + html_figure(s.p90) + " &middot; P95 " +
+                     html_figure(s.p95) + " &middot; P99 " + html_figure(s.p99) + " &middot; max " +
+                     html_figure(s.max) + " ms");
 }
 
 }  // namespace

@@ -40,26 +40,31 @@ std::string reasons(const RunReport& report) {
   const RunVerdict& verdict = report.verdict;
   std::string out;
   if (!verdict.invalid_reasons.empty()) {
-    out += "<div class=\"why-title\">The run is invalid: it says nothing about the platform, because:</div>"
-           "<ul class=\"why invalid-reasons\">";
+    out +=
+        "<div class=\"why-title\">The run is invalid: it says nothing about the platform, because:</div>"
+        "<ul class=\"why invalid-reasons\">";
     for (const std::string& reason : verdict.invalid_reasons) out += list_item(reason);
     out += "</ul>";
   }
   std::string failed = failed_criteria(verdict);
-  if (!failed.empty()) out += "<div class=\"why-title\">Failed criteria:</div><ul class=\"why failed-criteria\">" + failed + "</ul>";
+  if (!failed.empty())
+    out += "<div class=\"why-title\">Failed criteria:</div><ul class=\"why failed-criteria\">" + failed + "</ul>";
   if (!verdict.findings.empty()) {
     out += "<div class=\"why-title\">" + std::to_string(verdict.findings.size()) +
-           " isolation finding(s): one user saw, read or changed another's data (<a href=\"#findings\">findings</a>).</div>";
+           " isolation finding(s): one user saw, read or changed another's data (<a "
+           "href=\"#findings\">findings</a>).</div>";
   }
-  if (out.empty()) out = "<div class=\"why-title\">Every evaluated criterion passed and no isolation finding was made.</div>";
+  if (out.empty())
+    out = "<div class=\"why-title\">Every evaluated criterion passed and no isolation finding was made.</div>";
   return out;
 }
 
 std::string chips(const RunVerdict& verdict) {
   std::string out = "<div class=\"chips\">";
   for (const TestCaseResult& result : verdict.test_cases) {
-    out += "<a class=\"chip " + verdict_css(to_string(result.verdict)) + "\" href=\"#case-" + html_escape(to_string(result.id)) +
-           "\">" + html_escape(result.title) + ": " + to_string(result.verdict) + "</a>";
+    out += "<a class=\"chip " + verdict_css(to_string(result.verdict)) + "\" href=\"#case-" +
+           html_escape(to_string(result.id)) + "\">" + html_escape(result.title) + ": " + to_string(result.verdict) +
+           "</a>";
   }
   return out + "</div>";
 }
@@ -93,7 +98,8 @@ std::string criteria_table(const TestCaseResult& result) {
             cell(result_of(c), result_css(c)) + "</tr>";
   }
   return "<table class=\"criteria\"><thead><tr><th>criterion</th><th>threshold</th><th>observed</th>"
-         "<th>result</th></tr></thead><tbody>" + rows + "</tbody></table>";
+         "<th>result</th></tr></thead><tbody>" +
+         rows + "</tbody></table>";
 }
 
 }  // namespace

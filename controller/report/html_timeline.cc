@@ -69,8 +69,10 @@ std::string failure_table(const RunRecord& record) {
     if (count++ == 0) example = user.error_message;
   }
   if (kinds.empty()) return "";
-  std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::size_t, std::string>>> rows(kinds.begin(), kinds.end());
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::size_t, std::string>>> rows(kinds.begin(),
+                                                                                                        kinds.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
   std::string body;
   for (std::size_t i = 0; i < std::min(rows.size(), kFailureKinds); ++i) {
     const auto& [key, value] = rows[i];
@@ -82,7 +84,8 @@ std::string failure_table(const RunRecord& record) {
             " more kinds of failure in the JSON report</td></tr>";
   }
   return "<h3>Failed users by phase</h3><table class=\"failures\"><thead><tr><th>phase</th><th>error</th>"
-         "<th class=\"num\">users</th><th>first message</th></tr></thead><tbody>" + body + "</tbody></table>";
+         "<th class=\"num\">users</th><th>first message</th></tr></thead><tbody>" +
+         body + "</tbody></table>";
 }
 
 // Every n-th sample, so that a long run draws as a bounded line.
@@ -166,7 +169,8 @@ std::string timeline_section(const RunReport& report) {
                      phase_chart(record, timeline) + "</figure>";
   body += "<figure><figcaption>Agents started per second (" + std::to_string(timeline.startups) + ")</figcaption>" +
           rate_chart(timeline, timeline.startups_per_s, "startup-rate", "bars-startups", "agents started per second",
-                     "no agent started") + "</figure>";
+                     "no agent started") +
+          "</figure>";
   body += "<figure><figcaption>Users failed per second (" + std::to_string(timeline.failures) + ")</figcaption>" +
           rate_chart(timeline, timeline.failures_per_s, "failure-rate", "bars-failures", "users failed per second",
                      "no user failed") +
@@ -175,8 +179,9 @@ std::string timeline_section(const RunReport& report) {
 }
 
 std::string resources_section(const RunReport& report) {
-  std::string body = element("p", "note", std::to_string(report.record.resources.size()) +
-                                              " sample(s) by the resource monitor; a figure it could not read is not drawn.");
+  std::string body = element("p", "note",
+                             std::to_string(report.record.resources.size()) +
+                                 " sample(s) by the resource monitor; a figure it could not read is not drawn.");
   body += "<div class=\"charts\"><figure><figcaption>Platform memory</figcaption>" + memory_chart(report) +
           "</figure><figure><figcaption>CPU</figcaption>" + cpu_chart(report) + "</figure></div>";
   return section("resources", "Platform resources", body);

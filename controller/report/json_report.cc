@@ -17,9 +17,9 @@ constexpr std::size_t kMaxFindings = 1000;
 constexpr std::size_t kMaxFailedUsers = 100;
 
 json criterion_json(const Criterion& criterion) {
-  return {{"name", criterion.name},          {"threshold", criterion.threshold},
-          {"observed", criterion.observed},  {"observed_value", criterion.observed_value},
-          {"passed", criterion.passed},      {"measured", criterion.measured},
+  return {{"name", criterion.name},         {"threshold", criterion.threshold},
+          {"observed", criterion.observed}, {"observed_value", criterion.observed_value},
+          {"passed", criterion.passed},     {"measured", criterion.measured},
           {"warning", criterion.warning}};
 }
 
@@ -43,9 +43,10 @@ json findings_json(const RunVerdict& verdict) {
   json findings = json::array();
   for (std::size_t i = 0; i < std::min(kMaxFindings, verdict.findings.size()); ++i) {
     const Finding& f = verdict.findings[i];
-    json made{{"kind", to_string(f.kind)}, {"test_case", to_string(f.test_case)}, {"observer", f.observer},
-              {"owner", f.owner},     {"channel", f.channel},     {"where", f.where},
-              {"excerpt", f.excerpt}, {"t_s", f.t_s}};
+    json made{{"kind", to_string(f.kind)}, {"test_case", to_string(f.test_case)},
+              {"observer", f.observer},    {"owner", f.owner},
+              {"channel", f.channel},      {"where", f.where},
+              {"excerpt", f.excerpt},      {"t_s", f.t_s}};
     if (!f.observer_tenant.empty() || !f.owner_tenant.empty()) {
       made["observer_tenant"] = f.observer_tenant;
       made["owner_tenant"] = f.owner_tenant;
@@ -180,8 +181,8 @@ json config_json(const RunConfig& c) {
 // With no startup measured there is no latency: null, never a made-up 0.
 json startup_json(const LatencySummaryMs& s) {
   if (s.count == 0) {
-    return {{"count", 0}, {"mean", nullptr}, {"p50", nullptr}, {"p90", nullptr},
-            {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
+    return {{"count", 0},     {"mean", nullptr}, {"p50", nullptr}, {"p90", nullptr},
+            {"p95", nullptr}, {"p99", nullptr},  {"max", nullptr}};
   }
   return {{"count", s.count}, {"mean", s.mean}, {"p50", s.p50}, {"p90", s.p90},
           {"p95", s.p95},     {"p99", s.p99},   {"max", s.max}};
@@ -191,12 +192,9 @@ json startup_json(const LatencySummaryMs& s) {
 // what it added to each startup, and the workers' loop lag and exceptions.
 json harness_json(const RunRecord& record, const RunVerdict& verdict) {
   HarnessFigures figures = harness_figures(record);
-  json out = {{"start_skew_ms", verdict.harness_start_skew_ms},
-              {"max_lag_ms", verdict.harness_max_lag_ms},
-              {"max_loop_lag_ms", figures.max_loop_lag_ms},
-              {"harness_errors", figures.harness_errors},
-              {"errors_by_kind", figures.errors_by_kind},
-              {"failures_by_phase", figures.failures_by_phase}};
+  json out = {{"start_skew_ms", verdict.harness_start_skew_ms}, {"max_lag_ms", verdict.harness_max_lag_ms},
+              {"max_loop_lag_ms", figures.max_loop_lag_ms},     {"harness_errors", figures.harness_errors},
+              {"errors_by_kind", figures.errors_by_kind},       {"failures_by_phase", figures.failures_by_phase}};
   out["worker_start_skew_ms"] = record.worker_start_skew_us < 0 ? json(nullptr) : json(ms(record.worker_start_skew_us));
   out["worker_start_skew_uncertainty_ms"] = ms(record.worker_start_skew_uncertainty_us);
   if (figures.added_startup_ms.count > 0) out["added_startup_ms"] = startup_json(figures.added_startup_ms);
@@ -204,9 +202,9 @@ json harness_json(const RunRecord& record, const RunVerdict& verdict) {
 }
 
 json timings_json(const RunTimings& t) {
-  return {{"sessions", t.sessions_s},         {"fold", t.fold_s},
-          {"probes", t.probes_s},             {"contamination_scan", t.contamination_scan_s},
-          {"persistence", t.persistence_s},   {"judge", t.judge_s}};
+  return {{"sessions", t.sessions_s},       {"fold", t.fold_s},
+          {"probes", t.probes_s},           {"contamination_scan", t.contamination_scan_s},
+          {"persistence", t.persistence_s}, {"judge", t.judge_s}};
 }
 
 std::size_t count_failed(const RunRecord& record) {

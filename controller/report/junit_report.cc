@@ -30,7 +30,8 @@ SuiteCounts count(const TestCaseResult& result) {
 }
 
 void write_criterion(std::ostream& out, TestCaseId case_id, const Criterion& criterion) {
-  out << "    <testcase classname=\"" << xml_escape(to_string(case_id)) << "\" name=\"" << xml_escape(criterion.name) << "\"";
+  out << "    <testcase classname=\"" << xml_escape(to_string(case_id)) << "\" name=\"" << xml_escape(criterion.name)
+      << "\"";
   std::string detail = "threshold " + criterion.threshold + "; observed " + criterion.observed;
   if (!criterion.measured) {
     out << "><skipped message=\"not measured\"/></testcase>\n";
@@ -53,8 +54,8 @@ void write_findings(std::ostream& out, const RunVerdict& verdict, TestCaseId cas
       continue;
     }
     if (++total <= kMaxSuiteFindings) {
-      text << to_string(f.kind) << ": " << f.observer << " saw data of " << f.owner << " via " << f.channel << " " << f.where
-           << ": " << f.excerpt << "\n";
+      text << to_string(f.kind) << ": " << f.observer << " saw data of " << f.owner << " via " << f.channel << " "
+           << f.where << ": " << f.excerpt << "\n";
       ++listed;
     }
   }
@@ -73,8 +74,8 @@ void write_suite(std::ostream& out, const RunVerdict& verdict, const TestCaseRes
       << counts.failures << "\" errors=\"0\" skipped=\"" << counts.skipped << "\">\n";
   out << "    <properties><property name=\"title\" value=\"" << xml_escape(result.title) << "\"/></properties>\n";
   if (result.criteria.empty()) {
-    out << "    <testcase classname=\"" << xml_escape(id) << "\" name=\"" << xml_escape(id)
-        << "\"><skipped message=\"" << xml_escape(result.note) << "\"/></testcase>\n";
+    out << "    <testcase classname=\"" << xml_escape(id) << "\" name=\"" << xml_escape(id) << "\"><skipped message=\""
+        << xml_escape(result.note) << "\"/></testcase>\n";
   }
   for (const Criterion& criterion : result.criteria) {
     write_criterion(out, result.id, criterion);

@@ -19,10 +19,10 @@ struct ProgressSnapshot {
   std::uint32_t started{0};     // agent started, not finished
   std::uint32_t done{0};
   std::uint32_t failed{0};
-  std::uint32_t cancelled{0};                      // on purpose (--cancel-rate); shown only when some are
-  std::optional<std::chrono::microseconds> p95;    // of the startups so far; none before the first
-  std::chrono::milliseconds elapsed{0};            // since the go; negative before it
-  std::chrono::milliseconds timeout{0};            // the run timeout, bounding the ETA; 0 = none
+  std::uint32_t cancelled{0};                    // on purpose (--cancel-rate); shown only when some are
+  std::optional<std::chrono::microseconds> p95;  // of the startups so far; none before the first
+  std::chrono::milliseconds elapsed{0};          // since the go; negative before it
+  std::chrono::milliseconds timeout{0};          // the run timeout, bounding the ETA; 0 = none
 };
 
 // Time left, from how fast users finished so far, never past the run

@@ -24,8 +24,7 @@ struct RunReport {
 // A report file could not be written; what() names the report and the path.
 class ReportWriteError : public std::runtime_error {
  public:
-  ReportWriteError(const std::string& path, const std::string& what)
-      : std::runtime_error(what), path_(path) {}
+  ReportWriteError(const std::string& path, const std::string& what) : std::runtime_error(what), path_(path) {}
   const std::string& path() const { return path_; }
 
  private:

@@ -24,12 +24,12 @@ const char* phase_css(UserPhase phase);    // "s-in-session"
 UserPhase phase_at(const UserOutcome& user, double t_s, double end_s);
 
 struct RunTimeline {
-  double end_s{0};                                          // last moment anything happened
-  std::vector<double> t_s;                                  // sample instants, 0 .. end_s
-  std::array<std::vector<double>, kUserPhases> users;       // users per phase, at each instant
-  double bin_s{1};                                          // width of a rate bin, seconds
-  std::vector<double> startups_per_s;                       // agents started, per bin
-  std::vector<double> failures_per_s;                       // users failed, per bin
+  double end_s{0};                                     // last moment anything happened
+  std::vector<double> t_s;                             // sample instants, 0 .. end_s
+  std::array<std::vector<double>, kUserPhases> users;  // users per phase, at each instant
+  double bin_s{1};                                     // width of a rate bin, seconds
+  std::vector<double> startups_per_s;                  // agents started, per bin
+  std::vector<double> failures_per_s;                  // users failed, per bin
   std::size_t startups{0}, failures{0};
 };
 

@@ -30,8 +30,8 @@ std::string tick_label(double value, double step) {
 }
 
 std::string text(double x, double y, const std::string& css, const std::string& anchor, const std::string& body) {
-  return "<text x=\"" + svg_number(x) + "\" y=\"" + svg_number(y) + "\" class=\"" + css + "\" text-anchor=\"" +
-         anchor + "\">" + html_escape(body) + "</text>";
+  return "<text x=\"" + svg_number(x) + "\" y=\"" + svg_number(y) + "\" class=\"" + css + "\" text-anchor=\"" + anchor +
+         "\">" + html_escape(body) + "</text>";
 }
 
 std::string line(double x1, double y1, double x2, double y2, const std::string& css) {
@@ -123,9 +123,9 @@ bool SvgPlot::off_scale(const Marker& marker, Range range) const {
 std::string SvgPlot::x_marker(const Marker& marker, int nth) const {
   double x = px(marker.at);
   bool right_half = x > (left_ + right_) * 0.6;
-  return line(x, top_, x, bottom_, "marker " + marker.css) +
-         text(right_half ? x - 4 : x + 4, top_ + 11 + 13 * nth, "marker-label " + marker.css,
-              right_half ? "end" : "start", marker.label);
+  return line(x, top_, x, bottom_, "marker " + marker.css) + text(right_half ? x - 4 : x + 4, top_ + 11 + 13 * nth,
+                                                                  "marker-label " + marker.css,
+                                                                  right_half ? "end" : "start", marker.label);
 }
 
 std::string SvgPlot::y_marker(const Marker& marker) const {

@@ -230,8 +230,8 @@ void EventLedger::finalize() {
     latest = std::max(latest, first);
   }
   record_.start_skew_us = latest >= earliest ? latest - earliest : 0;
-  auto cancelled = std::count_if(record_.users.begin(), record_.users.end(),
-                                 [](const UserOutcome& user) { return user.cancelled; });
+  auto cancelled =
+      std::count_if(record_.users.begin(), record_.users.end(), [](const UserOutcome& user) { return user.cancelled; });
   if (cancelled > 0) {
     record_.notes.push_back(std::to_string(cancelled) +
                             " user(s) dropped their connection mid-request on purpose (--cancel-rate); "

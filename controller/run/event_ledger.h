@@ -26,8 +26,8 @@ struct UserCounts {
   std::uint32_t connecting{0};  // not finished, no agent started yet
   std::uint32_t started{0};     // agent started, not finished
   std::uint32_t done{0};
-  std::uint32_t failed{0};      // failed or lost with their worker
-  std::uint32_t cancelled{0};   // dropped their connection on purpose (--cancel-rate)
+  std::uint32_t failed{0};     // failed or lost with their worker
+  std::uint32_t cancelled{0};  // dropped their connection on purpose (--cancel-rate)
 };
 
 class EventLedger {
@@ -67,8 +67,8 @@ class EventLedger {
   std::vector<bool> finished_users_;                // per user: counted in finished_
   std::uint64_t events_{0};
   std::uint32_t finished_{0};
-  std::uint32_t agents_started_{0};     // users whose agent started
-  std::uint32_t started_finished_{0};   // of those, finished since
+  std::uint32_t agents_started_{0};    // users whose agent started
+  std::uint32_t started_finished_{0};  // of those, finished since
   std::uint32_t done_{0}, cancelled_{0};
   LogHistogram startups_;
 };

@@ -1,7 +1,7 @@
 #include "controller/run/interruption.h"
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 namespace cast::controller {
 namespace {

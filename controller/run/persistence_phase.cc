@@ -68,9 +68,10 @@ void PersistencePhase::after_sessions(RunRecord& record, const std::vector<Plann
     record.notes.push_back("--keep-data: this run's rows and keys were left in the stores (run id " + run_id_ + ")");
     return;
   }
-  auto counts = RunDataCleanup{CleanupScope{run_id_, target_.redis_prefix, stores_of(target_), report.keys_outside_prefix},
-                               layout}
-                    .run();
+  auto counts =
+      RunDataCleanup{CleanupScope{run_id_, target_.redis_prefix, stores_of(target_), report.keys_outside_prefix},
+                     layout}
+          .run();
   for (const auto& error : counts.errors) record.notes.push_back("cleanup: " + error);
 }
 

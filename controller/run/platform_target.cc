@@ -17,7 +17,8 @@ void expect_health(const std::string& service, const std::string& base_url, bool
     request.verify_peer = !insecure;
     auto res = http_request(request);
     if (res.status != 200) {
-      throw PlatformUnreachable(service + " at " + base_url + " answered /health with HTTP " + std::to_string(res.status));
+      throw PlatformUnreachable(service + " at " + base_url + " answered /health with HTTP " +
+                                std::to_string(res.status));
     }
   } catch (const HttpError& e) {
     throw PlatformUnreachable(service + " at " + base_url + " cannot be reached: " + e.what());

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <sys/types.h>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "controller/config/run_config.h"

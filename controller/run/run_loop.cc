@@ -5,12 +5,12 @@
 #include <thread>
 
 #include "controller/coordination/coordinator.h"
-#include "controller/run/event_inbox.h"
-#include "controller/run/interruption.h"
 #include "controller/probes/forgery_coverage.h"
 #include "controller/probes/probe_judge.h"
 #include "controller/probes/probe_phase.h"
 #include "controller/probes/probe_plan.h"
+#include "controller/run/event_inbox.h"
+#include "controller/run/interruption.h"
 #include "controller/workers/local_workers.h"
 
 namespace cast::controller {
@@ -161,7 +161,8 @@ void RunLoop::show_progress(bool last) {
 }
 
 void RunLoop::note_event(const std::string&, const v1::Event& event) {
-  if (event.kind() == v1::PHASE_FINISHED && event.phase() == v1::PHASE_START) metrics_.count_startup(std::chrono::microseconds{event.duration_us()});
+  if (event.kind() == v1::PHASE_FINISHED && event.phase() == v1::PHASE_START)
+    metrics_.count_startup(std::chrono::microseconds{event.duration_us()});
   if (event.kind() == v1::USER_FAILED) metrics_.count_error(event.error_kind());
 }
 

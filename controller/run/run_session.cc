@@ -11,8 +11,9 @@
 
 #include "common/identity/canary.h"
 #include "controller/analysis/judge.h"
-#include "controller/isolation/contamination_detector.h"
 #include "controller/coordination/coordinator.h"
+#include "controller/isolation/contamination_detector.h"
+#include "controller/metrics/controller_metrics.h"
 #include "controller/plan/population.h"
 #include "controller/plan/split.h"
 #include "controller/report/console_summary.h"
@@ -24,7 +25,6 @@
 #include "controller/run/persistence_phase.h"
 #include "controller/run/platform_target.h"
 #include "controller/run/run_loop.h"
-#include "controller/metrics/controller_metrics.h"
 #include "controller/workers/local_workers.h"
 
 namespace cast::controller {
@@ -110,7 +110,8 @@ std::size_t expected_workers(const RunConfig& config) {
 // workers stops too, and the run reports why.
 class Interrupted : public std::runtime_error {
  public:
-  Interrupted() : std::runtime_error("interrupted by signal " + std::to_string(interruption_signal()) + " before the go") {}
+  Interrupted()
+      : std::runtime_error("interrupted by signal " + std::to_string(interruption_signal()) + " before the go") {}
 };
 
 // Waits in short slices so that Ctrl-C is heard while workers are awaited.
@@ -136,8 +137,8 @@ std::vector<controller::WorkerSnapshot> wait_for_workers(controller::Coordinator
 std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const RunConfig& config,
                                                        const std::string& token, std::uint16_t port) {
   if (config.expect_workers > 0) {
-    spdlog::info("waiting up to {} s for {} workers on {}:{}", config.worker_wait.count() / 1000,
-                 config.expect_workers, config.listen.substr(0, config.listen.rfind(':')), port);
+    spdlog::info("waiting up to {} s for {} workers on {}:{}", config.worker_wait.count() / 1000, config.expect_workers,
+                 config.listen.substr(0, config.listen.rfind(':')), port);
     return wait_for_workers(harness.coordinator, static_cast<std::size_t>(config.expect_workers), config.worker_wait);
   }
   int count = worker_count(config);
@@ -269,9 +270,9 @@ int run_session(const RunConfig& config, std::ostream& console, ProgressStyle pr
   auto run_id = make_run_id();
   auto run_key = make_run_key();
   auto users = plan_population({.run_id = run_id,
-                                 .run_key = run_key,
-                                 .users = static_cast<std::size_t>(config.users),
-                                 .users_per_tenant = static_cast<std::size_t>(config.users_per_tenant)});
+                                .run_key = run_key,
+                                .users = static_cast<std::size_t>(config.users),
+                                .users_per_tenant = static_cast<std::size_t>(config.users_per_tenant)});
   spdlog::info("run {}: {} users", run_id, users.size());
   Session session;
   session.console = &console;

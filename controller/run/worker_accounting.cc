@@ -166,8 +166,10 @@ void RunLoop::account_probe_gaps(const ProbePlanSet& plans, const ProbeOutcome& 
     std::set<std::uint32_t> read_back;
     for (const auto& result : probe_results_) {
       if (result.worker_id != worker) continue;
-      if (result.kind == ProbeKind::readback) read_back.insert(result.actor_index);
-      else attacked.insert({result.actor_index, result.target_index});
+      if (result.kind == ProbeKind::readback)
+        read_back.insert(result.actor_index);
+      else
+        attacked.insert({result.actor_index, result.target_index});
     }
     std::size_t missing = 0;
     if (auto it = plans.attacks.find(worker); it != plans.attacks.end()) {
@@ -179,8 +181,8 @@ void RunLoop::account_probe_gaps(const ProbePlanSet& plans, const ProbeOutcome& 
       for (const auto& readback : it->second.readbacks()) missing += read_back.count(readback.owner().index()) ? 0 : 1;
     }
     evidence.probe_steps_missing += missing;
-    evidence.probe_gaps.push_back(fmt::format("worker {} did not finish its probe rounds, {} step(s) never ran",
-                                              worker, missing));
+    evidence.probe_gaps.push_back(
+        fmt::format("worker {} did not finish its probe rounds, {} step(s) never ran", worker, missing));
     bool gone = false;
     for (const auto& w : coordinator_.workers()) gone = gone || (w.worker_id == worker && (w.given_up || !w.attached));
     if (auto* r = find_record(ledger_.record(), worker); r != nullptr && gone && !r->lost) {

@@ -34,7 +34,8 @@ void check_row(CheckContext& context, const StoreRow& row, const std::string& qu
   if (!starter) {
     context.add(FindingKind::unknown_metric, store, where, user_id, marked_column(row, "agent_id"));
   } else if (user_id != context.user_id(*starter)) {
-    context.add(FindingKind::misattributed_metric, store, where, context.user_id(*starter), marked_column(row, "user_id"));
+    context.add(FindingKind::misattributed_metric, store, where, context.user_id(*starter),
+                marked_column(row, "user_id"));
   }
 }
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "common/identity/canary.h"
-#include "controller/plan/population.h"
 #include "common/text/multi_pattern_matcher.h"
+#include "controller/plan/population.h"
 
 namespace cast::controller {
 

@@ -34,7 +34,7 @@ struct PersistenceScope {
   // Platforms write metrics in batches: wait up to this long for as many
   // rows as agents started before judging the counts.
   std::chrono::milliseconds metrics_settle{5'000};
-  double t_s{0};                               // stamped on findings: seconds since the run started
+  double t_s{0};  // stamped on findings: seconds since the run started
 };
 
 struct PersistenceReport {

@@ -60,7 +60,8 @@ void check_message_row(CheckContext& context, const StoreRow& row) {
     return report_unknown(context, row, fields, where);
   }
   if (fields.user_id != context.user_id(*starter)) {
-    context.add(FindingKind::wrong_owner_message, store, where, context.user_id(*starter), marked_column(row, "user_id"));
+    context.add(FindingKind::wrong_owner_message, store, where, context.user_id(*starter),
+                marked_column(row, "user_id"));
   }
   scan_content(context, row, where, starter);
 }

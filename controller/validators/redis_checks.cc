@@ -63,7 +63,8 @@ void check_agent_key(CheckContext& context, const std::string& key, const KeyPat
   if (!starter) {
     context.add(FindingKind::unknown_key, store, key, parts.user_id, marked_key(key, parts.agent_id, scope_end));
   } else if (parts.user_id != context.user_id(*starter)) {
-    context.add(FindingKind::wrong_owner_key, store, key, context.user_id(*starter), marked_key(key, parts.user_id, scope_end));
+    context.add(FindingKind::wrong_owner_key, store, key, context.user_id(*starter),
+                marked_key(key, parts.user_id, scope_end));
   }
   context.report_foreign(FindingKind::foreign_data_in_key, store, key, "hash", contents,
                          starter ? starter : context.index_of(parts.user_id));
@@ -77,13 +78,15 @@ void check_user_agents_key(CheckContext& context, const std::string& key, const 
     const auto starter = context.starter_of(member.text);
     const auto at = listed.find(member.text);
     if (!starter) {
-      context.add(FindingKind::unknown_key, store, key, parts.user_id, "members: " + mark_excerpt(listed, at, member.text.size()));
+      context.add(FindingKind::unknown_key, store, key, parts.user_id,
+                  "members: " + mark_excerpt(listed, at, member.text.size()));
     } else if (context.user_id(*starter) != parts.user_id) {
       context.add(FindingKind::wrong_owner_key, store, key, context.user_id(*starter),
                   "members: " + mark_excerpt(listed, at, member.text.size()));
     }
   }
-  context.report_foreign(FindingKind::foreign_data_in_key, store, key, "members", listed, context.index_of(parts.user_id));
+  context.report_foreign(FindingKind::foreign_data_in_key, store, key, "members", listed,
+                         context.index_of(parts.user_id));
 }
 
 // A key of the run that fits no layout, so nothing in it says whose it is.

@@ -42,8 +42,7 @@ RedisValue to_value(const redisReply& reply) {
         value.items.push_back(to_value(*reply.element[i]));
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return value;
 }
@@ -55,7 +54,8 @@ std::string value_text(const nlohmann::json& value) {
 }  // namespace
 
 StoreError::StoreError(std::string store, const std::string& url, const std::string& step, const std::string& what)
-    : std::runtime_error(store + " at " + url_without_password(url) + ": " + step + ": " + without_passwords_of(url, what)),
+    : std::runtime_error(store + " at " + url_without_password(url) + ": " + step + ": " +
+                         without_passwords_of(url, what)),
       store_(std::move(store)) {}
 
 // Kept as the validators' name for it; the redaction itself lives in common/net.

@@ -34,8 +34,8 @@ class CheckContext {
   // One finding of `kind` per foreign owner found in `text`, which belongs
   // to `owner` (nullopt: nobody, so every user's value is foreign).
   // `label` names the text in the excerpt (a column, a field).
-  void report_foreign(FindingKind kind, const std::string& channel, const std::string& where,
-                      std::string_view label, std::string_view text, std::optional<std::size_t> owner);
+  void report_foreign(FindingKind kind, const std::string& channel, const std::string& where, std::string_view label,
+                      std::string_view text, std::optional<std::size_t> owner);
   std::vector<ForeignValue> foreign_in(std::string_view text, std::optional<std::size_t> owner) const {
     return scanner_.foreign_in(text, owner);
   }

@@ -1,14 +1,15 @@
 #include "controller/workers/local_workers.h"
 
-#include <algorithm>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <algorithm>
 
 namespace cast::controller {
 namespace {
 
 std::vector<std::string> worker_args(const LocalWorkerSpec& spec, const std::string& worker_id) {
-  return {"--controller", spec.controller_address, "--worker-id", worker_id,
+  return {"--controller", spec.controller_address,
+          "--worker-id",  worker_id,
           "--capacity",   std::to_string(spec.capacity_per_worker),
           "--threads",    std::to_string(spec.threads_per_worker)};
 }

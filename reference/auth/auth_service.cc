@@ -29,10 +29,9 @@ std::variant<TokenRequest, std::string> read_token_request(const std::string& bo
     return std::string("body is not a JSON object");
   }
   TokenRequest request;
-  for (auto [name, target, required] : {std::tuple{"user_id", &request.claims.sub, true},
-                                        std::tuple{"tenant_id", &request.claims.tid, true},
-                                        std::tuple{"email", &request.claims.email, false},
-                                        std::tuple{"run_id", &request.claims.rid, false}}) {
+  for (auto [name, target, required] :
+       {std::tuple{"user_id", &request.claims.sub, true}, std::tuple{"tenant_id", &request.claims.tid, true},
+        std::tuple{"email", &request.claims.email, false}, std::tuple{"run_id", &request.claims.rid, false}}) {
     auto it = parsed.find(name);
     if (it == parsed.end() ? required : !it->is_string()) {
       return std::string("'") + name + "' must be a string" + (required ? " and is required" : "");

@@ -12,8 +12,8 @@ namespace cast::reference {
 struct AuthOptions {
   ServerOptions server{.host = "127.0.0.1", .port = 8001, .threads = 0};
   std::string secret;
-  std::string kid;          // put in the token header when not empty
-  int max_ttl_s{86'400};    // seconds; longer requests are refused
+  std::string kid;               // put in the token header when not empty
+  int max_ttl_s{86'400};         // seconds; longer requests are refused
   Dialect dialect{Dialect::v1};  // ops: sessions at /v2/sessions instead of /auth/token
 };
 

@@ -29,7 +29,9 @@ std::string display_name(const json& context) {
 }
 
 std::string rest_body(const AgentRecord& agent) {
-  return to_text(json{{"agent_id", agent.agent_id}, {"user_id", agent.user_id}, {"tenant_id", agent.tenant_id},
+  return to_text(json{{"agent_id", agent.agent_id},
+                      {"user_id", agent.user_id},
+                      {"tenant_id", agent.tenant_id},
                       {"state", agent.state}});
 }
 
@@ -64,8 +66,8 @@ void AgentPlatform::finish_start(const std::shared_ptr<Connection>& from, Client
   const auto& who = from->identity();
   auto agent_id = new_agent_id();
   recent_users_.note(who.user_id);
-  stores_.agents->save_agent(
-      AgentRecord{agent_id, who.run_id, owner_for(Fault::wrong_owner_row, who.user_id), who.tenant_id, request.context});
+  stores_.agents->save_agent(AgentRecord{agent_id, who.run_id, owner_for(Fault::wrong_owner_row, who.user_id),
+                                         who.tenant_id, request.context});
   stores_.contexts->put_context(live_context_key(who, agent_id),
                                 schema::redis_user_agents_key(options_.redis_prefix, who.run_id, who.user_id), agent_id,
                                 request.context);
@@ -73,7 +75,8 @@ void AgentPlatform::finish_start(const std::shared_ptr<Connection>& from, Client
   stores_.metrics->record(StartupMetric{who.run_id, owner_for(Fault::metrics_misattributed, who.user_id), agent_id,
                                         startup.count(), std::chrono::system_clock::now()});
   metrics_.agent_started();
-  reply(from, {{"type", "agent_started"}, {"agent_id", agent_id}, {"user_id", who.user_id}, {"startup_ms", startup.count()}},
+  reply(from,
+        {{"type", "agent_started"}, {"agent_id", agent_id}, {"user_id", who.user_id}, {"startup_ms", startup.count()}},
         request.request_id);
   if (faults_.strikes(Fault::broadcast)) {
     broadcast_status(who, agent_id, request.context);
@@ -81,8 +84,12 @@ void AgentPlatform::finish_start(const std::shared_ptr<Connection>& from, Client
 }
 
 void AgentPlatform::broadcast_status(const Identity& who, const std::string& agent_id, const json& context) {
-  auto frame = to_text(json{{"type", "agent_status"}, {"status", "started"}, {"agent_id", agent_id},
-                            {"user_id", who.user_id}, {"email", who.email}, {"display_name", display_name(context)}});
+  auto frame = to_text(json{{"type", "agent_status"},
+                            {"status", "started"},
+                            {"agent_id", agent_id},
+                            {"user_id", who.user_id},
+                            {"email", who.email},
+                            {"display_name", display_name(context)}});
   for (const auto& connection : connections_.everyone()) {
     connection->deliver(frame);
   }
@@ -111,8 +118,8 @@ void AgentPlatform::answer_message(const std::shared_ptr<Connection>& from, Clie
     }
     stores_.agents->save_message(MessageRecord{request.agent_id, who.run_id, who.user_id, request.content});
     auto make_reply = [&] { return agent_reply(request.content, *context); };
-    auto content = faults_.strikes(Fault::unscoped_cache) ? reply_cache_.remember(request.content, make_reply)
-                                                           : make_reply();
+    auto content =
+        faults_.strikes(Fault::unscoped_cache) ? reply_cache_.remember(request.content, make_reply) : make_reply();
     metrics_.message_answered();
     reply(from, {{"type", "agent_response"}, {"agent_id", request.agent_id}, {"content", content}}, request.request_id);
   });
@@ -125,9 +132,10 @@ void AgentPlatform::read_state(const std::shared_ptr<Connection>& from, ClientRe
     if (!agent || !may_access(from->identity(), *agent)) {
       return reply_error(from, ErrorCode::not_found, "no agent " + request.agent_id, request.request_id);
     }
-    reply(from, {{"type", "agent_state"}, {"agent_id", agent->agent_id}, {"user_id", agent->user_id},
-                 {"state", agent->state}},
-          request.request_id);
+    reply(
+        from,
+        {{"type", "agent_state"}, {"agent_id", agent->agent_id}, {"user_id", agent->user_id}, {"state", agent->state}},
+        request.request_id);
   });
 }
 
@@ -135,7 +143,8 @@ void AgentPlatform::write_state(const std::shared_ptr<Connection>& from, ClientR
   auto request_id = request.request_id;
   run_store_job(from, request_id, "update_state", [this, from, request = std::move(request)] {
     auto agent = stores_.agents->load_agent(request.agent_id);
-    if (!agent || !may_access(from->identity(), *agent) || !stores_.agents->merge_state(request.agent_id, request.patch)) {
+    if (!agent || !may_access(from->identity(), *agent) ||
+        !stores_.agents->merge_state(request.agent_id, request.patch)) {
       return reply_error(from, ErrorCode::not_found, "no agent " + request.agent_id, request.request_id);
     }
     reply(from, {{"type", "ack"}, {"agent_id", request.agent_id}}, request.request_id);

@@ -150,7 +150,9 @@ std::string AgentPlatform::owner_for(Fault fault, const std::string& user_id) {
   return recent_users_.other_than(user_id, [this](std::size_t n) { return pick(n); });
 }
 
-std::size_t AgentPlatform::pick(std::size_t n) { return static_cast<std::size_t>(faults_.uniform(0, static_cast<std::int64_t>(n) - 1)); }
+std::size_t AgentPlatform::pick(std::size_t n) {
+  return static_cast<std::size_t>(faults_.uniform(0, static_cast<std::int64_t>(n) - 1));
+}
 
 std::chrono::milliseconds AgentPlatform::warmup() {
   if (faults_.strikes(Fault::slow_start)) {

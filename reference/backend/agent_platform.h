@@ -31,14 +31,14 @@ namespace cast::reference {
 
 struct PlatformOptions {
   std::string secret;
-  std::string kid;                              // empty: tokens must carry none
+  std::string kid;  // empty: tokens must carry none
   std::string redis_prefix{"cast"};
-  std::chrono::milliseconds startup_min{50};    // simulated warm-up, lower bound
-  std::chrono::milliseconds startup_max{250};   // simulated warm-up, upper bound
-  std::size_t max_frame_bytes{65536};           // bytes; larger frames get bad_request
-  int store_threads{50};                        // threads running blocking store calls
-  std::size_t max_pending_jobs{20'000};         // queued store jobs before answering overloaded
-  Dialect dialect{Dialect::v1};                 // what the wire speaks; v1 inside whatever it is
+  std::chrono::milliseconds startup_min{50};   // simulated warm-up, lower bound
+  std::chrono::milliseconds startup_max{250};  // simulated warm-up, upper bound
+  std::size_t max_frame_bytes{65536};          // bytes; larger frames get bad_request
+  int store_threads{50};                       // threads running blocking store calls
+  std::size_t max_pending_jobs{20'000};        // queued store jobs before answering overloaded
+  Dialect dialect{Dialect::v1};                // what the wire speaks; v1 inside whatever it is
 };
 
 // An HTTP status and JSON body for the REST state API.

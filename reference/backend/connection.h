@@ -20,7 +20,7 @@ struct Identity {
   std::string user_id;    // sub
   std::string tenant_id;  // tid
   std::string email;
-  std::string run_id;     // rid; empty when the token request named none
+  std::string run_id;  // rid; empty when the token request named none
 };
 
 class Connection {

@@ -32,8 +32,7 @@ std::optional<std::string> read_fields(const json& frame, ClientRequest& request
   json value;
   std::optional<std::string> problem;
   switch (request.type) {
-    case RequestType::start_agent:
-      return take(frame, "context", json::value_t::object, request.context);
+    case RequestType::start_agent: return take(frame, "context", json::value_t::object, request.context);
     case RequestType::update_state:
       if ((problem = take(frame, "patch", json::value_t::object, request.patch))) {
         return problem;
@@ -45,8 +44,7 @@ std::optional<std::string> read_fields(const json& frame, ClientRequest& request
       }
       request.content = value.get<std::string>();
       break;
-    case RequestType::get_state:
-      break;
+    case RequestType::get_state: break;
   }
   if ((problem = take(frame, "agent_id", json::value_t::string, value))) {
     return problem;
@@ -76,9 +74,9 @@ std::variant<ClientRequest, FrameProblem> parse_client_frame(const std::string& 
     request.request_id = rid->get<std::string>();
   }
   if (text.size() > max_bytes) {
-    return FrameProblem{"frame of " + std::to_string(text.size()) + " bytes is over the " + std::to_string(max_bytes) +
-                            "-byte limit",
-                        request.request_id};
+    return FrameProblem{
+        "frame of " + std::to_string(text.size()) + " bytes is over the " + std::to_string(max_bytes) + "-byte limit",
+        request.request_id};
   }
   if (frame.is_discarded() || !frame.is_object()) {
     return FrameProblem{"frame is not a JSON object", ""};

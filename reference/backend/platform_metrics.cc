@@ -57,8 +57,8 @@ auto& single(Builder builder, prometheus::Registry& registry, const char* name, 
 
 PlatformMetrics::PlatformMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      active_connections_(single(prometheus::BuildGauge(), *registry_, "agent_active_connections",
-                                 "Open WebSocket sessions")),
+      active_connections_(
+          single(prometheus::BuildGauge(), *registry_, "agent_active_connections", "Open WebSocket sessions")),
       startups_(single(prometheus::BuildCounter(), *registry_, "agent_startups_total", "Agents started")),
       messages_(single(prometheus::BuildCounter(), *registry_, "agent_messages_total", "user_message frames answered")),
       errors_(prometheus::BuildCounter()

@@ -15,8 +15,8 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 namespace websocket = beast::websocket;
 
-constexpr std::size_t kHardFrameCap = 1 << 20;     // bytes; beyond this Beast closes with 1009
-constexpr std::size_t kMaxQueuedFrames = 4096;     // a client this far behind is dropped
+constexpr std::size_t kHardFrameCap = 1 << 20;  // bytes; beyond this Beast closes with 1009
+constexpr std::size_t kMaxQueuedFrames = 4096;  // a client this far behind is dropped
 constexpr std::chrono::seconds kHandshakeTimeout{30};
 constexpr std::chrono::seconds kIdleTimeout{120};  // with keep-alive pings at half of it
 
@@ -43,9 +43,8 @@ class WsSession : public Connection, public std::enable_shared_from_this<WsSessi
   bool gone() const override { return gone_.load(); }
 
   void deliver(std::string frame) override {
-    net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-      self->enqueue(std::move(frame));
-    });
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), frame = std::move(frame)]() mutable { self->enqueue(std::move(frame)); });
   }
 
   void drop() override {

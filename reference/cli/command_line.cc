@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
-#include <map>
 #include <iostream>
+#include <map>
 
 #include "common/log/logging.h"
 #include "reference/auth/auth_service.h"
@@ -57,8 +57,7 @@ struct BackendFlags {
 
 void add_backend_options(CLI::App& command, BackendFlags& flags) {
   auto& options = flags.options;
-  add_server_options(command, options.server, options.platform.secret, options.platform.kid,
-                     options.platform.dialect);
+  add_server_options(command, options.server, options.platform.secret, options.platform.kid, options.platform.dialect);
   command.add_option("--postgres", options.stores.postgres_url, "PostgreSQL URL (default: in memory)");
   command.add_option("--redis", options.stores.redis_url, "Redis URL (default: in memory)");
   command.add_option("--redis-prefix", options.platform.redis_prefix, "Redis key prefix")->capture_default_str();
@@ -70,8 +69,9 @@ void add_backend_options(CLI::App& command, BackendFlags& flags) {
   command.add_option("--startup-ms", flags.startup_ms, "Simulated agent warm-up MIN:MAX in ms")->capture_default_str();
   command.add_option("--fault", flags.faults, "Fault mode NAME[:RATE], repeatable (see below)");
   command.add_option("--seed", flags.seed, "Seed of the fault dice and warm-up times (default: random)");
-  command.add_option("--max-frame-bytes", options.platform.max_frame_bytes,
-                     "Largest WebSocket frame served; larger ones get bad_request")
+  command
+      .add_option("--max-frame-bytes", options.platform.max_frame_bytes,
+                  "Largest WebSocket frame served; larger ones get bad_request")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   command.footer(fault_help());

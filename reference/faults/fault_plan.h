@@ -42,9 +42,9 @@ inline constexpr std::size_t kFaultCount = 19;
 struct FaultInfo {
   Fault fault;
   std::string_view name;
-  double default_rate;     // share of eligible events struck when no RATE is given
-  std::string_view event;  // what an eligible event is
-  std::string_view breaks; // what goes wrong, for --help
+  double default_rate;      // share of eligible events struck when no RATE is given
+  std::string_view event;   // what an eligible event is
+  std::string_view breaks;  // what goes wrong, for --help
 };
 
 const std::array<FaultInfo, kFaultCount>& fault_catalogue();

@@ -88,7 +88,8 @@ void run_loop(net::io_context& context) {
 }  // namespace
 
 HttpServer::HttpServer(const ServerOptions& options, HttpRoutes& routes) : loops_(std::make_unique<Loops>()) {
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) {
     loops_->contexts.push_back(std::make_unique<net::io_context>(1));
     loops_->guards.push_back(net::make_work_guard(*loops_->contexts.back()));

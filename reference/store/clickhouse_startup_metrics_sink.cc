@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "common/net/http_client.h"
+#include "common/net/redacted_url.h"
 #include "common/net/url.h"
 #include "common/protocol/schema.h"
-#include "common/net/redacted_url.h"
 
 namespace cast::reference {
 

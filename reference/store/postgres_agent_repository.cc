@@ -3,8 +3,8 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
-#include "common/protocol/schema.h"
 #include "common/net/redacted_url.h"
+#include "common/protocol/schema.h"
 
 namespace cast::reference {
 

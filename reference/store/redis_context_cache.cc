@@ -5,10 +5,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/net/redacted_url.h"
 #include "common/net/url.h"
 #include "reference/store/context_hash.h"
 #include "reference/store/in_flight.h"
-#include "common/net/redacted_url.h"
 
 namespace cast::reference {
 

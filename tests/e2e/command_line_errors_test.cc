@@ -35,8 +35,8 @@ TEST_CASE("a bad environment variable exits 2 naming it") {
 TEST_CASE("an unreachable platform exits 3 naming the URL") {
   auto port = std::to_string(cast::free_loopback_port());
   auto run = run_cast({"run", "--users", "5"}, {{"E2E_AUTH_SERVICE_URL", "http://127.0.0.1:" + port},
-                                                 {"E2E_BACKEND_URL", "http://127.0.0.1:" + port},
-                                                 {"E2E_WEBSOCKET_URL", "ws://127.0.0.1:" + port + "/ws"}});
+                                                {"E2E_BACKEND_URL", "http://127.0.0.1:" + port},
+                                                {"E2E_WEBSOCKET_URL", "ws://127.0.0.1:" + port + "/ws"}});
   CHECK(run.exit_code == 3);
   CHECK(run.output.find("127.0.0.1:" + port) != std::string::npos);
 }

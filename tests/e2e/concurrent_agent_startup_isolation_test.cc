@@ -21,8 +21,8 @@ TEST_CASE("a clean platform passes startup isolation: unique ids, own identity a
   // The five test cases always appear, in order.
   std::vector<std::string> ids;
   for (const auto& tc : run.report.at("test_cases")) ids.push_back(tc.at("id"));
-  CHECK(ids == std::vector<std::string>{"startup_isolation", "cross_contamination", "performance",
-                                        "websocket_scaling", "state_persistence"});
+  CHECK(ids == std::vector<std::string>{"startup_isolation", "cross_contamination", "performance", "websocket_scaling",
+                                        "state_persistence"});
 }
 
 TEST_CASE("colliding agent ids fail startup isolation with evidence naming the users") {

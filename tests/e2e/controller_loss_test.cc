@@ -49,9 +49,17 @@ struct ControllerLossRun {
       std::ofstream{dir / "cast.yaml"} << yaml;
       flags.insert(flags.end(), {"--config", (dir / "cast.yaml").string()});
     }
-    std::vector<std::string> args{"controller", "--listen", address, "--expect-workers", std::to_string(expected_workers), "--users",
-                                  std::to_string(users), "--report-file", (dir / "report.json").string(),
-                                  "--log-file", (dir / "run.log").string()};
+    std::vector<std::string> args{"controller",
+                                  "--listen",
+                                  address,
+                                  "--expect-workers",
+                                  std::to_string(expected_workers),
+                                  "--users",
+                                  std::to_string(users),
+                                  "--report-file",
+                                  (dir / "report.json").string(),
+                                  "--log-file",
+                                  (dir / "run.log").string()};
     args.insert(args.end(), flags.begin(), flags.end());
     controller.emplace(cast::ProcessSpec{.program = bin_path("cast"),
                                          .args = args,

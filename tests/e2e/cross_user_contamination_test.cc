@@ -25,8 +25,8 @@ TEST_CASE("shared_context is caught as cross-contamination") {
 }
 
 TEST_CASE("misroute is caught as cross-contamination, with who saw whose reply") {
-  auto run = expect_caught({"--users", "10", "--reference-fault", "misroute"}, "cross_contamination",
-                           "foreign_request_id");
+  auto run =
+      expect_caught({"--users", "10", "--reference-fault", "misroute"}, "cross_contamination", "foreign_request_id");
   CHECK(run.output.find("saw data of") != std::string::npos);  // the console names observer and owner
 }
 
@@ -44,8 +44,8 @@ TEST_CASE("cancel_corruption is caught when clients cancel mid-request") {
 }
 
 TEST_CASE("header_leak is caught in the header fields of upgrades and REST answers") {
-  auto run = expect_caught({"--users", "10", "--reference-fault", "header_leak"}, "cross_contamination",
-                           "foreign_profile");
+  auto run =
+      expect_caught({"--users", "10", "--reference-fault", "header_leak"}, "cross_contamination", "foreign_profile");
   std::size_t in_headers = 0;
   for (const auto& f : run.report.at("findings")) {
     if (f.at("where").get<std::string>().find("headers") == std::string::npos) continue;
@@ -57,7 +57,8 @@ TEST_CASE("header_leak is caught in the header fields of upgrades and REST answe
 }
 
 TEST_CASE("with isolation not strict, findings are reported but do not fail the run") {
-  auto run = run_cast({"run", "--users", "10", "--reference-fault", "broadcast"}, {{"ISOLATION_VALIDATION_STRICT", "false"}});
+  auto run =
+      run_cast({"run", "--users", "10", "--reference-fault", "broadcast"}, {{"ISOLATION_VALIDATION_STRICT", "false"}});
   INFO(run.output);
   CHECK(run.exit_code == 0);
   REQUIRE(run.report.is_object());

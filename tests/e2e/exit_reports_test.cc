@@ -57,8 +57,8 @@ struct Folder {
 TEST_CASE("an unreachable platform exits 3 and still writes JSON and JUnit naming the reason") {
   auto port = std::to_string(cast::free_loopback_port());
   auto run = run_cast({"run", "--users", "5"}, {{"E2E_AUTH_SERVICE_URL", "http://127.0.0.1:" + port},
-                                                 {"E2E_BACKEND_URL", "http://127.0.0.1:" + port},
-                                                 {"E2E_WEBSOCKET_URL", "ws://127.0.0.1:" + port + "/ws"}});
+                                                {"E2E_BACKEND_URL", "http://127.0.0.1:" + port},
+                                                {"E2E_WEBSOCKET_URL", "ws://127.0.0.1:" + port + "/ws"}});
   INFO(run.output);
   CHECK(run.exit_code == 3);
   check_stopped_reports(run.report, run.junit, run.output, 3, "the platform could not be reached");
@@ -89,14 +89,15 @@ TEST_CASE("Ctrl-C while the controller waits for workers stops it with reports n
   cast::ChildProcess controller{cast::ProcessSpec{
       .program = std::string(CAST_BIN_DIR) + "/cast",
       .args = {"controller", "--expect-workers", "1", "--users", "2", "--report-file",
-               (folder.path / "report.json").string(), "--junit", (folder.path / "report.xml").string(),
-               "--log-file", (folder.path / "run.log").string()},
+               (folder.path / "report.json").string(), "--junit", (folder.path / "report.xml").string(), "--log-file",
+               (folder.path / "run.log").string()},
       .env = {{"E2E_AUTH_SERVICE_URL", platform.auth_url()},
               {"E2E_BACKEND_URL", platform.backend_url()},
               {"E2E_WEBSOCKET_URL", platform.ws_url()},
               {"CAST_WORKER_TOKEN", "e2e-secret"}},
       .log_file = folder.path / "console.txt"}};
-  REQUIRE(cast::test::eventually([&] { return slurp(folder.path / "run.log").find("waiting up to") != std::string::npos; }));
+  REQUIRE(cast::test::eventually(
+      [&] { return slurp(folder.path / "run.log").find("waiting up to") != std::string::npos; }));
   controller.signal_group(SIGINT);
   auto status = controller.wait_for(60s);
   auto console = slurp(folder.path / "console.txt");
@@ -121,9 +122,8 @@ TEST_CASE("Ctrl-C during the load keeps what was collected and says the run was 
               {"AGENT_STARTUP_TIMEOUT", "60"}},
       .log_file = folder.path / "console.txt"}};
   // Plain progress lines (stdout is a file here) show the users connecting.
-  REQUIRE(cast::test::eventually([&] {
-    return slurp(folder.path / "console.txt").find(" elapsed, ETA ") != std::string::npos;
-  }));
+  REQUIRE(cast::test::eventually(
+      [&] { return slurp(folder.path / "console.txt").find(" elapsed, ETA ") != std::string::npos; }));
   cast_run.signal_group(SIGINT);
   auto status = cast_run.wait_for(120s);
   auto console = slurp(folder.path / "console.txt");

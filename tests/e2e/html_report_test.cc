@@ -30,7 +30,8 @@ fs::path chromium() {
 // $CAST_HTML_SHOTS keeps the pages and screenshots for a person to look at.
 fs::path work_folder(const std::string& name) {
   const char* keep = std::getenv("CAST_HTML_SHOTS");
-  fs::path base = keep && *keep ? fs::path(keep) : fs::temp_directory_path() / ("cast-html-" + std::to_string(::getpid()));
+  fs::path base =
+      keep && *keep ? fs::path(keep) : fs::temp_directory_path() / ("cast-html-" + std::to_string(::getpid()));
   fs::path folder = base / name;
   fs::remove_all(folder);
   fs::create_directories(folder);
@@ -91,7 +92,7 @@ TEST_CASE("a passed run: green banner, agents started, no findings") {
   CHECK(has(r.page.dom, "<body class=\"run-passed\">"));
   CHECK(has(r.page.dom, "class=\"verdict passed\""));
   CHECK(has(r.page.dom, "<g class=\"bars bars-latency\"><rect"));  // the histogram has bars
-  CHECK(has(r.page.dom, "class=\"marker mark-pct\""));              // P50/P95/P99 drawn
+  CHECK(has(r.page.dom, "class=\"marker mark-pct\""));             // P50/P95/P99 drawn
   CHECK(has(r.page.dom, "class=\"no-findings\""));
   CHECK_FALSE(has(r.page.dom, "<tr class=\"finding\""));
   clean_up(folder);

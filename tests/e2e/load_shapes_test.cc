@@ -4,17 +4,17 @@
 // in memory (no stores needed for these), small and bounded.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "tests/support/cast_cli.h"
 #include "tests/support/reference_platform.h"
 
 namespace {
 
-using cast::test::run_cast;
 using cast::test::ReferencePlatform;
+using cast::test::run_cast;
 
 std::map<std::string, std::string> targets(const ReferencePlatform& platform) {
   return {{"E2E_AUTH_SERVICE_URL", platform.auth_url()},
@@ -43,8 +43,9 @@ TEST_CASE("--hold 3 keeps 20 connections open after their sessions, one message 
   REQUIRE(plain.exit_code == 0);
 
   auto config = hold_config();
-  auto held = run_cast({"run", "--users", "20", "--workers", "2", "--performance-only", "--hold", "3", "--config", config},
-                       targets(platform));
+  auto held =
+      run_cast({"run", "--users", "20", "--workers", "2", "--performance-only", "--hold", "3", "--config", config},
+               targets(platform));
   std::filesystem::remove(config);
   INFO(held.output);
   CHECK(held.exit_code == 0);
@@ -62,7 +63,8 @@ TEST_CASE("--hold 3 keeps 20 connections open after their sessions, one message 
 
 TEST_CASE("--ramp 2 spreads 20 users' starts over two seconds instead of one go") {
   ReferencePlatform platform;
-  auto ramped = run_cast({"run", "--users", "20", "--workers", "2", "--performance-only", "--ramp", "2"}, targets(platform));
+  auto ramped =
+      run_cast({"run", "--users", "20", "--workers", "2", "--performance-only", "--ramp", "2"}, targets(platform));
   INFO(ramped.output);
   CHECK(ramped.exit_code == 0);
   REQUIRE(ramped.report.is_object());

@@ -21,21 +21,26 @@ void seed_unrelated_data() {
            "INSERT INTO agents (agent_id, run_id, user_id, tenant_id, state) VALUES"
            " ('keep-a1', 'other-run-1', 'u-000001', 't-1', '{\"canary\":\"keep\"}'),"
            " ('keep-a2', 'run-x', 'u-000002', 't-2', '{}') ON CONFLICT DO NOTHING");
-  pg_query(stores().postgres, "INSERT INTO agent_messages (agent_id, run_id, user_id, content)"
-                              " VALUES ('keep-a1', 'other-run-1', 'u-000001', 'keep me')");
+  pg_query(stores().postgres,
+           "INSERT INTO agent_messages (agent_id, run_id, user_id, content)"
+           " VALUES ('keep-a1', 'other-run-1', 'u-000001', 'keep me')");
   redis_run(stores().redis, {"HSET", "cast:other-run-1:user:u-000001:agent:keep-a1", "canary", "keep"});
   redis_run(stores().redis, {"SET", "otherprefix:anything", "keep"});
   redis_run(stores().redis, {"SET", "castx:run-x:user:u-1:agents", "look-alike"});
   redis_run(stores().redis, {"SET", "cast:other-run-1:ttl", "keep", "EX", "3600"});
-  auto res = cast::http_post(stores().clickhouse, "INSERT INTO agent_startup_metrics FORMAT TabSeparated\n"
-                                                  "other-run-1\tu-000001\tkeep-a1\t12.5\t2026-01-01 00:00:00\n");
+  auto res = cast::http_post(stores().clickhouse,
+                             "INSERT INTO agent_startup_metrics FORMAT TabSeparated\n"
+                             "other-run-1\tu-000001\tkeep-a1\t12.5\t2026-01-01 00:00:00\n");
   REQUIRE(res.status == 200);
 }
 
 std::map<std::string, std::string> platform_environment(const ReferencePlatform& platform) {
-  return {{"E2E_AUTH_SERVICE_URL", platform.auth_url()}, {"E2E_BACKEND_URL", platform.backend_url()},
-          {"E2E_WEBSOCKET_URL", platform.ws_url()},      {"E2E_POSTGRES_URL", stores().postgres},
-          {"E2E_REDIS_URL", stores().redis},             {"TEST_CLICKHOUSE_URL", stores().clickhouse}};
+  return {{"E2E_AUTH_SERVICE_URL", platform.auth_url()},
+          {"E2E_BACKEND_URL", platform.backend_url()},
+          {"E2E_WEBSOCKET_URL", platform.ws_url()},
+          {"E2E_POSTGRES_URL", stores().postgres},
+          {"E2E_REDIS_URL", stores().redis},
+          {"TEST_CLICKHOUSE_URL", stores().clickhouse}};
 }
 
 }  // namespace

@@ -21,11 +21,12 @@ TEST_CASE("metrics_misattributed is caught in ClickHouse") {
 }
 
 TEST_CASE("no_authz is caught by the probes, naming attacker, victim and the call") {
-  auto run = expect_caught({"--users", "10", "--reference-fault", "no_authz"}, "state_persistence", "unauthorized_read");
+  auto run =
+      expect_caught({"--users", "10", "--reference-fault", "no_authz"}, "state_persistence", "unauthorized_read");
   CHECK(run.findings_of_kind("unauthorized_write") + run.findings_of_kind("unauthorized_modification") > 0);
   for (const auto& f : run.report.at("findings")) {
     if (f.at("kind") != "unauthorized_read") continue;
-    CHECK(f.at("observer") != f.at("owner"));             // attacker and victim
+    CHECK(f.at("observer") != f.at("owner"));               // attacker and victim
     CHECK_FALSE(f.at("where").get<std::string>().empty());  // the call that got through
   }
 }
@@ -40,10 +41,9 @@ namespace {
 // speaking it (in memory, so no store checks: only the probes judge case 5).
 cast::test::CastRun run_second_dialect(const std::vector<std::string>& faults) {
   cast::test::ReferencePlatform platform({.faults = faults, .dialect = "ops"});
-  return cast::test::run_cast({"run", "--users", "8", "--scenario",
-                               CAST_SOURCE_DIR "/deploy/examples/scenario-second-dialect.yaml", "--auth-url",
-                               platform.auth_url(), "--backend-url", platform.backend_url(), "--ws-url",
-                               platform.ws_url()});
+  return cast::test::run_cast(
+      {"run", "--users", "8", "--scenario", CAST_SOURCE_DIR "/deploy/examples/scenario-second-dialect.yaml",
+       "--auth-url", platform.auth_url(), "--backend-url", platform.backend_url(), "--ws-url", platform.ws_url()});
 }
 
 }  // namespace

@@ -40,9 +40,9 @@ TEST_CASE("two workers start on one instant: per-worker offset, round trip and f
     CHECK(clock.at("first_start_ms").get<double>() >= clock.at("go_ms").get<double>());
     first_starts.push_back(clock.at("first_start_ms").get<double>());
     widest_trip = std::max(widest_trip, clock.at("round_trip_ms").get<double>());
-    MESSAGE(worker.at("id").get<std::string>() << ": rtt " << clock.at("round_trip_ms") << " ms, offset "
-                                               << clock.at("offset_ms") << " ms, go " << clock.at("go_ms")
-                                               << " ms, first start " << clock.at("first_start_ms") << " ms");
+    MESSAGE(worker.at("id").get<std::string>()
+            << ": rtt " << clock.at("round_trip_ms") << " ms, offset " << clock.at("offset_ms") << " ms, go "
+            << clock.at("go_ms") << " ms, first start " << clock.at("first_start_ms") << " ms");
   }
   const auto& harness = run.report.at("harness");
   REQUIRE(harness.at("worker_start_skew_ms").is_number());

@@ -29,7 +29,8 @@ TEST_CASE("tenant_scoped_authz: a user reads and patches another user's agent of
       ++within;
     }
     // Signed with the platform's key, a token claiming the victim's tenant gets in too.
-    if (f.at("kind") == "forged_token_accepted" && f.at("where").get<std::string>().find("other_tenant") != std::string::npos) {
+    if (f.at("kind") == "forged_token_accepted" &&
+        f.at("where").get<std::string>().find("other_tenant") != std::string::npos) {
       CHECK_FALSE(same);
       ++across;
     }

@@ -23,11 +23,20 @@ const std::string kToken = "e2e-liveness-secret";
 struct TwoWorkerRun {
   explicit TwoWorkerRun(std::vector<std::string> flags, int users = 20, const std::string& stem = "cast-e2e-loss")
       : dir(fresh_folder(stem)), address("127.0.0.1:" + std::to_string(cast::free_loopback_port())) {
-    std::vector<std::string> args{"controller", "--listen", address, "--expect-workers", "2", "--users",
-                                  std::to_string(users), "--report-file", (dir / "report.json").string(),
-                                  "--log-file", (dir / "run.log").string()};
+    std::vector<std::string> args{"controller",
+                                  "--listen",
+                                  address,
+                                  "--expect-workers",
+                                  "2",
+                                  "--users",
+                                  std::to_string(users),
+                                  "--report-file",
+                                  (dir / "report.json").string(),
+                                  "--log-file",
+                                  (dir / "run.log").string()};
     args.insert(args.end(), flags.begin(), flags.end());
-    controller.emplace(cast::ProcessSpec{.program = bin_path("cast"), .args = args,
+    controller.emplace(cast::ProcessSpec{.program = bin_path("cast"),
+                                         .args = args,
                                          .env = {{"CAST_WORKER_TOKEN", kToken}},
                                          .log_file = dir / "controller.txt"});
     first.emplace(cast_worker_spec(address, kToken, "remote-1", dir / "w1.txt", {}, users));
@@ -115,7 +124,8 @@ TEST_CASE("a worker SIGKILLed mid-startup: lost within 2 s, its users lost, its 
   CHECK(worker_lost == 5);
 }
 
-TEST_CASE("a worker stopped with SIGSTOP (a silent peer) is lost at the deadline; --allow-worker-loss fails its users") {
+TEST_CASE(
+    "a worker stopped with SIGSTOP (a silent peer) is lost at the deadline; --allow-worker-loss fails its users") {
   TwoWorkerRun run({"--reference-fault", "slow_start", "--performance-only", "--allow-worker-loss"}, 10);
   auto stopped = run.hit_second_worker("go: every user starts", SIGSTOP, 2s);
   int code = run.finish();
@@ -156,8 +166,8 @@ TEST_CASE("a worker lost during the probe phase leaves test case 5 incomplete, n
   bool incomplete = false;
   for (const auto& criterion : persistence["criteria"]) {
     if (criterion["name"] != "probe_phase_complete") continue;
-    incomplete = criterion["passed"] == false &&
-                 criterion["observed"].get<std::string>().find("never ran") != std::string::npos;
+    incomplete =
+        criterion["passed"] == false && criterion["observed"].get<std::string>().find("never ran") != std::string::npos;
     MESSAGE("probe phase: " << criterion["observed"].get<std::string>());
   }
   CHECK(incomplete);

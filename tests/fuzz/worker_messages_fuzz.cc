@@ -145,7 +145,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       case 2: core.on_message(stream, hello_from(body, length)); break;
       case 3: core.on_read_closed(stream); break;
-      case 4: stream.silent = true; core.liveness_tick(); break;
+      case 4:
+        stream.silent = true;
+        core.liveness_tick();
+        break;
       default: controller_moves(core, length > 0 ? body[0] : op); break;
     }
     check_invariants(core);

@@ -61,8 +61,11 @@ CastRun run_cast(const std::vector<std::string>& args, const std::map<std::strin
     full.insert(full.end(), {"--report-file", report.string(), "--junit", junit.string(), "--log-file",
                              (folder / "concurrent_test_run.log").string()});
   }
-  ChildProcess cast{ProcessSpec{.program = std::string(CAST_BIN_DIR) + "/cast", .args = full, .env = env,
-                                .working_dir = folder, .log_file = log}};
+  ChildProcess cast{ProcessSpec{.program = std::string(CAST_BIN_DIR) + "/cast",
+                                .args = full,
+                                .env = env,
+                                .working_dir = folder,
+                                .log_file = log}};
   auto status = cast.wait_for(timeout);
   CastRun run;
   if (!status) {

@@ -42,9 +42,19 @@ fs::path fresh_profile(const fs::path& work_dir) {
 }
 
 std::vector<std::string> base_flags(const fs::path& profile) {
-  return {"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-extensions",
-          "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
+  return {"--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-quic",
+          "--disable-extensions",
+          "--disable-default-apps",
+          "--host-resolver-rules=MAP * ~NOTFOUND",
+          "--enable-logging=stderr",
+          "--v=0",
           "--user-data-dir=" + profile.string()};
 }
 
@@ -53,9 +63,11 @@ void run_chromium(const fs::path& chromium, std::vector<std::string> flags, cons
                   const fs::path& work_dir) {
   std::vector<std::string> args{"-c", "exec \"$0\" \"$@\" >\"$CAST_OUT\" 2>\"$CAST_ERR\"", chromium.string()};
   args.insert(args.end(), flags.begin(), flags.end());
-  ChildProcess browser{ProcessSpec{.program = "/bin/sh", .args = args,
+  ChildProcess browser{ProcessSpec{.program = "/bin/sh",
+                                   .args = args,
                                    .env = {{"CAST_OUT", out.string()}, {"CAST_ERR", err.string()}},
-                                   .working_dir = work_dir, .log_file = work_dir / "chromium-shell.log"}};
+                                   .working_dir = work_dir,
+                                   .log_file = work_dir / "chromium-shell.log"}};
   auto status = browser.wait_for(std::chrono::minutes{2});
   if (!status) {
     browser.terminate(std::chrono::seconds{5});

@@ -54,7 +54,8 @@ void open_ws(WsClient::State& s, const std::string& ws_url, const std::string& t
   tcp.connect(resolver.resolve(url.host, std::to_string(url.port)));
   tcp.expires_never();
   s.ws.set_option(websocket::stream_base::decorator([token, placement](websocket::request_type& req) {
-    if (!token.empty() && placement == TokenPlacement::header) req.set(beast::http::field::authorization, "Bearer " + token);
+    if (!token.empty() && placement == TokenPlacement::header)
+      req.set(beast::http::field::authorization, "Bearer " + token);
   }));
   s.ws.read_message_max(4 * 1024 * 1024);
   websocket::response_type res;

@@ -50,7 +50,7 @@ struct RawWorker {
       pong.mutable_pong()->set_controller_time_us(message.ping().controller_time_us());
       auto now = std::chrono::steady_clock::now().time_since_epoch();
       pong.mutable_pong()->set_worker_time_us(std::chrono::duration_cast<std::chrono::microseconds>(now).count() +
-                                             offset_us);
+                                              offset_us);
       REQUIRE(stream->Write(pong));
     }
   }

@@ -27,15 +27,14 @@ std::filesystem::path fresh_folder(const std::string& stem) {
 
 ProcessSpec cast_worker_spec(const std::string& address, const std::string& token, const std::string& id,
                              const std::filesystem::path& log, const std::vector<std::string>& extra, int capacity) {
-  std::vector<std::string> args{"worker", "--controller", address, "--worker-id", id, "--capacity",
-                                std::to_string(capacity)};
+  std::vector<std::string> args{"worker",     "--controller",          address, "--worker-id", id,
+                                "--capacity", std::to_string(capacity)};
   args.insert(args.end(), extra.begin(), extra.end());
   return ProcessSpec{.program = bin_path("cast"), .args = args, .env = {{"CAST_WORKER_TOKEN", token}}, .log_file = log};
 }
 
 ChildProcess start_cast_worker(const std::string& address, const std::string& token, const std::string& id,
-                               const std::filesystem::path& log, const std::vector<std::string>& extra,
-                               int capacity) {
+                               const std::filesystem::path& log, const std::vector<std::string>& extra, int capacity) {
   return ChildProcess{cast_worker_spec(address, token, id, log, extra, capacity)};
 }
 
@@ -55,8 +54,8 @@ std::optional<std::string> wait_for_line(const std::filesystem::path& log, const
 std::optional<WallClock::time_point> line_time(const std::string& line) {
   std::tm tm{};
   int millis = 0;
-  if (std::sscanf(line.c_str(), "%d-%d-%dT%d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &millis) != 7) {
+  if (std::sscanf(line.c_str(), "%d-%d-%dT%d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                  &tm.tm_sec, &millis) != 7) {
     return std::nullopt;
   }
   tm.tm_year -= 1900;

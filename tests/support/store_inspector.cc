@@ -71,7 +71,8 @@ std::vector<std::string> redis_scan(const std::string& url, const std::string& p
 void redis_run(const std::string& url, const std::vector<std::string>& args) {
   auto ctx = redis_connect(url);
   auto reply = redis_call(ctx.get(), args);
-  if (reply->type == REDIS_REPLY_ERROR) throw std::runtime_error("Redis " + args.front() + ": " + std::string(reply->str, reply->len));
+  if (reply->type == REDIS_REPLY_ERROR)
+    throw std::runtime_error("Redis " + args.front() + ": " + std::string(reply->str, reply->len));
 }
 
 std::map<std::string, std::string> redis_hgetall(const std::string& url, const std::string& key) {
@@ -89,7 +90,8 @@ std::vector<std::string> redis_smembers(const std::string& url, const std::strin
 
 std::vector<nlohmann::json> clickhouse_rows(const std::string& url, const std::string& select_sql) {
   auto res = http_post(url, select_sql + " FORMAT JSONEachRow");
-  if (res.status != 200) throw std::runtime_error("ClickHouse " + url + ": HTTP " + std::to_string(res.status) + " " + res.body);
+  if (res.status != 200)
+    throw std::runtime_error("ClickHouse " + url + ": HTTP " + std::to_string(res.status) + " " + res.body);
   std::vector<nlohmann::json> rows;
   std::istringstream lines{res.body};
   for (std::string line; std::getline(lines, line);) {
@@ -118,7 +120,8 @@ std::map<std::string, std::string> redis_dump(const std::string& url) {
   for (const auto& key : redis_scan(url, "*")) {
     auto value = redis_call(ctx.get(), {"DUMP", key});
     auto ttl = redis_call(ctx.get(), {"PTTL", key});
-    dump[key] = std::string(value->str ? value->str : "", value->len) + "|ttl=" + (ttl->integer < 0 ? std::to_string(ttl->integer) : "set");
+    dump[key] = std::string(value->str ? value->str : "", value->len) +
+                "|ttl=" + (ttl->integer < 0 ? std::to_string(ttl->integer) : "set");
   }
   return dump;
 }
@@ -126,7 +129,8 @@ std::map<std::string, std::string> redis_dump(const std::string& url) {
 std::string clickhouse_dump(const std::string& url, const std::string& where) {
   auto res = http_post(url, "SELECT * FROM agent_startup_metrics WHERE " + where +
                                 " ORDER BY run_id, user_id, agent_id FORMAT TabSeparated");
-  if (res.status != 200) throw std::runtime_error("ClickHouse " + url + ": HTTP " + std::to_string(res.status) + " " + res.body);
+  if (res.status != 200)
+    throw std::runtime_error("ClickHouse " + url + ": HTTP " + std::to_string(res.status) + " " + res.body);
   return res.body;
 }
 

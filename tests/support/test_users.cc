@@ -9,9 +9,7 @@
 namespace cast::test {
 
 json TestUser::context() const {
-  return {{"canary", canary},
-          {"user_id", user_id},
-          {"profile", {{"email", email}, {"display_name", display_name}}}};
+  return {{"canary", canary}, {"user_id", user_id}, {"profile", {{"email", email}, {"display_name", display_name}}}};
 }
 
 std::string TestUser::next_request_id() { return user_id + "-r" + std::to_string(++requests); }

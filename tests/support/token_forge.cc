@@ -15,10 +15,16 @@ std::string forge_jwt(const nlohmann::json& header, const nlohmann::json& payloa
 
 nlohmann::json valid_claims(const std::string& user_id, const std::string& tenant_id, const std::string& run_id,
                             long ttl_s) {
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return {{"sub", user_id},          {"tid", tenant_id}, {"email", user_id + "@forge.cast.test"},
-          {"iat", now},              {"exp", now + ttl_s}, {"jti", hex_encode(random_bytes(8))},
-          {"aud", "agent-platform"}, {"rid", run_id}};
+  auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return {{"sub", user_id},
+          {"tid", tenant_id},
+          {"email", user_id + "@forge.cast.test"},
+          {"iat", now},
+          {"exp", now + ttl_s},
+          {"jti", hex_encode(random_bytes(8))},
+          {"aud", "agent-platform"},
+          {"rid", run_id}};
 }
 
 }  // namespace cast::test

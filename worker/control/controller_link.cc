@@ -23,9 +23,8 @@ void ControllerLink::start() {
 
 std::optional<cast::v1::Assignment> ControllerLink::wait_for_assignment(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
-  state_->changed.wait_for(lock, timeout, [&] {
-    return state_->assignment || state_->abort_reason || state_->stopped;
-  });
+  state_->changed.wait_for(lock, timeout,
+                           [&] { return state_->assignment || state_->abort_reason || state_->stopped; });
   return state_->assignment;
 }
 
@@ -78,9 +77,8 @@ void ControllerLink::report_done(const cast::v1::Done& done) {
 
 std::optional<cast::v1::ProbePlan> ControllerLink::wait_for_probe_plan(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
-  state_->changed.wait_for(lock, timeout, [&] {
-    return state_->probe_plan || state_->released || state_->abort_reason || state_->stopped;
-  });
+  state_->changed.wait_for(
+      lock, timeout, [&] { return state_->probe_plan || state_->released || state_->abort_reason || state_->stopped; });
   if (state_->released || state_->abort_reason) {
     return std::nullopt;
   }

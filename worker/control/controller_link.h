@@ -28,18 +28,18 @@ struct ClientTls {
 };
 
 struct ControllerLinkConfig {
-  std::string controller_address;  // host:port of the controller (127.0.0.1:7000)
-  std::string auth_token;          // shared secret, sent in Hello; empty when none
-  ClientTls tls;                   // none = plaintext
-  cast::v1::Hello hello;           // who we are: worker_id, host, pid, capacity, cores, version
+  std::string controller_address;                       // host:port of the controller (127.0.0.1:7000)
+  std::string auth_token;                               // shared secret, sent in Hello; empty when none
+  ClientTls tls;                                        // none = plaintext
+  cast::v1::Hello hello;                                // who we are: worker_id, host, pid, capacity, cores, version
   std::chrono::milliseconds heartbeat_interval{1'000};  // ms between heartbeats
-  std::chrono::milliseconds reconnect_delay{200};        // ms between attempts after a broken stream
-  std::chrono::milliseconds give_up_after{30'000};       // ms without a working stream before failing
+  std::chrono::milliseconds reconnect_delay{200};       // ms between attempts after a broken stream
+  std::chrono::milliseconds give_up_after{30'000};      // ms without a working stream before failing
   // ms without a word from the controller, once it has answered a Hello,
   // before it is taken for dead (see controller_lost()).
   std::chrono::milliseconds controller_silence{defaults::kControllerSilence};
-  std::size_t batch_max_events{1'000};                   // events per EventBatch, count
-  std::size_t batch_max_bytes{1u << 20};                 // EventBatch size target, bytes
+  std::size_t batch_max_events{1'000};    // events per EventBatch, count
+  std::size_t batch_max_bytes{1u << 20};  // EventBatch size target, bytes
 };
 
 struct LinkStats {

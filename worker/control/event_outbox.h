@@ -56,7 +56,7 @@ class EventOutbox {
     std::size_t bytes;
     std::shared_ptr<const cast::v1::EventBatch> batch;
   };
-  std::deque<Held> held_;  // chunks holding seqs acked_ + 1 ... last_seq_
+  std::deque<Held> held_;        // chunks holding seqs acked_ + 1 ... last_seq_
   std::size_t next_unsent_ = 0;  // index into held_ of the first chunk not written to the current stream
   std::uint64_t last_seq_ = 0;
   std::uint64_t acked_ = 0;

@@ -200,8 +200,8 @@ bool ControllerLink::State::keep_going(const grpc::Status& status, Clock::time_p
     return false;
   }
   if (is_refusal(status.error_code())) {
-    failure = fmt::format("controller at {} refused worker {}: {}", config.controller_address,
-                          config.hello.worker_id(), status.error_message());
+    failure = fmt::format("controller at {} refused worker {}: {}", config.controller_address, config.hello.worker_id(),
+                          status.error_message());
     spdlog::error("{}", *failure);
     return false;
   }

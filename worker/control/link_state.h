@@ -65,10 +65,10 @@ struct ControllerLink::State final : LinkPeer {
   bool done_sent = false;
   bool probe_done_sent = false;
   std::optional<cast::v1::Heartbeat> heartbeat_due;
-  std::optional<cast::v1::Pong> pong_due;  // the latest Ping, not yet answered
+  std::optional<cast::v1::Pong> pong_due;     // the latest Ping, not yet answered
   std::optional<grpc::Status> stream_status;  // set by OnDone
   std::uint32_t streams_opened = 0;
-  bool ever_resumed = false;  // some stream got the controller's Ack: it was reached once
+  bool ever_resumed = false;   // some stream got the controller's Ack: it was reached once
   FirstContact first_contact;  // judges the failures until then
 
   // What outlives streams.

@@ -21,8 +21,7 @@ constexpr std::int64_t kLongestWaitS = 10;
 constexpr std::int64_t kExpiryMarginMs = 1'000;
 
 std::int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -67,19 +66,20 @@ void ProbeUser::fetch_short_token() {
 void ProbeUser::on_short_token(HttpOutcome&& outcome) {
   auto answer = json::parse(outcome.body, nullptr, false);
   const auto& pointer = loop_.setup.scenario.token.token;
-  bool granted = !outcome.failure.failed() && outcome.status >= 200 && outcome.status < 300 &&
-                 !answer.is_discarded() && answer.contains(pointer) && answer.at(pointer).is_string();
+  bool granted = !outcome.failure.failed() && outcome.status >= 200 && outcome.status < 300 && !answer.is_discarded() &&
+                 answer.contains(pointer) && answer.at(pointer).is_string();
   if (!granted) {
-    return short_token_refused(outcome.status, "no token with ttl_s=" + std::to_string(kShortTtlS) + ": " +
-                                                   (outcome.failure.failed() ? outcome.failure.message
-                                                                             : "HTTP " + std::to_string(outcome.status)));
+    return short_token_refused(
+        outcome.status,
+        "no token with ttl_s=" + std::to_string(kShortTtlS) + ": " +
+            (outcome.failure.failed() ? outcome.failure.message : "HTTP " + std::to_string(outcome.status)));
   }
   auto token = answer.at(pointer).get<std::string>();
   auto expiry = expiry_of(token, answer);
   if (expiry - jwt::unix_now() > kLongestWaitS) {
     return short_token_refused(outcome.status, "auth granted a token valid for " +
-                                                   std::to_string(expiry - jwt::unix_now()) + " s though ttl_s=" +
-                                                   std::to_string(kShortTtlS) + " was asked");
+                                                   std::to_string(expiry - jwt::unix_now()) +
+                                                   " s though ttl_s=" + std::to_string(kShortTtlS) + " was asked");
   }
   short_token_ = std::move(token);
   short_expiry_ = expiry;
@@ -88,7 +88,8 @@ void ProbeUser::on_short_token(HttpOutcome&& outcome) {
 
 // Not a finding: the report says expiry could not be probed, and why.
 void ProbeUser::short_token_refused(int status, const std::string& why) {
-  auto failed = result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "short-lived token from " + loop_.endpoints.auth.text);
+  auto failed =
+      result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "short-lived token from " + loop_.endpoints.auth.text);
   failed.set_forgery(cast::v1::FORGERY_EXPIRED_ISSUED);
   failed.set_http_status(status);
   failed.set_error_kind("short_ttl_unavailable");

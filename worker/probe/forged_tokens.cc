@@ -96,10 +96,10 @@ void add_identity(const ForgeryTarget& target, std::vector<ForgedToken>& out) {
   if (tenants_differ) {
     auto victim_elsewhere = fresh_claims(target.victim_user_id, target.attacker_tenant_id, target.run_id);
     auto attacker_as_tenant = fresh_claims(target.attacker_user_id, target.victim_tenant_id, target.run_id);
-    out.push_back({"victim_sub", v1::FORGERY_VICTIM_SUB, jwt::sign_jwt(victim_elsewhere, key), true,
-                   ForgeryAim::identity});
-    out.push_back({"other_tenant", v1::FORGERY_OTHER_TENANT, jwt::sign_jwt(attacker_as_tenant, key), true,
-                   ForgeryAim::identity});
+    out.push_back(
+        {"victim_sub", v1::FORGERY_VICTIM_SUB, jwt::sign_jwt(victim_elsewhere, key), true, ForgeryAim::identity});
+    out.push_back(
+        {"other_tenant", v1::FORGERY_OTHER_TENANT, jwt::sign_jwt(attacker_as_tenant, key), true, ForgeryAim::identity});
   }
   if (!target.victim_tenant_id.empty()) {
     auto other_run = fresh_claims(target.victim_user_id, target.victim_tenant_id, target.run_id + "-other");

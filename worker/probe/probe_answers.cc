@@ -139,8 +139,8 @@ void ProbeUser::on_upgrade(std::size_t forgery, int status, const TransportFailu
     upgrade_ws_->abort();  // granted: that is the finding; nothing to say on it
   }
   upgrade_ws_.reset();  // nothing of the attempt may outlive its answer
-  auto answered = result(cast::v1::PROBE_FORGED_UPGRADE, cast::v1::CHANNEL_WS,
-                         "ws upgrade " + loop_.endpoints.ws.url.target);
+  auto answered =
+      result(cast::v1::PROBE_FORGED_UPGRADE, cast::v1::CHANNEL_WS, "ws upgrade " + loop_.endpoints.ws.url.target);
   answered.set_forgery(forged_[forgery].forgery);
   answered.set_forgery_full_strength(forged_[forgery].full_strength);
   answered.set_http_status(status);

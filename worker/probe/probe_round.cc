@@ -131,7 +131,8 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
   queue.start();
   {
     StopWatch watch{loop.ioc, options.stop_requested};
-    run_guarded(loop.ioc, [&health] { health.count_harness_error(); }, "worker probe loop");
+    run_guarded(
+        loop.ioc, [&health] { health.count_harness_error(); }, "worker probe loop");
   }
   ticker.finish();
   return {loop.probes_run, loop.probes_unanswered};

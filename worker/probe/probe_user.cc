@@ -47,10 +47,8 @@ void ProbeUser::plan_kind(ProbeKind kind) {
     steps_.push_back([this] { await_expiry(); });
   }
   switch (kind) {
-    case cast::v1::PROBE_WS_GET_STATE:
-      return plan_ws(kind, scenario.state);
-    case cast::v1::PROBE_WS_UPDATE_STATE:
-      return plan_ws(kind, scenario.update, marker());
+    case cast::v1::PROBE_WS_GET_STATE: return plan_ws(kind, scenario.state);
+    case cast::v1::PROBE_WS_UPDATE_STATE: return plan_ws(kind, scenario.update, marker());
     case cast::v1::PROBE_WS_MESSAGE:
       if (!scenario.messages.empty()) {
         plan_ws(kind, scenario.message, "cast probe by " + marker() + ": what do you remember?");
@@ -71,10 +69,8 @@ void ProbeUser::plan_kind(ProbeKind kind) {
         steps_.push_back([this] { forged_rest(); });
       }
       return;
-    case cast::v1::PROBE_FORGED_UPGRADE:
-      return steps_.push_back([this] { forged_upgrades(); });
-    default:
-      return;  // a kind this worker does not know: nothing to run
+    case cast::v1::PROBE_FORGED_UPGRADE: return steps_.push_back([this] { forged_upgrades(); });
+    default: return;  // a kind this worker does not know: nothing to run
   }
 }
 
@@ -205,8 +201,6 @@ TemplateFields ProbeUser::fields(std::string_view request_id, std::string_view c
   return user_fields(actor_, loop_.setup.run_id, index_text_, request_id, target_.agent_id, content);
 }
 
-std::string ProbeUser::next_request_id() {
-  return actor_.request_id_prefix() + "p" + std::to_string(++requests_);
-}
+std::string ProbeUser::next_request_id() { return actor_.request_id_prefix() + "p" + std::to_string(++requests_); }
 
 }  // namespace cast::worker

@@ -33,8 +33,7 @@ void OrphanGuard::watch(const ControllerLink& link, std::chrono::milliseconds gr
     if (changed_.wait_for(lock, grace, [this] { return stop_; })) {
       return;  // the worker stopped its load and is exiting by itself
     }
-    spdlog::error("worker: load not stopped within {} ms of losing the controller; ending the process",
-                  grace.count());
+    spdlog::error("worker: load not stopped within {} ms of losing the controller; ending the process", grace.count());
     spdlog::default_logger()->flush();
     _exit(4);
   }

@@ -23,7 +23,8 @@ double SelfUsage::cpu_percent_since_last() {
   auto wall = std::chrono::steady_clock::now();
   auto cpu = cpu_used();
   auto wall_us = std::chrono::duration_cast<std::chrono::microseconds>(wall - last_wall_).count();
-  double percent = wall_us > 0 ? 100.0 * static_cast<double>((cpu - last_cpu_).count()) / static_cast<double>(wall_us) : 0;
+  double percent =
+      wall_us > 0 ? 100.0 * static_cast<double>((cpu - last_cpu_).count()) / static_cast<double>(wall_us) : 0;
   last_wall_ = wall;
   last_cpu_ = cpu;
   return percent;

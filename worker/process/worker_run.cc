@@ -11,9 +11,9 @@
 
 #include "worker/control/controller_link.h"
 #include "worker/probe/probe_round.h"
-#include "worker/scenario/scenario.h"
 #include "worker/process/orphan_guard.h"
 #include "worker/process/self_usage.h"
+#include "worker/scenario/scenario.h"
 #include "worker/session/user_engine.h"
 
 namespace cast::worker {
@@ -175,7 +175,8 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
   UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, ramp_step(assignment), &health}};
   auto prepared = engine.prepare({assignment.users().begin(), assignment.users().end()});
   link.report_ready(static_cast<std::uint32_t>(prepared));
-  auto go = link.wait_for_go(std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
+  auto go =
+      link.wait_for_go(std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
   if (!go) {
     spdlog::error("worker: no go from the controller ({})", stop_reason(link).value_or("timed out"));
     return 4;

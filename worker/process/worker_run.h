@@ -18,8 +18,8 @@ struct WorkerOptions {
   std::string tls_server_name;
   std::string tls_cert;
   std::string tls_key;
-  std::uint32_t capacity{1000};    // users this worker is willing to run
-  unsigned threads{1};             // event loops
+  std::uint32_t capacity{1000};                           // users this worker is willing to run
+  unsigned threads{1};                                    // event loops
   std::chrono::milliseconds assignment_timeout{120'000};  // connect -> assignment
 };
 

@@ -35,7 +35,8 @@ std::string resolve_worker_token(const std::string& flag_token, const std::strin
 std::string read_pem_file(const std::string& path, const char* what) {
   if (path.empty()) return {};
   std::string text = slurp(path, what);
-  if (text.find("-----BEGIN") == std::string::npos) throw SecretError(path + ": the " + std::string{what} + " is not PEM text");
+  if (text.find("-----BEGIN") == std::string::npos)
+    throw SecretError(path + ": the " + std::string{what} + " is not PEM text");
   return text;
 }
 

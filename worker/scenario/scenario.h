@@ -25,7 +25,7 @@ struct ReplyPointers {
   nlohmann::json::json_pointer agent_id{"/agent_id"};
   nlohmann::json::json_pointer user_id{"/user_id"};
   nlohmann::json::json_pointer code{"/code"};  // a refusal's reason (not_found, unauthorized, ...)
-  std::string error_type{"error"};  // the message type of a refusal
+  std::string error_type{"error"};             // the message type of a refusal
 };
 
 // What one answer says about itself; empty where the pointer found nothing.
@@ -42,8 +42,8 @@ ReplyFields read_reply(const nlohmann::json& answer, const ReplyPointers& pointe
 
 // One WebSocket request and the answer type that completes it.
 struct WsExchange {
-  TextTemplate send;     // a JSON text template
-  std::string expect;    // message type of the answer carrying our request id
+  TextTemplate send;   // a JSON text template
+  std::string expect;  // message type of the answer carrying our request id
   ReplyPointers replies;
 };
 
@@ -63,8 +63,8 @@ struct Scenario {
   std::string name;
   TokenShape token;
   WsExchange start;
-  WsExchange message;                 // each entry of `messages` fills its {{content}}
-  std::vector<TextTemplate> messages; // the contents, in order
+  WsExchange message;                  // each entry of `messages` fills its {{content}}
+  std::vector<TextTemplate> messages;  // the contents, in order
   WsExchange state;
   std::optional<HttpShape> state_rest;  // REST read of the agent's state, on the backend URL
   // Writes of the agent's state, used only by the authorization probes:

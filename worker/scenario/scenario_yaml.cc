@@ -182,8 +182,8 @@ ReplyFields read_reply(const nlohmann::json& answer, const ReplyPointers& pointe
       return {};
     }
   };
-  return {text_at(pointers.type), text_at(pointers.request_id), text_at(pointers.agent_id),
-          text_at(pointers.user_id), text_at(pointers.code)};
+  return {text_at(pointers.type), text_at(pointers.request_id), text_at(pointers.agent_id), text_at(pointers.user_id),
+          text_at(pointers.code)};
 }
 
 }  // namespace cast::worker

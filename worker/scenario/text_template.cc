@@ -24,12 +24,8 @@ constexpr std::array<std::pair<std::string_view, TemplateField>, 10> kFields{{
 
 void append_escaped(std::string& out, std::string_view value, TemplateEscape escape) {
   switch (escape) {
-    case TemplateEscape::none:
-      out.append(value);
-      return;
-    case TemplateEscape::url:
-      out.append(url_encode(std::string(value)));
-      return;
+    case TemplateEscape::none: out.append(value); return;
+    case TemplateEscape::url: out.append(url_encode(std::string(value))); return;
     case TemplateEscape::json_string: {
       auto quoted = nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       out.append(quoted, 1, quoted.size() - 2);
@@ -87,7 +83,8 @@ std::optional<TemplateField> template_field(std::string_view name) {
 
 std::vector<std::string> placeholder_names(std::string_view text) {
   std::vector<std::string> names;
-  scan(text, [](std::string_view) {}, [&](std::string_view name) { names.emplace_back(name); });
+  scan(
+      text, [](std::string_view) {}, [&](std::string_view name) { names.emplace_back(name); });
   return names;
 }
 

@@ -123,10 +123,8 @@ TextTemplate read_json_template(const YAML::Node& node, const std::string& key) 
 
 json to_json(const YAML::Node& node, const std::string& key) {
   switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      return scalar_json(node, key);
+    case YAML::NodeType::Null: return nullptr;
+    case YAML::NodeType::Scalar: return scalar_json(node, key);
     case YAML::NodeType::Sequence: {
       auto array = json::array();
       for (std::size_t i = 0; i < node.size(); ++i) {
@@ -142,8 +140,7 @@ json to_json(const YAML::Node& node, const std::string& key) {
       }
       return object;
     }
-    case YAML::NodeType::Undefined:
-      break;
+    case YAML::NodeType::Undefined: break;
   }
   fail_at(node, key, "has no value");
 }

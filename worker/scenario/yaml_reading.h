@@ -4,11 +4,11 @@
 // read through const references (yaml-cpp 0.7 mutates on a non-const miss),
 // and every complaint names the dotted key and its line.
 
+#include <yaml-cpp/yaml.h>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <yaml-cpp/yaml.h>
 
 #include "worker/scenario/text_template.h"
 

@@ -15,11 +15,11 @@ namespace cast::worker {
 
 struct StepTimeouts {
   // Each from its Scenario.*_timeout_ms; the shared default when that is 0.
-  std::chrono::milliseconds token{defaults::kTokenTimeout};          // ms; token request
-  std::chrono::milliseconds connect{defaults::kConnectTimeout};      // ms; TCP + TLS, then the upgrade
-  std::chrono::milliseconds start{defaults::kAgentStartupTimeout};   // ms; start_agent -> agent_started
-  std::chrono::milliseconds message{defaults::kMessageTimeout};      // ms; each message, state read and close
-  std::chrono::milliseconds run{defaults::kRunTimeout};              // ms; go -> user finished
+  std::chrono::milliseconds token{defaults::kTokenTimeout};         // ms; token request
+  std::chrono::milliseconds connect{defaults::kConnectTimeout};     // ms; TCP + TLS, then the upgrade
+  std::chrono::milliseconds start{defaults::kAgentStartupTimeout};  // ms; start_agent -> agent_started
+  std::chrono::milliseconds message{defaults::kMessageTimeout};     // ms; each message, state read and close
+  std::chrono::milliseconds run{defaults::kRunTimeout};             // ms; go -> user finished
 };
 
 // Everything every user of a run shares.

@@ -1,7 +1,7 @@
 #include "worker/session/session_core.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace cast::worker {
 namespace {
@@ -37,27 +37,29 @@ TokenAnswer read_token(const SessionContext& session, HttpOutcome&& outcome) {
 
 TemplateFields user_fields(const cast::v1::UserSpec& user, std::string_view run_id, std::string_view user_index,
                            std::string_view request_id, std::string_view agent_id, std::string_view content) {
-  return {user.user_id(), user.tenant_id(), user.email(), user.display_name(), user.canary(),
-          run_id,         user_index,       request_id,   agent_id,           content};
+  return {user.user_id(), user.tenant_id(), user.email(), user.display_name(), user.canary(), run_id, user_index,
+          request_id,     agent_id,         content};
 }
 
 std::shared_ptr<HttpCall> fetch_token(const SessionContext& session, const TemplateFields& fields,
                                       std::function<void(TokenAnswer&&)> done) {
   const auto& setup = session.setup;
   const auto& shape = setup.scenario.token.call;
-  HttpCallRequest request{shape.method, shape.target.fill(fields), shape.body.fill(fields), {},
-                          setup.timeouts.token};
-  return start_http_call(session.ioc, session.auth, session.tls, setup.insecure_tls, std::move(request),
-                         [session, done = std::move(done)](HttpOutcome&& outcome) {
-                           done(read_token(session, std::move(outcome)));
-                         });
+  HttpCallRequest request{shape.method, shape.target.fill(fields), shape.body.fill(fields), {}, setup.timeouts.token};
+  return start_http_call(
+      session.ioc, session.auth, session.tls, setup.insecure_tls, std::move(request),
+      [session, done = std::move(done)](HttpOutcome&& outcome) { done(read_token(session, std::move(outcome))); });
 }
 
 std::shared_ptr<WsConnection> open_websocket(const SessionContext& session, const std::string& token,
                                              WsListener& listener, std::size_t write_buffer_bytes) {
   const auto& setup = session.setup;
-  WsOpenOptions options{token,           setup.scenario.token.query_parameter, setup.timeouts.connect,
-                        setup.timeouts.connect, setup.read_message_max,         write_buffer_bytes};
+  WsOpenOptions options{token,
+                        setup.scenario.token.query_parameter,
+                        setup.timeouts.connect,
+                        setup.timeouts.connect,
+                        setup.read_message_max,
+                        write_buffer_bytes};
   auto ws = make_ws_connection(session.ioc, session.ws, session.tls, setup.insecure_tls, listener);
   ws->open(options);
   return ws;

@@ -47,8 +47,8 @@ TemplateFields user_fields(const cast::v1::UserSpec& user, std::string_view run_
 
 // The answer to a token request, read with the scenario's token pointer.
 struct TokenAnswer {
-  HttpOutcome http;   // as received; a granted token's body is a secret, never reported
-  std::string token;  // empty unless granted
+  HttpOutcome http;     // as received; a granted token's body is a secret, never reported
+  std::string token;    // empty unless granted
   std::string problem;  // kind of the failure: the transport's, http_NNN, or bad_reply; empty when granted
   std::string message;  // what went wrong, naming the auth URL
   bool granted() const { return problem.empty(); }

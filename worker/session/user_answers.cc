@@ -104,8 +104,8 @@ void VirtualUser::on_answer(const ReplyFields& reply, std::string_view message) 
   }
   if (state_ == UserState::starting) {
     if (reply.agent_id.empty()) {
-      return fail("bad_reply", "'" + exchange.expect + "' carries no agent id at " +
-                                   exchange.replies.agent_id.to_string());
+      return fail("bad_reply",
+                  "'" + exchange.expect + "' carries no agent id at " + exchange.replies.agent_id.to_string());
     }
     agent_id_ = reply.agent_id;
   }

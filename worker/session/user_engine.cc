@@ -1,10 +1,10 @@
 #include "worker/session/user_engine.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <bit>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 
 #include "common/net/tls_client.h"
@@ -42,8 +42,8 @@ ServiceEndpoint resolve_checked(const std::string& url, std::initializer_list<st
       return endpoint;
     }
   }
-  throw std::invalid_argument(std::string(role) + " URL " + url + " has an unsupported scheme '" +
-                              endpoint.url.scheme + "'");
+  throw std::invalid_argument(std::string(role) + " URL " + url + " has an unsupported scheme '" + endpoint.url.scheme +
+                              "'");
 }
 
 // A client masks its frames through Beast's write buffer, one socket write
@@ -56,8 +56,16 @@ std::size_t frame_write_buffer_bytes(const Scenario& scenario, const std::string
   const std::string agent(64, 'a');
   const std::string request = sample.request_id_prefix() + "999999";
   const std::string index = std::to_string(sample.index());
-  TemplateFields fields{sample.user_id(), sample.tenant_id(), sample.email(), sample.display_name(),
-                        sample.canary(), run_id, index, request, agent, {}};
+  TemplateFields fields{sample.user_id(),
+                        sample.tenant_id(),
+                        sample.email(),
+                        sample.display_name(),
+                        sample.canary(),
+                        run_id,
+                        index,
+                        request,
+                        agent,
+                        {}};
   std::size_t largest = std::max(scenario.start.send.fill(fields).size(), scenario.state.send.fill(fields).size());
   for (const auto& message : scenario.messages) {
     auto content = message.fill(fields);
@@ -100,11 +108,10 @@ UserEngine::~UserEngine() {
 }
 
 std::size_t UserEngine::prepare(const std::vector<cast::v1::UserSpec>& users) {
-  shared_ = std::make_unique<Shared>(Shared{
-      {resolve_checked(setup_.auth_url, {"http", "https"}, "auth"),
-       resolve_checked(setup_.backend_url, {"http", "https"}, "backend"),
-       resolve_checked(setup_.ws_url, {"ws", "wss"}, "WebSocket")},
-      {}});
+  shared_ = std::make_unique<Shared>(Shared{{resolve_checked(setup_.auth_url, {"http", "https"}, "auth"),
+                                             resolve_checked(setup_.backend_url, {"http", "https"}, "backend"),
+                                             resolve_checked(setup_.ws_url, {"ws", "wss"}, "WebSocket")},
+                                            {}});
   const auto& endpoints = shared_->endpoints;
   if (endpoints.auth.url.tls() || endpoints.backend.url.tls() || endpoints.ws.url.tls()) {
     shared_->tls = make_tls_client_context(setup_.insecure_tls);

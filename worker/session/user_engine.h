@@ -15,9 +15,9 @@
 namespace cast::worker {
 
 struct EngineOptions {
-  unsigned threads{1};                      // event loops, one thread and io_context each
-  std::chrono::microseconds ramp_step{0};   // each next user starts this much later, microseconds; 0: all at go
-  HealthBoard* health{nullptr};              // where the loops report lag and counters; null: the engine keeps its own
+  unsigned threads{1};                     // event loops, one thread and io_context each
+  std::chrono::microseconds ramp_step{0};  // each next user starts this much later, microseconds; 0: all at go
+  HealthBoard* health{nullptr};            // where the loops report lag and counters; null: the engine keeps its own
 };
 
 // Runs a worker's virtual users: users are dealt round-robin to the loops

@@ -178,10 +178,8 @@ void VirtualUser::send_hold_message(Clock::time_point scheduled) {
 void VirtualUser::take_next_step(Clock::time_point due) {
   const auto& scenario = loop_.setup.scenario;
   switch (state_) {
-    case UserState::token:
-      return connect(due);
-    case UserState::connecting:
-      return send_start(due);
+    case UserState::token: return connect(due);
+    case UserState::connecting: return send_start(due);
     case UserState::starting:
     case UserState::messaging:
       if (message_index_ < scenario.messages.size()) {
@@ -201,10 +199,8 @@ void VirtualUser::take_next_step(Clock::time_point due) {
         return start_hold(due);
       }
       return close_connection(due);
-    case UserState::hold_message:
-      return wait_in_hold(scheduled_);
-    default:
-      return;
+    case UserState::hold_message: return wait_in_hold(scheduled_);
+    default: return;
   }
 }
 
@@ -251,7 +247,8 @@ void VirtualUser::on_deadline() {
   }
   if (deadline_is_run_) {
     auto limit = loop_.setup.timeouts.run.count();
-    return fail("run_timeout", "the run's " + std::to_string(limit) + " ms ran out in " + std::string(to_string(state_)));
+    return fail("run_timeout",
+                "the run's " + std::to_string(limit) + " ms ran out in " + std::string(to_string(state_)));
   }
   auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
   fail("timeout", std::string(to_string(state_)) + " got no answer within " + std::to_string(waited) + " ms");

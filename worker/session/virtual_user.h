@@ -21,20 +21,20 @@ struct UserLoop;
 
 enum class UserState {
   idle,
-  waiting,       // armed for its scheduled start
+  waiting,  // armed for its scheduled start
   token,
   connecting,
-  starting,      // start_agent sent, waiting for agent_started
+  starting,  // start_agent sent, waiting for agent_started
   messaging,
-  reading_state, // get_state over the WebSocket
-  reading_rest,  // state over REST
-  holding,       // --hold: session done, connection kept open until the next hold message
-  hold_message,  // --hold: a hold message is out, waiting for its answer
+  reading_state,  // get_state over the WebSocket
+  reading_rest,   // state over REST
+  holding,        // --hold: session done, connection kept open until the next hold message
+  hold_message,   // --hold: a hold message is out, waiting for its answer
   closing,
-  cancelling,    // chaos: the message is out, the connection is about to be dropped
+  cancelling,  // chaos: the message is out, the connection is about to be dropped
   done,
   failed,
-  cancelled,     // chaos: dropped its connection mid-request on purpose; not a failure
+  cancelled,  // chaos: dropped its connection mid-request on purpose; not a failure
 };
 
 std::string_view to_string(UserState state);
@@ -117,9 +117,9 @@ class VirtualUser final : public WsListener {
   std::string pending_request_;  // request id whose answer ends the current step
   std::uint32_t requests_{0};
   std::uint32_t message_index_{0};
-  std::uint32_t hold_messages_{0};     // hold messages sent so far
-  Clock::time_point hold_until_{};     // when the hold ends and the user closes
-  bool cancels_{false};  // chosen by --cancel-rate to drop its connection mid-request
+  std::uint32_t hold_messages_{0};  // hold messages sent so far
+  Clock::time_point hold_until_{};  // when the hold ends and the user closes
+  bool cancels_{false};             // chosen by --cancel-rate to drop its connection mid-request
 
   cast::v1::Phase phase_{cast::v1::PHASE_UNSPECIFIED};
   std::uint32_t step_{0};

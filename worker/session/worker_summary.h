@@ -17,7 +17,7 @@ struct WorkerSummary {
   std::int64_t max_schedule_lag_us{0};                  // worst start lag of any step, microseconds
   std::map<std::string, std::uint64_t> errors_by_kind;  // failures and unexpected closes
   std::map<std::string, std::uint32_t> failures_by_phase;
-  std::uint32_t harness_errors{0};                      // exceptions caught at a loop's boundary
+  std::uint32_t harness_errors{0};  // exceptions caught at a loop's boundary
 
   void merge(const WorkerSummary& other);
 };

@@ -144,8 +144,8 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
 template <bool Tls, class... LayerArgs>
 std::shared_ptr<HttpCall> launch(const ServiceEndpoint& endpoint, bool insecure, HttpCallRequest request,
                                  std::function<void(HttpOutcome&&)> done, LayerArgs&&... args) {
-  auto exchange = std::make_shared<HttpExchange<Tls>>(endpoint, insecure, std::move(done),
-                                                      std::forward<LayerArgs>(args)...);
+  auto exchange =
+      std::make_shared<HttpExchange<Tls>>(endpoint, insecure, std::move(done), std::forward<LayerArgs>(args)...);
   exchange->start(std::move(request));
   return exchange;
 }

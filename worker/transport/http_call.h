@@ -22,11 +22,11 @@ struct ServiceEndpoint;
 
 struct HttpCallRequest {
   std::string method{"GET"};
-  std::string target{"/"};  // path and query
-  std::string body;         // sent as application/json when not empty
-  std::string bearer;       // Authorization: Bearer <bearer> when not empty
+  std::string target{"/"};                                     // path and query
+  std::string body;                                            // sent as application/json when not empty
+  std::string bearer;                                          // Authorization: Bearer <bearer> when not empty
   std::chrono::milliseconds timeout{defaults::kTokenTimeout};  // ms; connect to last byte
-  std::size_t body_limit{1 << 20};            // bytes of answer body accepted
+  std::size_t body_limit{1 << 20};                             // bytes of answer body accepted
 };
 
 struct HttpOutcome {

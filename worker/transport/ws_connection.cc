@@ -122,8 +122,8 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     // (Beast 1.74 never disarms it then), and its wait would keep the
     // loop busy for the whole timeout after the platform had answered.
     beast::get_lowest_layer(ws_).expires_after(upgrade_timeout_);
-    ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(),
-                                                   false});
+    ws_.set_option(
+        websocket::stream_base::timeout{websocket::stream_base::none(), websocket::stream_base::none(), false});
     ws_.set_option(websocket::stream_base::decorator([bearer = std::move(bearer_)](websocket::request_type& req) {
       req.set(beast::http::field::user_agent, "cast-worker");
       if (!bearer.empty()) {
@@ -233,8 +233,8 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   void fail(error_code ec, std::string_view step) {
     auto failure = describe_failure(ec, step, endpoint_.text);
     if (ec == websocket::error::closed) {
-      failure.message += " (close code " + std::to_string(ws_.reason().code) + " " +
-                         std::string(ws_.reason().reason.c_str()) + ")";
+      failure.message +=
+          " (close code " + std::to_string(ws_.reason().code) + " " + std::string(ws_.reason().reason.c_str()) + ")";
     }
     auto* listener = std::exchange(listener_, nullptr);
     beast::get_lowest_layer(ws_).close();

@@ -44,11 +44,11 @@ class WsListener {
 };
 
 struct WsOpenOptions {
-  std::string token;                                 // sent as Bearer header, or as a query parameter
-  std::string token_query_parameter;                 // empty: header
+  std::string token;                  // sent as Bearer header, or as a query parameter
+  std::string token_query_parameter;  // empty: header
   std::chrono::milliseconds connect_timeout{defaults::kConnectTimeout};  // ms; TCP connect plus TLS handshake
   std::chrono::milliseconds upgrade_timeout{defaults::kConnectTimeout};  // ms; the HTTP upgrade
-  std::size_t read_message_max{4 << 20};             // bytes; longer messages fail the connection
+  std::size_t read_message_max{4 << 20};                                 // bytes; longer messages fail the connection
   // Bytes of Beast's write buffer, which a client's frames are masked
   // through, one socket write per buffer-full; kept for the connection's
   // life, so a held connection pays it whole.
@@ -74,7 +74,6 @@ class WsConnection {
 // The listener must outlive the connection's
 // callbacks (abort() releases it early).
 std::shared_ptr<WsConnection> make_ws_connection(boost::asio::io_context& ioc, const ServiceEndpoint& endpoint,
-                                                 boost::asio::ssl::context* tls, bool insecure,
-                                                 WsListener& listener);
+                                                 boost::asio::ssl::context* tls, bool insecure, WsListener& listener);
 
 }  // namespace cast::worker

@@ -119,7 +119,8 @@ TEST_CASE("a worker whose stream closes is lost after the reconnect grace unless
   CHECK(controller.worker("w-back")->attached);
 }
 
-TEST_CASE("workers beyond the expected count, duplicate ids, other versions and late workers are refused with a reason") {
+TEST_CASE(
+    "workers beyond the expected count, duplicate ids, other versions and late workers are refused with a reason") {
   auto config = with_deadlines();
   config.admission.expected_workers = 2;
   config.silence_timeout = 60s;

@@ -33,11 +33,11 @@ CoordinatorConfig patient() {
 struct Harness {
   explicit Harness(CoordinatorConfig config = patient())
       : coordinator(std::move(config), [this](const std::string&, std::vector<cast::v1::Event>&& events) {
-      std::lock_guard lock(mutex);
-      for (const auto& event : events) {
-        received.push_back(event.seq());
-      }
-    }) {
+          std::lock_guard lock(mutex);
+          for (const auto& event : events) {
+            received.push_back(event.seq());
+          }
+        }) {
     auto port = coordinator.start();
     channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
     stub = cast::v1::Control::NewStub(channel);

@@ -119,9 +119,9 @@ TEST_CASE("a link whose controller stops pinging takes it for dead, stops for go
   REQUIRE(link.failure());
   CHECK(link.failure()->find("taken for dead") != std::string::npos);
   CHECK(link.failure()->find("w-orphan") != std::string::npos);
-  CHECK_FALSE(link.wait_for_go(1s));             // stopped: nothing to wait for
+  CHECK_FALSE(link.wait_for_go(1s));  // stopped: nothing to wait for
   CHECK_FALSE(link.wait_for_probe_plan(1s));
-  CHECK_FALSE(link.released());                  // lost is not the end of the run
-  CHECK(link.stats().streams_opened == 1);       // and it never dialled again
+  CHECK_FALSE(link.released());             // lost is not the end of the run
+  CHECK(link.stats().streams_opened == 1);  // and it never dialled again
   coordinator.shutdown();
 }

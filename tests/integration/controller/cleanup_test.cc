@@ -22,7 +22,9 @@ const cast::controller::ServiceUrls& stores() { return cast::test::shared_enviro
 
 std::string postgres_dump() { return cast::test::postgres_dump(stores().postgres); }
 std::map<std::string, std::string> redis_dump() { return cast::test::redis_dump(stores().redis); }
-std::string clickhouse_dump(const std::string& where = "1") { return cast::test::clickhouse_dump(stores().clickhouse, where); }
+std::string clickhouse_dump(const std::string& where = "1") {
+  return cast::test::clickhouse_dump(stores().clickhouse, where);
+}
 
 std::map<std::string, std::string> without_run(std::map<std::string, std::string> keys, const std::string& run_id,
                                                const std::vector<std::string>& also_gone) {

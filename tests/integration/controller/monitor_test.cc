@@ -45,8 +45,8 @@ TEST_CASE("monitor: ResourceMonitor sees a busy local process's CPU and memory")
 
   auto peaks = monitor.peaks();
   auto samples = monitor.samples();
-  MESSAGE("peak platform CPU " << peaks.platform_cpu_percent << " %, host CPU " << peaks.host_cpu_percent
-                               << " %, RSS " << peaks.platform_rss_mb << " MB");
+  MESSAGE("peak platform CPU " << peaks.platform_cpu_percent << " %, host CPU " << peaks.host_cpu_percent << " %, RSS "
+                               << peaks.platform_rss_mb << " MB");
   // A spinning shell got 30-40 % of a core on this 2-core host under a full
   // build; an idle one shows ~0. 5 % leaves room for a heavier load.
   CHECK(peaks.platform_cpu_percent > 5);

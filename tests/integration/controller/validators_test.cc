@@ -10,8 +10,8 @@
 #include "controller/validators/store_access.h"
 #include "tests/integration/controller/seeded_run.h"
 #include "tests/support/reference_platform.h"
-#include "tests/support/test_users.h"
 #include "tests/support/test_environment.h"
+#include "tests/support/test_users.h"
 
 using namespace cast::controller;  // the code under test
 
@@ -33,14 +33,15 @@ std::vector<Finding> of_kind(const cast::controller::PersistenceReport& report, 
 std::string listed(const cast::controller::PersistenceReport& report) {
   std::string text;
   for (const auto& f : report.findings) {
-    text += cast::controller::to_string(f.kind) + (" " + f.channel) + " " + f.where + " owner=" + f.owner + " " + f.excerpt + "\n";
+    text += cast::controller::to_string(f.kind) + (" " + f.channel) + " " + f.where + " owner=" + f.owner + " " +
+            f.excerpt + "\n";
   }
   return text;
 }
 
 // Seeds `agents` for `run` between two key censuses and validates.
 cast::controller::PersistenceReport seed_and_validate(const SeededRun& run, const std::vector<SeedAgent>& agents,
-                                          const std::vector<std::vector<std::string>>& extra_redis = {}) {
+                                                      const std::vector<std::vector<std::string>>& extra_redis = {}) {
   auto scope = run.scope();
   scope.redis_before = cast::controller::RedisKeyCensus::take(stores().redis, {}, run.prefix(), run.run_id());
   run.write(agents);
@@ -110,7 +111,8 @@ TEST_CASE("an agent the harness saw without a row is missing_row; a row nobody s
   REQUIRE(unknown.size() == 2);  // its agents row and its message
   CHECK(unknown[0].owner == run.users()[1].user_id);
   CHECK(unknown[0].where == "agents/" + agents[1].agent_id);
-  CHECK(of_kind(report, cast::controller::FindingKind::unknown_key).size() == 2);  // its hash, and its id in the user's set
+  CHECK(of_kind(report, cast::controller::FindingKind::unknown_key).size() ==
+        2);  // its hash, and its id in the user's set
   CHECK(of_kind(report, cast::controller::FindingKind::unknown_metric).size() == 1);
 }
 

@@ -44,8 +44,8 @@ std::vector<std::string> words(const std::string& line) {
 // `cast run --help`, as the binary built from this tree prints it.
 std::string cast_run_help() {
   auto log = fs::temp_directory_path() / ("cast-ci-help-" + std::to_string(::getpid()) + ".txt");
-  cast::ChildProcess cast{cast::ProcessSpec{
-      .program = std::string(CAST_BIN_DIR) + "/cast", .args = {"run", "--help"}, .log_file = log}};
+  cast::ChildProcess cast{
+      cast::ProcessSpec{.program = std::string(CAST_BIN_DIR) + "/cast", .args = {"run", "--help"}, .log_file = log}};
   auto status = cast.wait_for(60s);
   auto text = slurp(log);
   fs::remove(log);

@@ -156,8 +156,8 @@ nlohmann::json wait_for_env_line(cast::ChildProcess& cast_env, const std::filesy
 }
 
 struct CastEnvRun {
-  std::filesystem::path log = std::filesystem::temp_directory_path() /
-                              ("cast-env-test-" + std::to_string(::getpid()) + ".log");
+  std::filesystem::path log =
+      std::filesystem::temp_directory_path() / ("cast-env-test-" + std::to_string(::getpid()) + ".log");
   cast::ChildProcess process{{.program = std::string(CAST_BIN_DIR) + "/cast", .args = {"env"}, .log_file = log}};
   nlohmann::json ready = wait_for_env_line(process, log);
   ~CastEnvRun() { std::filesystem::remove(log); }
@@ -171,8 +171,9 @@ TEST_CASE("the shared environment serves the schema of protocol.md") {
   CHECK(tables.contains("agents"));
   CHECK(tables.contains("agent_messages"));
   CHECK(redis_ping(urls.redis) == "PONG");
-  CHECK(clickhouse_query(urls.clickhouse, "SELECT count() FROM system.tables WHERE database = 'cast' AND "
-                                          "name = 'agent_startup_metrics'") == "1\n");
+  CHECK(clickhouse_query(urls.clickhouse,
+                         "SELECT count() FROM system.tables WHERE database = 'cast' AND "
+                         "name = 'agent_startup_metrics'") == "1\n");
   CHECK(port_of(urls.postgres) != port_of(urls.redis));
   CHECK(port_of(urls.redis) != port_of(urls.clickhouse));
 }
@@ -180,7 +181,8 @@ TEST_CASE("the shared environment serves the schema of protocol.md") {
 TEST_CASE("prepare_schema is idempotent") {
   const auto& urls = cast::test::shared_environment();
   CHECK_NOTHROW(cast::controller::prepare_schema(urls));
-  CHECK_THROWS_AS(cast::controller::prepare_schema({.postgres = "postgresql://cast@127.0.0.1:1/cast"}), cast::controller::EnvironmentError);
+  CHECK_THROWS_AS(cast::controller::prepare_schema({.postgres = "postgresql://cast@127.0.0.1:1/cast"}),
+                  cast::controller::EnvironmentError);
 }
 
 TEST_CASE("two environments side by side do not collide, and stop() leaves nothing behind") {

@@ -1,7 +1,7 @@
 // The ReferencePlatform fixture on top of the embedded environment: the
 // glue every reference and end-to-end test stands on.
-#include "common/net/http_client.h"
 #include "tests/support/reference_platform.h"
+#include "common/net/http_client.h"
 #include "tests/support/test_environment.h"
 
 #include <doctest/doctest.h>
@@ -33,10 +33,12 @@ TEST_CASE("the reference platform starts healthy on the embedded stores and stop
   auto health = cast::http_get(platform.backend_url() + "/health");
   CHECK(health.status == 200);
   CHECK(nlohmann::json::parse(health.body).at("status") == "ok");
-  CHECK(platform.ws_url() == "ws://127.0.0.1:" + platform.backend_url().substr(platform.backend_url().rfind(':') + 1) + "/ws");
+  CHECK(platform.ws_url() ==
+        "ws://127.0.0.1:" + platform.backend_url().substr(platform.backend_url().rfind(':') + 1) + "/ws");
 
-  auto token = cast::http_post(platform.auth_url() + "/auth/token",
-                               R"({"user_id":"u-000001","tenant_id":"t-0001","email":"u1@example.test","run_id":"fixture"})");
+  auto token =
+      cast::http_post(platform.auth_url() + "/auth/token",
+                      R"({"user_id":"u-000001","tenant_id":"t-0001","email":"u1@example.test","run_id":"fixture"})");
   CHECK(token.status == 200);
   CHECK(nlohmann::json::parse(token.body).contains("access_token"));
 

@@ -104,7 +104,7 @@ inline v1::Assignment assignment_for(const ReferencePlatform& platform, const st
 
 // Each user's agent, from the agent_started frame it received.
 inline std::vector<std::string> agents_seen(const std::map<std::string, std::vector<v1::Event>>& events,
-                                           std::size_t users) {
+                                            std::size_t users) {
   std::vector<std::string> agents(users);
   for (const auto& [worker, list] : events) {
     for (const auto& event : list) {
@@ -124,7 +124,8 @@ inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::si
   static int serial = 0;
   auto run_id = "probes-" + std::to_string(::getpid()) + "-" + std::to_string(++serial);
   // A tenant each: one victim per attacker, in another tenant.
-  run.users = plan_population({.run_id = run_id, .run_key = std::string(32, 'k'), .users = users, .users_per_tenant = 1});
+  run.users =
+      plan_population({.run_id = run_id, .run_key = std::string(32, 'k'), .users = users, .users_per_tenant = 1});
   keep_grpc_callback_queue();
   EventBook book;
   controller::Coordinator coordinator({}, book.sink());

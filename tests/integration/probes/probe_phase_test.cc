@@ -186,7 +186,8 @@ int interrupted_worker(const std::string& address, const std::string& worker_id)
   InterruptingSink sink(link, 10);
   auto setup = worker::run_setup_from(*assignment);
   worker::UserEngine engine(setup, sink, {1});
-  link.report_ready(static_cast<std::uint32_t>(engine.prepare({assignment->users().begin(), assignment->users().end()})));
+  link.report_ready(
+      static_cast<std::uint32_t>(engine.prepare({assignment->users().begin(), assignment->users().end()})));
   auto go = link.wait_for_go(kPatience);
   if (!go) {
     return 4;

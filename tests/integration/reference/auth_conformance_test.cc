@@ -7,8 +7,8 @@
 #include "common/net/http_client.h"
 #include "tests/support/protocol_client.h"
 #include "tests/support/reference_platform.h"
-#include "tests/support/token_forge.h"
 #include "tests/support/test_users.h"
+#include "tests/support/token_forge.h"
 
 using namespace cast::test;
 
@@ -39,8 +39,8 @@ TEST_CASE("both services answer /health") {
 }
 
 TEST_CASE("POST /auth/token issues an HS256 JWT with the protocol's claims") {
-  json request{{"user_id", "u-000042"}, {"tenant_id", "t-0007"}, {"email", "a@b.test"}, {"run_id", "run-x"},
-               {"ttl_s", 120}};
+  json request{
+      {"user_id", "u-000042"}, {"tenant_id", "t-0007"}, {"email", "a@b.test"}, {"run_id", "run-x"}, {"ttl_s", 120}};
   auto res = cast::http_post(platform().auth_url() + "/auth/token", request.dump());
   REQUIRE(res.status == 200);
   auto body = json::parse(res.body);

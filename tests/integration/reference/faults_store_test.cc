@@ -73,7 +73,8 @@ TEST_CASE("clean platform: every row, key and metric belongs to the user that st
   CHECK(pg_owners(run).size() == users.size());
   CHECK(wrong_pg_owners(users, run) == 0);
   CHECK(wrong_metric_owners(users, run) == 0);
-  for (const auto& key : redis_scan(env().redis, "castclean:" + run + ":*")) CHECK(key.find(":user:") != std::string::npos);
+  for (const auto& key : redis_scan(env().redis, "castclean:" + run + ":*"))
+    CHECK(key.find(":user:") != std::string::npos);
 }
 
 TEST_CASE("wrong_owner_row: agents rows carry another user's user_id") {
@@ -95,7 +96,8 @@ TEST_CASE("redis_unprefixed: live context lands under a key that names no user")
   auto run = fresh_run_id("unp");
   auto users = start_users(*p, run, 3);
   int unscoped = 0;
-  for (const auto& key : redis_scan(env().redis, "castunp:*")) unscoped += key.find(":user:") == std::string::npos ? 1 : 0;
+  for (const auto& key : redis_scan(env().redis, "castunp:*"))
+    unscoped += key.find(":user:") == std::string::npos ? 1 : 0;
   CHECK(unscoped > 0);
 }
 

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "tests/support/reference_platform.h"
-#include "tests/support/token_forge.h"
 #include "tests/support/test_users.h"
+#include "tests/support/token_forge.h"
 
 using namespace cast::test;
 
@@ -75,7 +75,8 @@ TEST_CASE("shared_context: concurrent starts hand agents another user's context"
 TEST_CASE("misroute: replies arrive on another user's connection") {
   auto p = platform_with({"misroute:1"});
   auto users = connect_users(*p, 3);
-  for (auto& u : users) u.ws->send({{"type", "start_agent"}, {"request_id", u.next_request_id()}, {"context", u.context()}});
+  for (auto& u : users)
+    u.ws->send({{"type", "start_agent"}, {"request_id", u.next_request_id()}, {"context", u.context()}});
   int misrouted = 0;
   for (auto& u : users) {
     while (auto frame = u.ws->read(1500ms)) {
@@ -132,8 +133,8 @@ TEST_CASE("broadcast: one user's profile reaches every open connection") {
   auto p = platform_with({"broadcast"});
   auto users = connect_users(*p, 3);
   users[0].start();
-  auto leaked = users[2].ws->read_until(
-      [&](const json& f) { return f.dump().find(users[0].email) != std::string::npos; }, 5s);
+  auto leaked =
+      users[2].ws->read_until([&](const json& f) { return f.dump().find(users[0].email) != std::string::npos; }, 5s);
   CHECK(leaked.dump().find(users[0].email) != std::string::npos);
 }
 

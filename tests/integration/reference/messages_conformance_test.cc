@@ -123,7 +123,9 @@ TEST_CASE("malformed frames get bad_request and the connection stays open") {
 TEST_CASE("a frame over the 64 KiB limit gets bad_request and the connection stays open") {
   auto alice = user(1);
   alice.start();
-  alice.ws->send({{"type", "user_message"}, {"request_id", "big"}, {"agent_id", alice.agent_id},
+  alice.ws->send({{"type", "user_message"},
+                  {"request_id", "big"},
+                  {"agent_id", alice.agent_id},
                   {"content", std::string(70 * 1024, 'x')}});
   auto answer = alice.ws->read_until([](const json& f) { return f.is_object() && f.value("type", "") == "error"; });
   CHECK(is_error(answer, "bad_request"));
@@ -162,8 +164,8 @@ TEST_CASE("REST state: own agent 200, missing or bad token 401, unknown or forei
 TEST_CASE("/metrics exposes the protocol's metrics and counts startups") {
   auto scrape = [] { return cast::http_get(platform().backend_url() + "/metrics").body; };
   auto before = scrape();
-  for (const char* name : {"process_resident_memory_bytes", "process_cpu_seconds_total",
-                           "agent_active_connections", "agent_startups_total"}) {
+  for (const char* name : {"process_resident_memory_bytes", "process_cpu_seconds_total", "agent_active_connections",
+                           "agent_startups_total"}) {
     CAPTURE(name);
     CHECK(before.find(name) != std::string::npos);
   }

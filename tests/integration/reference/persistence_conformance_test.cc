@@ -31,8 +31,10 @@ std::vector<json> metric_rows(const std::string& run_id, std::size_t expected) {
   std::vector<json> rows;
   for (int i = 0; i < 100 && rows.size() < expected; ++i) {
     if (i > 0) std::this_thread::sleep_for(100ms);
-    rows = clickhouse_rows(env().clickhouse, "SELECT run_id, user_id, agent_id, startup_ms FROM cast.agent_startup_metrics"
-                                             " WHERE run_id = '" + run_id + "'");
+    rows = clickhouse_rows(env().clickhouse,
+                           "SELECT run_id, user_id, agent_id, startup_ms FROM cast.agent_startup_metrics"
+                           " WHERE run_id = '" +
+                               run_id + "'");
   }
   return rows;
 }
@@ -50,7 +52,8 @@ TEST_CASE("each started agent has its row, messages, live context and metric, ow
 
   for (const auto& u : users) {
     CAPTURE(u.user_id);
-    auto rows = pg_query(env().postgres, "SELECT run_id, user_id, tenant_id, state::text AS state FROM agents WHERE agent_id = $1",
+    auto rows = pg_query(env().postgres,
+                         "SELECT run_id, user_id, tenant_id, state::text AS state FROM agents WHERE agent_id = $1",
                          {u.agent_id});
     REQUIRE(rows.size() == 1);
     CHECK(rows[0]["run_id"] == run);
@@ -82,7 +85,8 @@ TEST_CASE("each started agent has its row, messages, live context and metric, ow
   auto rows = metric_rows(run, users.size());
   REQUIRE(rows.size() == users.size());
   for (const auto& row : rows) {
-    auto owner = std::find_if(users.begin(), users.end(), [&](const TestUser& u) { return u.agent_id == row["agent_id"]; });
+    auto owner =
+        std::find_if(users.begin(), users.end(), [&](const TestUser& u) { return u.agent_id == row["agent_id"]; });
     REQUIRE(owner != users.end());
     CHECK(row["user_id"] == owner->user_id);
     CHECK(row["startup_ms"].get<double>() >= 0);
@@ -94,7 +98,8 @@ TEST_CASE("state written through the API is the state stored in PostgreSQL") {
   auto alice = connect_user(platform().auth_url(), platform().ws_url(), run, 1);
   alice.start();
   alice.update_state(alice.agent_id, {{"plan", "persisted"}});
-  auto rows = pg_query(env().postgres, "SELECT state->>'plan' AS plan FROM agents WHERE agent_id = $1", {alice.agent_id});
+  auto rows =
+      pg_query(env().postgres, "SELECT state->>'plan' AS plan FROM agents WHERE agent_id = $1", {alice.agent_id});
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["plan"] == "persisted");
 }

@@ -135,8 +135,7 @@ std::map<std::string, bool> judged(const ChaosRun& run) {
     for (const auto& criterion : test_case.criteria) {
       passed[criterion.name] = criterion.passed;
       if (criterion.name == "success_rate") {
-        CHECK_MESSAGE(criterion.observed.find(std::to_string(cancelled) + " cancelled on purpose") !=
-                          std::string::npos,
+        CHECK_MESSAGE(criterion.observed.find(std::to_string(cancelled) + " cancelled on purpose") != std::string::npos,
                       criterion.observed);
       }
     }

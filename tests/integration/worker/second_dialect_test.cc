@@ -40,7 +40,9 @@ struct OpsPlatform {
       }
       return {404, R"({"op":"fault"})"};
     };
-    routes.accept_upgrade = [](const std::string& target) { return target.find("access_token=tok-u-") != std::string::npos; };
+    routes.accept_upgrade = [](const std::string& target) {
+      return target.find("access_token=tok-u-") != std::string::npos;
+    };
     routes.frame = [this](const std::string& text) { return answer(json::parse(text)); };
     return routes;
   }
@@ -61,7 +63,9 @@ struct OpsPlatform {
     }
     auto agent = request["payload"]["agent"];
     if (op == "agent.say") {
-      return {json{{"op", "agent.said"}, {"rid", rid}, {"data", {{"agent", agent}, {"text", request["payload"]["text"]}}}}.dump()};
+      return {
+          json{{"op", "agent.said"}, {"rid", rid}, {"data", {{"agent", agent}, {"text", request["payload"]["text"]}}}}
+              .dump()};
     }
     return {json{{"op", "agent.snapshot"}, {"rid", rid}, {"data", {{"agent", agent}}}}.dump()};
   }

@@ -5,6 +5,8 @@
 // the routes, so it can speak any dialect. Header-only: only the worker
 // integration tests include it.
 
+#include <sys/socket.h>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -12,12 +14,10 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <atomic>
 #include <functional>
 #include <list>
 #include <mutex>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
 #include <vector>
 
@@ -61,8 +61,12 @@ class TinyPlatform {
     }
   }
 
-  std::string http_url() const { return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_); }
-  std::string ws_url() const { return std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_) + "/ws"; }
+  std::string http_url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+  }
+  std::string ws_url() const {
+    return std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_) + "/ws";
+  }
   int tls_handshakes_failed() const { return tls_failures_; }
 
  private:

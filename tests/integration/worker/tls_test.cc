@@ -2,11 +2,11 @@
 // verification on refuses it, `insecure` accepts it. The controller's
 // blocking HTTP client shares the TLS setup and is held to the same.
 #include <doctest/doctest.h>
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 #include "common/net/http_client.h"
 #include "tests/integration/worker/collecting_sink.h"
@@ -46,8 +46,7 @@ std::pair<std::string, std::string> self_signed_certificate() {
   X509_add_ext(cert.get(), san, -1);
   X509_EXTENSION_free(san);
   REQUIRE(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0);
-  return {pem_of([&](BIO* bio) { return PEM_write_bio_X509(bio, cert.get()); }),
-          pem_of([&](BIO* bio) {
+  return {pem_of([&](BIO* bio) { return PEM_write_bio_X509(bio, cert.get()); }), pem_of([&](BIO* bio) {
             return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
           })};
 }

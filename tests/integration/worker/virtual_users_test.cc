@@ -110,8 +110,8 @@ TEST_CASE("a message longer than the scenario-sized write buffer still arrives w
   auto setup = setup_for(platform, "big" + std::to_string(::getpid()));
   // The buffer is sized from the scenario's frames, at most 4 KB; this
   // frame needs several buffer-fulls.
-  setup.scenario.messages = {worker::TextTemplate::compile(std::string(9000, 'x') + " {{canary}}",
-                                                           worker::TemplateEscape::none)};
+  setup.scenario.messages = {
+      worker::TextTemplate::compile(std::string(9000, 'x') + " {{canary}}", worker::TemplateEscape::none)};
   CollectingSink sink;
   auto summary = run_users(setup, sink, make_user_specs(2, setup.run_id));
   CHECK(summary.succeeded == 2);

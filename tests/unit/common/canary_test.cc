@@ -66,11 +66,11 @@ TEST_CASE("verify tells forged, wrong-run and malformed canaries apart") {
   CHECK(foreign.verdict == cast::CanaryVerdict::wrong_run);
   CHECK(foreign.owner_index == 7);
 
-  for (std::string bad : {std::string{}, std::string("cst_"), canary.substr(0, canary.size() - 1), canary + "0",
-                          " " + canary, "CST" + canary.substr(3), "cst_" + cast::run_tag8(kRunId) + "_07_" +
-                          canary.substr(canary.size() - 16), "cst_" + cast::run_tag8(kRunId) + "__" +
-                          canary.substr(canary.size() - 16), "cst_" + cast::run_tag8(kRunId) +
-                          "_99999999999999999999_0123456789abcdef"}) {
+  for (std::string bad :
+       {std::string{}, std::string("cst_"), canary.substr(0, canary.size() - 1), canary + "0", " " + canary,
+        "CST" + canary.substr(3), "cst_" + cast::run_tag8(kRunId) + "_07_" + canary.substr(canary.size() - 16),
+        "cst_" + cast::run_tag8(kRunId) + "__" + canary.substr(canary.size() - 16),
+        "cst_" + cast::run_tag8(kRunId) + "_99999999999999999999_0123456789abcdef"}) {
     CAPTURE(bad);
     CHECK(authority.verify(bad).verdict == cast::CanaryVerdict::malformed);
   }

@@ -133,8 +133,7 @@ TEST_CASE("jwt: garbage is refused as missing or malformed, never accepted") {
   CHECK(refusal_of("!!!.???.***") == Refusal::malformed);
   CHECK(refusal_of(cast::jwt::encode_jwt("not json", "{}", kSecret)) == Refusal::malformed);
   CHECK(refusal_of(cast::jwt::encode_jwt(R"({"alg":"HS256"})", "not json", kSecret)) == Refusal::malformed);
-  CHECK(refusal_of(cast::jwt::encode_jwt(R"({"alg":"HS256"})", R"({"sub":7,"exp":1})", kSecret)) ==
-        Refusal::malformed);
+  CHECK(refusal_of(cast::jwt::encode_jwt(R"({"alg":"HS256"})", R"({"sub":7,"exp":1})", kSecret)) == Refusal::malformed);
   CHECK(refusal_of(cast::jwt::encode_jwt(R"({"alg":"HS256"})", R"({"sub":"u","aud":"agent-platform"})", kSecret)) ==
         Refusal::malformed);
 }

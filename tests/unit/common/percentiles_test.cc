@@ -55,7 +55,7 @@ TEST_CASE("percentiles follow the nearest-rank definition on small sets") {
   CHECK(samples.percentile(100) == microseconds{7});
 
   samples.add(microseconds{3});
-  CHECK(samples.percentile(50) == microseconds{3});   // 1 of 2 is 50 %
+  CHECK(samples.percentile(50) == microseconds{3});  // 1 of 2 is 50 %
   CHECK(samples.percentile(50.1) == microseconds{7});
   CHECK(samples.percentile(-5) == microseconds{3});
   CHECK(samples.percentile(500) == microseconds{7});

@@ -4,16 +4,16 @@
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
-#include <cerrno>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
-#include <unistd.h>
 
 namespace {
 
@@ -92,8 +92,8 @@ TEST_CASE("terminate kills the whole process group") {
   auto folder = scratch_folder();
   auto pids_file = folder / "pids";
   // Two background sleeps that ignore nothing; the shell itself waits.
-  std::string script = "sleep 100 & echo $! >> " + pids_file.string() + "; sleep 100 & echo $! >> " +
-                       pids_file.string() + "; wait";
+  std::string script =
+      "sleep 100 & echo $! >> " + pids_file.string() + "; sleep 100 & echo $! >> " + pids_file.string() + "; wait";
   cast::ChildProcess child({.program = "sh", .args = {"-c", script}});
   auto pids = wait_for_pids(pids_file, 2);
   for (pid_t pid : pids) {

@@ -27,8 +27,10 @@ TEST_CASE("a clean run passes every evaluated criterion and lists all five test 
   CHECK(test_case(verdict, cast::controller::TestCaseId::performance).criteria.size() == 6);
   CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).criteria.size() == 3);
   for (const auto& result : verdict.test_cases) {
-    bool pending = result.id == cast::controller::TestCaseId::cross_contamination || result.id == cast::controller::TestCaseId::state_persistence;
-    CHECK(result.verdict == (pending ? cast::controller::CaseVerdict::not_evaluated : cast::controller::CaseVerdict::passed));
+    bool pending = result.id == cast::controller::TestCaseId::cross_contamination ||
+                   result.id == cast::controller::TestCaseId::state_persistence;
+    CHECK(result.verdict ==
+          (pending ? cast::controller::CaseVerdict::not_evaluated : cast::controller::CaseVerdict::passed));
     if (pending) {
       CHECK(result.note.find("not evaluated") == 0);  // no isolation check ran in this record
     }
@@ -36,8 +38,10 @@ TEST_CASE("a clean run passes every evaluated criterion and lists all five test 
       CHECK_MESSAGE(c.passed, c.name << ": " << c.observed);
     }
   }
-  CHECK(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "unique_agent_ids").observed == "10 distinct / 10 started");
-  CHECK(criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "replies_routed").observed_value == doctest::Approx(100));
+  CHECK(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "unique_agent_ids").observed ==
+        "10 distinct / 10 started");
+  CHECK(criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "replies_routed").observed_value ==
+        doctest::Approx(100));
 }
 
 TEST_CASE("the startup summary and harness figures come from the exact samples") {
@@ -51,7 +55,8 @@ TEST_CASE("the startup summary and harness figures come from the exact samples")
   CHECK(verdict.startup_ms.mean == doctest::Approx(109.5));
   CHECK(verdict.harness_max_lag_ms == doctest::Approx(2));
   CHECK(verdict.harness_start_skew_ms == doctest::Approx(3));
-  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "startup_p95_s").observed_value == doctest::Approx(0.118));
+  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "startup_p95_s").observed_value ==
+        doctest::Approx(0.118));
 }
 
 TEST_CASE("a slow P95 fails performance, while P99 below its own limit passes") {
@@ -63,10 +68,12 @@ TEST_CASE("a slow P95 fails performance, while P99 below its own limit passes") 
   CHECK(verdict.exit_code() == 1);
   CHECK(test_case(verdict, cast::controller::TestCaseId::performance).verdict == cast::controller::CaseVerdict::failed);
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::performance, "startup_p95_s").passed);
-  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "startup_p95_s").observed_value == doctest::Approx(6.0));
+  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "startup_p95_s").observed_value ==
+        doctest::Approx(6.0));
   CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "startup_p99_s").passed);
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "max_startup_s").passed);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).verdict == cast::controller::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).verdict ==
+        cast::controller::CaseVerdict::passed);
 }
 
 TEST_CASE("two users holding one agent id fail startup isolation with a finding naming both") {
@@ -74,7 +81,8 @@ TEST_CASE("two users holding one agent id fail startup isolation with a finding 
   set_agent(run, 3, "agent-1");
   auto verdict = judge(run);
   CHECK(verdict.kind == cast::controller::RunVerdictKind::failed);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict == cast::controller::CaseVerdict::failed);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict ==
+        cast::controller::CaseVerdict::failed);
   const auto& unique = criterion(verdict, cast::controller::TestCaseId::startup_isolation, "unique_agent_ids");
   CHECK_FALSE(unique.passed);
   CHECK(unique.observed == "9 distinct / 10 started");
@@ -85,7 +93,8 @@ TEST_CASE("two users holding one agent id fail startup isolation with a finding 
   CHECK(finding.observer == "u-000003");
   CHECK(finding.owner == "u-000001");
   CHECK(finding.excerpt.find(">>>agent-1<<<") != std::string::npos);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).verdict == cast::controller::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).verdict ==
+        cast::controller::CaseVerdict::passed);
 }
 
 TEST_CASE("a reply carrying another user's request id fails WebSocket scaling, naming observer and owner") {
@@ -93,7 +102,8 @@ TEST_CASE("a reply carrying another user's request id fails WebSocket scaling, n
   misroute(run, 2, 5);
   auto verdict = judge(run);
   CHECK(verdict.kind == cast::controller::RunVerdictKind::failed);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).verdict == cast::controller::CaseVerdict::failed);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).verdict ==
+        cast::controller::CaseVerdict::failed);
   const auto& routed = criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "replies_routed");
   CHECK_FALSE(routed.passed);
   CHECK(routed.observed_value == doctest::Approx(100.0 * 20 / 21));
@@ -106,13 +116,14 @@ TEST_CASE("a reply carrying another user's request id fails WebSocket scaling, n
   CHECK(finding.where == "agent_response request_id=u-000005-r2");
   CHECK(finding.excerpt.find(">>>u-000005-r2<<<") != std::string::npos);
   // The stray reply is not user 2's own, so its context still counts as intact.
-  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict == cast::controller::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict ==
+        cast::controller::CaseVerdict::passed);
 }
 
 TEST_CASE("a reply naming another user's agent under the user's own request id is misrouted too") {
   auto run = clean_run();
-  auto frame = nlohmann::json{{"type", "agent_state"}, {"request_id", run.planned[2].request_id_prefix + "9"},
-                              {"agent_id", "agent-7"}};
+  auto frame = nlohmann::json{
+      {"type", "agent_state"}, {"request_id", run.planned[2].request_id_prefix + "9"}, {"agent_id", "agent-7"}};
   run.record.observations.push_back(cast::testing::observe(run.planned[2], frame, 1));
   auto verdict = judge(run);
   REQUIRE(verdict.findings.size() == 1);
@@ -138,7 +149,8 @@ TEST_CASE("an agent that names another user, or forgets its context, fails start
   auto verdict = judge(run);
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "identity_echo").passed);
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "context_intact").passed);
-  CHECK(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "context_intact").observed == "9/10 quote their own context");
+  CHECK(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "context_intact").observed ==
+        "9/10 quote their own context");
   REQUIRE(verdict.findings.size() == 1);
   CHECK(verdict.findings[0].kind == cast::controller::FindingKind::identity_mismatch);
   CHECK(verdict.findings[0].observer == "u-000006");
@@ -154,7 +166,8 @@ TEST_CASE("drops, missing connections and failed users fail their criteria") {
   run.record.users[2].failed = true;
   auto verdict = judge(run);
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "unexpected_closes").passed);
-  CHECK(criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "connections_established").observed == "9/10");
+  CHECK(criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "connections_established").observed ==
+        "9/10");
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::performance, "success_rate").passed);  // 90 % < 95 %
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::startup_isolation, "agents_started").passed);
   CHECK(verdict.kind == cast::controller::RunVerdictKind::failed);
@@ -176,7 +189,8 @@ TEST_CASE("resources: unmeasured is reported, not failed, and over the limit fai
   run.record.resources[2].platform_cpu_percent = 182;  // of one core: 91 % of two
   verdict = judge(run);
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::performance, "platform_memory_mb").passed);
-  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "host_cpu_percent").observed_value == doctest::Approx(91));
+  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "host_cpu_percent").observed_value ==
+        doctest::Approx(91));
   CHECK_FALSE(criterion(verdict, cast::controller::TestCaseId::performance, "host_cpu_percent").passed);
   CHECK(verdict.kind == cast::controller::RunVerdictKind::failed);
 }
@@ -190,7 +204,8 @@ TEST_CASE("host CPU counts the platform's share, never the harness sharing the h
     sample.platform_cpu_percent = 60;  // the platform uses 30 % of it
   }
   auto verdict = judge(run);
-  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "host_cpu_percent").observed_value == doctest::Approx(30));
+  CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "host_cpu_percent").observed_value ==
+        doctest::Approx(30));
   CHECK(criterion(verdict, cast::controller::TestCaseId::performance, "host_cpu_percent").passed);
   run.record.platform_local = false;  // a remote platform's host is not ours to measure
   CHECK_FALSE(criterion(judge(run), cast::controller::TestCaseId::performance, "host_cpu_percent").measured);
@@ -203,17 +218,41 @@ TEST_CASE("isolation evidence: cases 2 and 5 count their findings, and a check t
   run.record.isolation.probes = 40;
   run.record.isolation.persistence_checked = true;
   auto clean = judge(run);
-  CHECK(test_case(clean, cast::controller::TestCaseId::cross_contamination).verdict == cast::controller::CaseVerdict::passed);
-  CHECK(test_case(clean, cast::controller::TestCaseId::state_persistence).verdict == cast::controller::CaseVerdict::passed);
+  CHECK(test_case(clean, cast::controller::TestCaseId::cross_contamination).verdict ==
+        cast::controller::CaseVerdict::passed);
+  CHECK(test_case(clean, cast::controller::TestCaseId::state_persistence).verdict ==
+        cast::controller::CaseVerdict::passed);
   CHECK(test_case(clean, cast::controller::TestCaseId::state_persistence).criteria.size() == 2);
   CHECK(clean.exit_code() == 0);
 
-  cast::controller::Finding leak{cast::controller::FindingKind::foreign_canary, cast::controller::TestCaseId::cross_contamination, "u-000001", "u-000002", "ws", "agent_response", "x", 0};
-  cast::controller::Finding row{cast::controller::FindingKind::wrong_owner_row, cast::controller::TestCaseId::state_persistence, "postgres", "u-000003", "postgres", "agents", "y", 0};
-  cast::controller::Finding probe{cast::controller::FindingKind::unauthorized_read, cast::controller::TestCaseId::state_persistence, "u-000004", "u-000005", "rest", "GET", "z", 0};
+  cast::controller::Finding leak{cast::controller::FindingKind::foreign_canary,
+                                 cast::controller::TestCaseId::cross_contamination,
+                                 "u-000001",
+                                 "u-000002",
+                                 "ws",
+                                 "agent_response",
+                                 "x",
+                                 0};
+  cast::controller::Finding row{cast::controller::FindingKind::wrong_owner_row,
+                                cast::controller::TestCaseId::state_persistence,
+                                "postgres",
+                                "u-000003",
+                                "postgres",
+                                "agents",
+                                "y",
+                                0};
+  cast::controller::Finding probe{cast::controller::FindingKind::unauthorized_read,
+                                  cast::controller::TestCaseId::state_persistence,
+                                  "u-000004",
+                                  "u-000005",
+                                  "rest",
+                                  "GET",
+                                  "z",
+                                  0};
   run.record.isolation.findings = {leak, row, probe};
   auto dirty = judge(run);
-  CHECK(test_case(dirty, cast::controller::TestCaseId::cross_contamination).verdict == cast::controller::CaseVerdict::failed);
+  CHECK(test_case(dirty, cast::controller::TestCaseId::cross_contamination).verdict ==
+        cast::controller::CaseVerdict::failed);
   CHECK(criterion(dirty, cast::controller::TestCaseId::state_persistence, "stored_data_ownership").observed_value == 1);
   CHECK(criterion(dirty, cast::controller::TestCaseId::state_persistence, "authorization_probes").observed_value == 1);
   CHECK(dirty.findings.size() == 3);

@@ -59,7 +59,9 @@ TEST_CASE("analysis: every finding kind round-trips through its report name") {
   CHECK(names.size() == cast::controller::all_finding_kinds().size());
   // Names users' CI matches today, spelled exactly.
   CHECK(cast::controller::parse_finding_kind("foreign_canary") == cast::controller::FindingKind::foreign_canary);
-  CHECK(cast::controller::parse_finding_kind("victim_data_in_denial") == cast::controller::FindingKind::victim_data_in_denial);
-  CHECK(cast::controller::parse_finding_kind("key_outside_prefix") == cast::controller::FindingKind::key_outside_prefix);
+  CHECK(cast::controller::parse_finding_kind("victim_data_in_denial") ==
+        cast::controller::FindingKind::victim_data_in_denial);
+  CHECK(cast::controller::parse_finding_kind("key_outside_prefix") ==
+        cast::controller::FindingKind::key_outside_prefix);
   CHECK_FALSE(cast::controller::parse_finding_kind("foreign-canary").has_value());
 }

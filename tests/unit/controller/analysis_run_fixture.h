@@ -52,12 +52,19 @@ inline void add_user(CleanRun& run, const PlannedUser& user) {
   outcome.agent_id = "agent-" + std::to_string(user.index);
   run.record.users.push_back(outcome);
   run.record.observations.push_back(observe(user,
-      {{"type", "agent_started"}, {"request_id", user.request_id_prefix + "1"}, {"agent_id", outcome.agent_id},
-       {"user_id", user.user_id}, {"startup_ms", 12.5}}, 110'000));
+                                            {{"type", "agent_started"},
+                                             {"request_id", user.request_id_prefix + "1"},
+                                             {"agent_id", outcome.agent_id},
+                                             {"user_id", user.user_id},
+                                             {"startup_ms", 12.5}},
+                                            110'000));
   std::string reply = "You said: \"hello " + user.canary + "\". I remember: {\"canary\":\"" + user.canary + "\"}";
   run.record.observations.push_back(observe(user,
-      {{"type", "agent_response"}, {"request_id", user.request_id_prefix + "2"}, {"agent_id", outcome.agent_id},
-       {"content", reply}}, 140'000));
+                                            {{"type", "agent_response"},
+                                             {"request_id", user.request_id_prefix + "2"},
+                                             {"agent_id", outcome.agent_id},
+                                             {"content", reply}},
+                                            140'000));
 }
 
 inline CleanRun clean_run(std::size_t users = 10) {
@@ -96,14 +103,16 @@ inline CleanRun clean_run(std::size_t users = 10) {
 
 // Judging helpers; they REQUIRE what they look up.
 
-inline const cast::controller::TestCaseResult& test_case(const cast::controller::RunVerdict& verdict, cast::controller::TestCaseId id) {
+inline const cast::controller::TestCaseResult& test_case(const cast::controller::RunVerdict& verdict,
+                                                         cast::controller::TestCaseId id) {
   auto it = std::find_if(verdict.test_cases.begin(), verdict.test_cases.end(),
                          [&](const cast::controller::TestCaseResult& result) { return result.id == id; });
   REQUIRE(it != verdict.test_cases.end());
   return *it;
 }
 
-inline const cast::controller::Criterion& criterion(const cast::controller::RunVerdict& verdict, cast::controller::TestCaseId id, const std::string& name) {
+inline const cast::controller::Criterion& criterion(const cast::controller::RunVerdict& verdict,
+                                                    cast::controller::TestCaseId id, const std::string& name) {
   const auto& result = test_case(verdict, id);
   auto it = std::find_if(result.criteria.begin(), result.criteria.end(),
                          [&](const cast::controller::Criterion& c) { return c.name == name; });
@@ -111,7 +120,9 @@ inline const cast::controller::Criterion& criterion(const cast::controller::RunV
   return *it;
 }
 
-inline cast::controller::RunVerdict judge(const CleanRun& run) { return cast::controller::judge_run(run.record, run.config, run.planned); }
+inline cast::controller::RunVerdict judge(const CleanRun& run) {
+  return cast::controller::judge_run(run.record, run.config, run.planned);
+}
 
 // Gives user `index` the agent id `agent_id` everywhere the run mentions it.
 inline void set_agent(CleanRun& run, std::size_t index, const std::string& agent_id) {
@@ -130,8 +141,10 @@ inline void set_agent(CleanRun& run, std::size_t index, const std::string& agent
 // User `observer` receives a reply meant for user `owner`.
 inline void misroute(CleanRun& run, std::size_t observer, std::size_t owner) {
   const auto& victim = run.planned[owner];
-  nlohmann::json frame = {{"type", "agent_response"}, {"request_id", victim.request_id_prefix + "2"},
-                          {"agent_id", run.record.users[owner].agent_id}, {"content", "quoting " + victim.canary}};
+  nlohmann::json frame = {{"type", "agent_response"},
+                          {"request_id", victim.request_id_prefix + "2"},
+                          {"agent_id", run.record.users[owner].agent_id},
+                          {"content", "quoting " + victim.canary}};
   auto seen = observe(run.planned[observer], frame, 150'000);
   run.record.observations.push_back(seen);
 }

@@ -24,7 +24,8 @@ TEST_CASE("a lost worker makes the run invalid, saying which") {
   CHECK(verdict.kind == cast::controller::RunVerdictKind::invalid);
   CHECK(verdict.exit_code() == 4);
   REQUIRE(verdict.invalid_reasons.size() == 1);
-  CHECK(verdict.invalid_reasons[0].starts_with("worker w-1 (127.0.0.1, pid 4001) was lost with 3 of its 5 users unfinished"));
+  CHECK(verdict.invalid_reasons[0].starts_with(
+      "worker w-1 (127.0.0.1, pid 4001) was lost with 3 of its 5 users unfinished"));
 }
 
 TEST_CASE("--allow-worker-loss: a worker lost after the go fails its users instead of invalidating the run") {
@@ -132,8 +133,10 @@ TEST_CASE("non-strict isolation keeps the findings as warnings and passes") {
   CHECK_FALSE(unique.passed);
   CHECK(unique.warning);
   CHECK(criterion(verdict, cast::controller::TestCaseId::websocket_scaling, "replies_routed").warning);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict == cast::controller::CaseVerdict::passed);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).note.find("only warned") != std::string::npos);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict ==
+        cast::controller::CaseVerdict::passed);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::websocket_scaling).note.find("only warned") !=
+        std::string::npos);
 
   run.config.isolation_strict = true;
   verdict = judge(run);
@@ -159,9 +162,11 @@ TEST_CASE("--performance-only skips cases 1, 2 and 5 and --isolation-only skips 
   run.record.users[0].start_us = 9'000'000;
   run.config.isolation_only = true;
   verdict = judge(run);
-  CHECK(test_case(verdict, cast::controller::TestCaseId::performance).verdict == cast::controller::CaseVerdict::not_evaluated);
+  CHECK(test_case(verdict, cast::controller::TestCaseId::performance).verdict ==
+        cast::controller::CaseVerdict::not_evaluated);
   CHECK(test_case(verdict, cast::controller::TestCaseId::performance).criteria.empty());
-  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict == cast::controller::CaseVerdict::failed);  // 9 s > 5 s per agent
+  CHECK(test_case(verdict, cast::controller::TestCaseId::startup_isolation).verdict ==
+        cast::controller::CaseVerdict::failed);  // 9 s > 5 s per agent
 }
 
 TEST_CASE("a worker loop that lagged beyond thresholds.max_loop_lag_ms makes the run invalid, naming it") {

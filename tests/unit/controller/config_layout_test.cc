@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
-#include "controller/config/run_config.h"
 #include "controller/config/persistence_layout.h"
+#include "controller/config/run_config.h"
 #include "controller/validators/store_access.h"
 
 using namespace cast::controller;  // the code under test

@@ -49,8 +49,9 @@ TEST_CASE("defaults are the design's criteria") {
 }
 
 TEST_CASE("YAML nested keys set their fields") {
-  auto c = from_yaml("users: 42\nthresholds:\n  p95_s: 2.5\n  min_success_rate: 0.9\ntimeouts:\n  run_s: 60\n"
-                     "reference:\n  faults: [misroute, 'slow_start:0.5']\n");
+  auto c = from_yaml(
+      "users: 42\nthresholds:\n  p95_s: 2.5\n  min_success_rate: 0.9\ntimeouts:\n  run_s: 60\n"
+      "reference:\n  faults: [misroute, 'slow_start:0.5']\n");
   CHECK(c.users == 42);
   CHECK(c.p95_limit_s == 2.5);
   CHECK(c.min_success_rate == 0.9);
@@ -130,7 +131,8 @@ TEST_CASE("a bad value is an error naming the key and where it came from") {
 
 TEST_CASE("targets are all or nothing, and faults only go with the embedded platform") {
   FakeEnvironment env{{{"E2E_BACKEND_URL", "http://127.0.0.1:8000"}}};
-  CHECK_THROWS_WITH_AS(cast::controller::load_run_config("", env.lookup(), {}), doctest::Contains("auth_url"), cast::controller::ConfigError);
+  CHECK_THROWS_WITH_AS(cast::controller::load_run_config("", env.lookup(), {}), doctest::Contains("auth_url"),
+                       cast::controller::ConfigError);
   FakeEnvironment full{{{"E2E_BACKEND_URL", "http://127.0.0.1:8000"},
                         {"E2E_AUTH_SERVICE_URL", "http://127.0.0.1:8001"},
                         {"E2E_WEBSOCKET_URL", "ws://127.0.0.1:8000/ws"}}};
@@ -154,8 +156,9 @@ TEST_CASE("quiet turns the live progress off, from YAML or --quiet") {
 }
 
 TEST_CASE("load shapes: --hold and --ramp in seconds, the hold interval from YAML, bounded by the run timeout") {
-  auto c = from_yaml("load:\n  hold_s: 3\n  hold_interval_s: 0.5\n  ramp_s: 2\nthresholds:\n  max_loop_lag_ms: 250\n"
-                     "  max_harness_errors: 2\n");
+  auto c = from_yaml(
+      "load:\n  hold_s: 3\n  hold_interval_s: 0.5\n  ramp_s: 2\nthresholds:\n  max_loop_lag_ms: 250\n"
+      "  max_harness_errors: 2\n");
   CHECK(c.hold == std::chrono::seconds{3});
   CHECK(c.hold_interval == std::chrono::milliseconds{500});
   CHECK(c.ramp == std::chrono::seconds{2});
@@ -168,7 +171,8 @@ TEST_CASE("load shapes: --hold and --ramp in seconds, the hold interval from YAM
   FakeEnvironment env;
   CHECK_NOTHROW(cast::controller::load_run_config("", env.lookup(), parse_flags({"--hold", "20", "--timeout", "30"})));
   try {
-    cast::controller::load_run_config("", env.lookup(), parse_flags({"--hold", "20", "--ramp", "15", "--timeout", "30"}));
+    cast::controller::load_run_config("", env.lookup(),
+                                      parse_flags({"--hold", "20", "--ramp", "15", "--timeout", "30"}));
     FAIL("a hold and ramp longer than the run timeout were accepted");
   } catch (const cast::controller::ConfigError& e) {
     CHECK(std::string(e.what()).find("ramp plus hold (35.0 s) must be shorter than the run timeout (30.0 s") !=
@@ -177,9 +181,10 @@ TEST_CASE("load shapes: --hold and --ramp in seconds, the hold interval from YAM
 }
 
 TEST_CASE("the persistence section is parsed once at load, into the config") {
-  auto config = from_yaml("users: 5\npersistence:\n  redis:\n    run_keys: \"x:{run_id}:\"\n"
-                          "    agent_key: \"x:{run_id}:{user_id}:{agent_id}\"\n"
-                          "    user_agents_key: \"x:{run_id}:{user_id}\"\n");
+  auto config = from_yaml(
+      "users: 5\npersistence:\n  redis:\n    run_keys: \"x:{run_id}:\"\n"
+      "    agent_key: \"x:{run_id}:{user_id}:{agent_id}\"\n"
+      "    user_agents_key: \"x:{run_id}:{user_id}\"\n");
   CHECK(config.persistence.redis.run_keys == "x:{run_id}:");
   CHECK(config.persistence.redis.agent_key == "x:{run_id}:{user_id}:{agent_id}");
   CHECK(config.persistence.postgres.agents_query == cast::controller::PersistenceLayout{}.postgres.agents_query);
@@ -193,8 +198,9 @@ TEST_CASE("users per tenant: 4 by default, from YAML population.users_per_tenant
   CHECK(from_yaml("population:\n  users_per_tenant: 10\n").users_per_tenant == 10);
   auto c = cast::controller::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--users-per-tenant", "1"}));
   CHECK(c.users_per_tenant == 1);
-  CHECK_THROWS_WITH_AS(cast::controller::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--users-per-tenant", "0"})),
-                       doctest::Contains("--users-per-tenant"), cast::controller::ConfigError);
+  CHECK_THROWS_WITH_AS(
+      cast::controller::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--users-per-tenant", "0"})),
+      doctest::Contains("--users-per-tenant"), cast::controller::ConfigError);
 }
 
 TEST_CASE("the JWT secret comes from E2E_JWT_SECRET or a file, never from a YAML value") {
@@ -208,7 +214,7 @@ TEST_CASE("the JWT secret comes from E2E_JWT_SECRET or a file, never from a YAML
   std::filesystem::remove(file);
   CHECK_THROWS_WITH_AS(from_yaml("targets:\n  jwt_secret: inline\n"), doctest::Contains("unknown key"),
                        cast::controller::ConfigError);
-  CHECK_THROWS_WITH_AS(
-      cast::controller::load_run_config("", FakeEnvironment{}.lookup(), parse_flags({"--jwt-secret-file", "/nonexistent/s"})),
-      doctest::Contains("/nonexistent/s"), cast::controller::ConfigError);
+  CHECK_THROWS_WITH_AS(cast::controller::load_run_config("", FakeEnvironment{}.lookup(),
+                                                         parse_flags({"--jwt-secret-file", "/nonexistent/s"})),
+                       doctest::Contains("/nonexistent/s"), cast::controller::ConfigError);
 }

@@ -46,8 +46,10 @@ Observation observe(const Run& run, std::size_t observer, std::string payload,
 std::string reply(const Run& run, std::size_t to, std::size_t whose) {
   const PlannedUser& user = run.planned[whose];
   json context{{"canary", user.canary}, {"email", user.profile.email}, {"name", user.profile.display_name}};
-  return json{{"type", "agent_response"}, {"request_id", run.planned[to].request_id_prefix + "2"},
-              {"agent_id", agent_of(whose)}, {"content", "You said: \"hi " + user.canary + "\". I remember: " + context.dump()}}
+  return json{{"type", "agent_response"},
+              {"request_id", run.planned[to].request_id_prefix + "2"},
+              {"agent_id", agent_of(whose)},
+              {"content", "You said: \"hi " + user.canary + "\". I remember: " + context.dump()}}
       .dump();
 }
 
@@ -66,10 +68,16 @@ Run clean_run(std::size_t users = 6) {
     outcome.agent_id = agent_of(user.index);
     run.record.users.push_back(outcome);
     run.record.observations.push_back(observe(run, user.index,
-        json{{"type", "agent_started"}, {"request_id", user.request_id_prefix + "1"}, {"agent_id", outcome.agent_id},
-             {"user_id", user.user_id}, {"startup_ms", 3.5}}.dump(), ObservationChannel::ws, "start"));
+                                              json{{"type", "agent_started"},
+                                                   {"request_id", user.request_id_prefix + "1"},
+                                                   {"agent_id", outcome.agent_id},
+                                                   {"user_id", user.user_id},
+                                                   {"startup_ms", 3.5}}
+                                                  .dump(),
+                                              ObservationChannel::ws, "start"));
     run.record.observations.push_back(observe(run, user.index, reply(run, user.index, user.index)));
-    run.record.observations.push_back(observe(run, user.index,
+    run.record.observations.push_back(observe(
+        run, user.index,
         json{{"agent_id", outcome.agent_id}, {"user_id", user.user_id}, {"state", {{"canary", user.canary}}}}.dump(),
         ObservationChannel::rest, "state"));
   }
@@ -81,7 +89,8 @@ ContaminationReport detect(const Run& run, DetectorOptions options = {}) {
 }
 
 // Exactly one finding, of `kind`, seen by user `observer`, owned by `owner`.
-Finding only_finding(const Run& run, cast::controller::FindingKind kind, std::size_t observer, const std::string& owner) {
+Finding only_finding(const Run& run, cast::controller::FindingKind kind, std::size_t observer,
+                     const std::string& owner) {
   auto report = detect(run);
   REQUIRE(report.findings.size() == 1);
   const Finding& finding = report.findings.front();
@@ -127,9 +136,11 @@ TEST_CASE("isolation detector: another user's canary in a reply is a foreign can
     CHECK(finding.channel == "ws");
     CHECK(finding.test_case == cast::controller::TestCaseId::cross_contamination);
     CHECK(finding.where == "agent_response request_id=" + run.planned[1].request_id_prefix + "2");
-    canary = canary || (finding.kind == cast::controller::FindingKind::foreign_canary && finding.excerpt.find(marked(owner.canary)) != std::string::npos);
+    canary = canary || (finding.kind == cast::controller::FindingKind::foreign_canary &&
+                        finding.excerpt.find(marked(owner.canary)) != std::string::npos);
     profile = profile || finding.kind == cast::controller::FindingKind::foreign_profile;
-    agent = agent || (finding.kind == cast::controller::FindingKind::foreign_agent_id && finding.excerpt.find(marked(agent_of(3))) != std::string::npos);
+    agent = agent || (finding.kind == cast::controller::FindingKind::foreign_agent_id &&
+                      finding.excerpt.find(marked(agent_of(3))) != std::string::npos);
   }
   CHECK(canary);
   CHECK(profile);
@@ -150,7 +161,8 @@ TEST_CASE("isolation detector: a canary hidden by JSON unicode escapes is found 
   auto seen = observe(cut, 0, R"({"type":"agent_response","content":"x )" + hidden + " and more");
   seen.truncated = true;
   cut.record.observations.push_back(seen);
-  CHECK(only_finding(cut, cast::controller::FindingKind::foreign_canary, 0, cut.planned[4].user_id).excerpt.starts_with("[json] "));
+  CHECK(only_finding(cut, cast::controller::FindingKind::foreign_canary, 0, cut.planned[4].user_id)
+            .excerpt.starts_with("[json] "));
 }
 
 TEST_CASE("isolation detector: URL-encoded profile values are found over REST too") {
@@ -205,14 +217,14 @@ TEST_CASE("isolation detector: a canary cut by the capture cap or of another run
 
 TEST_CASE("isolation detector: a foreign email and user id and request id and agent id are each found") {
   Run run = clean_run();
-  run.record.observations.push_back(observe(run, 0, "{\"type\":\"agent_status\",\"email\":\"" +
-                                                        run.planned[2].profile.email + "\"}"));
+  run.record.observations.push_back(
+      observe(run, 0, "{\"type\":\"agent_status\",\"email\":\"" + run.planned[2].profile.email + "\"}"));
   only_finding(run, cast::controller::FindingKind::foreign_profile, 0, run.planned[2].user_id);
 
   Run ids = clean_run();
   ids.record.observations.push_back(observe(ids, 0, "{\"type\":\"error\",\"message\":\"" + agent_of(4) + "\"}"));
-  ids.record.observations.push_back(observe(ids, 1, "{\"type\":\"ack\",\"request_id\":\"" +
-                                                        ids.planned[3].request_id_prefix + "17\"}"));
+  ids.record.observations.push_back(
+      observe(ids, 1, "{\"type\":\"ack\",\"request_id\":\"" + ids.planned[3].request_id_prefix + "17\"}"));
   ids.record.observations.push_back(observe(ids, 2, "{\"type\":\"ack\",\"owner\":\"" + ids.planned[5].user_id + "\"}"));
   auto report = detect(ids);
   REQUIRE(report.findings.size() == 3);
@@ -237,16 +249,20 @@ TEST_CASE("isolation detector: the victim's agent id in a probe answer is expect
   run.record.observations.push_back(observe(run, 1, denied, ObservationChannel::ws, "probe"));
   CHECK(detect(run).findings.empty());
 
-  run.record.observations.push_back(observe(run, 1, json{{"type", "agent_state"}, {"agent_id", agent_of(3)},
-      {"user_id", run.planned[1].user_id}, {"state", {{"canary", run.planned[3].canary}}}}.dump(),
-      ObservationChannel::ws, "probe"));
+  run.record.observations.push_back(observe(run, 1,
+                                            json{{"type", "agent_state"},
+                                                 {"agent_id", agent_of(3)},
+                                                 {"user_id", run.planned[1].user_id},
+                                                 {"state", {{"canary", run.planned[3].canary}}}}
+                                                .dump(),
+                                            ObservationChannel::ws, "probe"));
   only_finding(run, cast::controller::FindingKind::foreign_canary, 1, run.planned[3].user_id);
 }
 
 TEST_CASE("isolation detector: agent_started or agent_state naming another user is an identity mismatch") {
   Run run = clean_run();
-  run.record.observations[0].payload = json{{"type", "agent_started"}, {"agent_id", agent_of(0)},
-                                            {"user_id", "u-999999"}, {"startup_ms", 2}}.dump();
+  run.record.observations[0].payload =
+      json{{"type", "agent_started"}, {"agent_id", agent_of(0)}, {"user_id", "u-999999"}, {"startup_ms", 2}}.dump();
   Finding finding = detect(run).findings.at(0);
   CHECK(finding.kind == cast::controller::FindingKind::identity_mismatch);
   CHECK(finding.test_case == cast::controller::TestCaseId::startup_isolation);
@@ -255,8 +271,12 @@ TEST_CASE("isolation detector: agent_started or agent_state naming another user 
   CHECK(finding.excerpt.find(marked("u-999999")) != std::string::npos);
 
   Run state = clean_run();
-  state.record.observations.push_back(observe(state, 2, json{{"type", "agent_state"}, {"agent_id", agent_of(2)},
-      {"user_id", state.planned[4].user_id}, {"state", json::object()}}.dump()));
+  state.record.observations.push_back(observe(state, 2,
+                                              json{{"type", "agent_state"},
+                                                   {"agent_id", agent_of(2)},
+                                                   {"user_id", state.planned[4].user_id},
+                                                   {"state", json::object()}}
+                                                  .dump()));
   auto report = detect(state);
   REQUIRE(report.findings.size() == 2);  // the mismatch, and the foreign user id it carries
   CHECK(report.findings[0].kind == cast::controller::FindingKind::foreign_user_id);
@@ -271,8 +291,8 @@ TEST_CASE("isolation detector: agent_started or agent_state naming another user 
 TEST_CASE("isolation detector: repeated evidence folds into one counted finding and the total is capped") {
   Run run = clean_run();
   for (int i = 0; i < 50; ++i) {
-    run.record.observations.push_back(observe(run, 1, "{\"type\":\"agent_response\",\"c\":\"" + run.planned[2].canary +
-                                                          " " + run.planned[2].canary + "\"}"));
+    run.record.observations.push_back(observe(
+        run, 1, "{\"type\":\"agent_response\",\"c\":\"" + run.planned[2].canary + " " + run.planned[2].canary + "\"}"));
   }
   auto report = detect(run);
   REQUIRE(report.findings.size() == 1);

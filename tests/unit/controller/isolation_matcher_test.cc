@@ -25,9 +25,7 @@ struct Value {
 
 using Key = std::tuple<std::size_t, std::size_t, std::uint32_t, int>;
 
-Key key_of(const ValueMatch& match) {
-  return {match.offset, match.length, match.owner, static_cast<int>(match.kind)};
-}
+Key key_of(const ValueMatch& match) { return {match.offset, match.length, match.owner, static_cast<int>(match.kind)}; }
 
 bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
@@ -131,8 +129,8 @@ TEST_CASE("isolation matcher: ids match as whole tokens only") {
 }
 
 TEST_CASE("isolation matcher: one value held by two owners reports both and empty values are ignored") {
-  std::vector<Value> values{{"agent-9", 1, ValueKind::agent_id}, {"agent-9", 2, ValueKind::agent_id},
-                            {"", 3, ValueKind::user_id}};
+  std::vector<Value> values{
+      {"agent-9", 1, ValueKind::agent_id}, {"agent-9", 2, ValueKind::agent_id}, {"", 3, ValueKind::user_id}};
   CHECK(fast_find_all(values, "agent-9").size() == 2);
   CHECK(fast_find_all(values, "").empty());
 }

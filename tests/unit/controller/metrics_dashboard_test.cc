@@ -19,8 +19,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::set<std::string> kPromqlWords = {"by",     "without",    "on",          "ignoring", "group_left",
-                                            "group_right", "bool", "and", "or", "unless", "offset", "inf", "nan"};
+const std::set<std::string> kPromqlWords = {"by",  "without", "on",     "ignoring", "group_left", "group_right", "bool",
+                                            "and", "or",      "unless", "offset",   "inf",        "nan"};
 
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
 
@@ -58,14 +58,26 @@ std::set<std::string> metric_names(const std::string& expr) {
   std::size_t i = 0;
   while (i < expr.size()) {
     char c = expr[i];
-    if (c == '{') { i = skip_group(expr, i, '{', '}'); continue; }
-    if (c == '[') { i = skip_group(expr, i, '[', ']'); continue; }
-    if (c == '"') { i = skip_string(expr, i); continue; }
+    if (c == '{') {
+      i = skip_group(expr, i, '{', '}');
+      continue;
+    }
+    if (c == '[') {
+      i = skip_group(expr, i, '[', ']');
+      continue;
+    }
+    if (c == '"') {
+      i = skip_string(expr, i);
+      continue;
+    }
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
       while (i < expr.size() && (identifier_char(expr[i]) || expr[i] == '.')) ++i;
       continue;
     }
-    if (!identifier_char(c) && c != '$') { ++i; continue; }
+    if (!identifier_char(c) && c != '$') {
+      ++i;
+      continue;
+    }
     std::size_t start = i;
     while (i < expr.size() && (identifier_char(expr[i]) || expr[i] == '$')) ++i;
     std::string word = expr.substr(start, i - start);
@@ -135,8 +147,10 @@ std::vector<std::string> dashboard_queries(const nlohmann::json& dashboard) {
 }  // namespace
 
 TEST_CASE("PromQL metric names: functions, labels, by-lists, ranges and numbers are not metrics") {
-  CHECK(metric_names(R"(histogram_quantile(0.95, sum by (le) (rate(a_bucket{instance=~"$x", phase="b c"}[$__rate_interval]))))") ==
-        std::set<std::string>{"a_bucket"});
+  CHECK(
+      metric_names(
+          R"(histogram_quantile(0.95, sum by (le) (rate(a_bucket{instance=~"$x", phase="b c"}[$__rate_interval]))))") ==
+      std::set<std::string>{"a_bucket"});
   CHECK(metric_names("sum(rate(x_sum[1m])) / sum without (worker) (rate(x_count[5m])) > bool 2") ==
         std::set<std::string>{"x_sum", "x_count"});
   CHECK(metric_names("max by(worker) (lag) + on (worker) group_left events") == std::set<std::string>{"lag", "events"});

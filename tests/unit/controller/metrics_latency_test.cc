@@ -12,11 +12,11 @@ using namespace cast::controller;
 
 TEST_CASE("metrics: latency histogram buckets are cumulative and +Inf equals the count") {
   cast::LogHistogram histogram;
-  histogram.add(5ms);           // below every bound but the first
+  histogram.add(5ms);  // below every bound but the first
   histogram.add(300ms, 3);
   histogram.add(4'200ms);
   histogram.add(7s);
-  histogram.add(120s);          // beyond the last bound: only in +Inf
+  histogram.add(120s);  // beyond the last bound: only in +Inf
   auto family = render_latency_histogram(histogram, "lat", "help");
   REQUIRE(family.metric.size() == 1);
   const auto& h = family.metric[0].histogram;

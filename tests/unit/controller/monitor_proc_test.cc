@@ -34,7 +34,7 @@ TEST_CASE("monitor: host CPU percent between two readings") {
   HostCpuTimes before{100, 1000};
   CHECK(host_cpu_percent(before, HostCpuTimes{150, 1200}) == doctest::Approx(25.0));
   CHECK(host_cpu_percent(before, HostCpuTimes{300, 1200}) == doctest::Approx(100.0));
-  CHECK(host_cpu_percent(before, before) == 0.0);          // no tick passed
+  CHECK(host_cpu_percent(before, before) == 0.0);                 // no tick passed
   CHECK(host_cpu_percent(before, HostCpuTimes{90, 900}) == 0.0);  // counters went back: no nonsense
 }
 

@@ -28,8 +28,7 @@ TEST_CASE("monitor: exposition text gives name, labels and value per sample line
 }
 
 TEST_CASE("monitor: label values keep escaped quotes, backslashes, newlines, commas and braces") {
-  auto samples = parse_prometheus_text(
-      "msg{text=\"say \\\"hi\\\", {ok}\",path=\"C:\\\\x\",nl=\"a\\nb\",} 1\n");
+  auto samples = parse_prometheus_text("msg{text=\"say \\\"hi\\\", {ok}\",path=\"C:\\\\x\",nl=\"a\\nb\",} 1\n");
   REQUIRE(samples.size() == 1);
   CHECK(samples[0].labels.at("text") == "say \"hi\", {ok}");
   CHECK(samples[0].labels.at("path") == "C:\\x");

@@ -84,8 +84,8 @@ TEST_CASE("every identifier of a population is unique") {
   auto users = cast::controller::plan_population(spec_for(2000, 4));
   std::set<std::string> seen;
   for (const auto& user : users) {
-    for (const auto* value : {&user.user_id, &user.profile.email, &user.profile.display_name, &user.canary,
-                              &user.request_id_prefix}) {
+    for (const auto* value :
+         {&user.user_id, &user.profile.email, &user.profile.display_name, &user.canary, &user.request_id_prefix}) {
       CHECK(seen.insert(*value).second);
     }
   }

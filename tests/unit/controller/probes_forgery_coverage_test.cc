@@ -27,9 +27,8 @@ const ForgeryCoverage& entry(const std::vector<ForgeryCoverage>& all, const std:
 }  // namespace
 
 TEST_CASE("forgery coverage: one entry per forgery kind, full when any probe of it was full strength") {
-  auto all = forgery_coverage({forged(v1::FORGERY_EXPIRED, true), forged(v1::FORGERY_EXPIRED, true),
-                               forged(v1::FORGERY_ALG_NONE, true)},
-                              true);
+  auto all = forgery_coverage(
+      {forged(v1::FORGERY_EXPIRED, true), forged(v1::FORGERY_EXPIRED, true), forged(v1::FORGERY_ALG_NONE, true)}, true);
   CHECK(all.size() == static_cast<std::size_t>(v1::ForgeryKind_MAX));
   CHECK(entry(all, "expired").strength == ForgeryCoverage::Strength::full);
   CHECK(entry(all, "expired").probes == 2);

@@ -14,11 +14,13 @@ std::vector<PlannedUser> population() {
 
 // "rest_get_state", "rest_forged:alg_none", ... as reports name them.
 void name_probe(ProbeResult& r, const std::string& label) {
-  const std::pair<const char*, ProbeKind> kinds[] = {
-      {"ws_get_state", ProbeKind::ws_get_state},       {"ws_update_state", ProbeKind::ws_update_state},
-      {"ws_message", ProbeKind::ws_message},           {"rest_get_state", ProbeKind::rest_get_state},
-      {"rest_put_state", ProbeKind::rest_put_state},   {"rest_forged", ProbeKind::rest_forged},
-      {"ws_upgrade_forged", ProbeKind::ws_upgrade_forged}};
+  const std::pair<const char*, ProbeKind> kinds[] = {{"ws_get_state", ProbeKind::ws_get_state},
+                                                     {"ws_update_state", ProbeKind::ws_update_state},
+                                                     {"ws_message", ProbeKind::ws_message},
+                                                     {"rest_get_state", ProbeKind::rest_get_state},
+                                                     {"rest_put_state", ProbeKind::rest_put_state},
+                                                     {"rest_forged", ProbeKind::rest_forged},
+                                                     {"ws_upgrade_forged", ProbeKind::ws_upgrade_forged}};
   auto colon = label.find(':');
   for (const auto& [name, kind] : kinds) {
     if (label.substr(0, colon) == name) {

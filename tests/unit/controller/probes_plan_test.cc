@@ -115,7 +115,8 @@ TEST_CASE("probes: a worker holding most users still sends every attacker elsewh
   }
 }
 
-TEST_CASE("probes: tenants of four, every attacker probes one victim in its tenant and one in another, each elsewhere") {
+TEST_CASE(
+    "probes: tenants of four, every attacker probes one victim in its tenant and one in another, each elsewhere") {
   auto users = population_of(12, 4);
   std::vector<std::string> worker_of(12);
   for (std::size_t i = 0; i < 12; ++i) {

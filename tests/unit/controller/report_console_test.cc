@@ -35,7 +35,8 @@ TEST_CASE("console summary: header, every criterion with threshold, observed and
   std::string text = summary_of(run, verdict, {{"JSON report: /tmp/r.json"}, {}});
   CHECK(text.starts_with("cast run-20260101-120000-abc123: 10 users in 4.5 s -> FAILED (exit 1)\n"));
   CHECK(text.find("1 startup isolation: failed (1 of 5 criteria failed)") != std::string::npos);
-  CHECK(text.find("2 cross-contamination: not_evaluated (not evaluated: no contamination scan ran)") != std::string::npos);
+  CHECK(text.find("2 cross-contamination: not_evaluated (not evaluated: no contamination scan ran)") !=
+        std::string::npos);
   CHECK(text.find("  startup_p95_s              < 5.00 s           9.000 s of 10") != std::string::npos);
   CHECK(text.find("FAIL\n") != std::string::npos);
   CHECK(text.find("not measured") != std::string::npos);
@@ -71,12 +72,14 @@ TEST_CASE("console summary: the first 20 findings, a count of the rest, invalid 
   run.record.workers[0].lost = true;
   auto verdict = cast::controller::judge_run(run.record, run.config, run.planned);
   for (int i = 0; i < 23; ++i) {
-    verdict.findings.push_back({cast::controller::FindingKind::misrouted_reply, cast::controller::TestCaseId::websocket_scaling, "u-000001", "u-00000" + std::to_string(i % 10),
-                                "ws", "agent_response", std::string(300, 'x') + ">>>foreign<<<", 0.5});
+    verdict.findings.push_back(
+        {cast::controller::FindingKind::misrouted_reply, cast::controller::TestCaseId::websocket_scaling, "u-000001",
+         "u-00000" + std::to_string(i % 10), "ws", "agent_response", std::string(300, 'x') + ">>>foreign<<<", 0.5});
   }
   cast::controller::ReportOutcome outcome;
-  outcome.errors.push_back("cannot write JSON report to '/nonexistent/folder/with/a/rather/long/name/that/goes/on/"
-                           "and/on/report.json': No such file or directory");
+  outcome.errors.push_back(
+      "cannot write JSON report to '/nonexistent/folder/with/a/rather/long/name/that/goes/on/"
+      "and/on/report.json': No such file or directory");
   std::string text = summary_of(run, verdict, outcome);
   CHECK(text.find("findings (23):") != std::string::npos);
   CHECK(text.find("  ... and 3 more (see the JSON report)") != std::string::npos);

@@ -10,7 +10,8 @@ using namespace cast::controller;  // the code under test
 
 namespace {
 
-cast::controller::Finding finding(cast::controller::FindingKind kind, const std::string& channel, int observer, int owner) {
+cast::controller::Finding finding(cast::controller::FindingKind kind, const std::string& channel, int observer,
+                                  int owner) {
   cast::controller::Finding f;
   f.kind = kind;
   f.test_case = cast::controller::TestCaseId::cross_contamination;
@@ -25,9 +26,12 @@ cast::controller::Finding finding(cast::controller::FindingKind kind, const std:
 
 TEST_CASE("findings digest: thousands of findings fold into a few groups, largest first, with counts and pairs") {
   std::vector<cast::controller::Finding> findings;
-  for (int i = 0; i < 3000; ++i) findings.push_back(finding(cast::controller::FindingKind::foreign_canary, "ws", i, i + 1));
-  for (int i = 0; i < 1500; ++i) findings.push_back(finding(cast::controller::FindingKind::foreign_request_id, "ws", i % 10, 99));
-  for (int i = 0; i < 500; ++i) findings.push_back(finding(cast::controller::FindingKind::foreign_canary, "rest", i, i + 2));
+  for (int i = 0; i < 3000; ++i)
+    findings.push_back(finding(cast::controller::FindingKind::foreign_canary, "ws", i, i + 1));
+  for (int i = 0; i < 1500; ++i)
+    findings.push_back(finding(cast::controller::FindingKind::foreign_request_id, "ws", i % 10, 99));
+  for (int i = 0; i < 500; ++i)
+    findings.push_back(finding(cast::controller::FindingKind::foreign_canary, "rest", i, i + 2));
   auto digest = cast::controller::digest_findings(findings);
   CHECK(digest.total == 5000);
   REQUIRE(digest.groups.size() == 3);
@@ -50,7 +54,8 @@ TEST_CASE("findings digest: thousands of findings fold into a few groups, larges
 
 TEST_CASE("findings digest: a group with one pair shows repeats, and groups beyond the cap are counted") {
   std::vector<cast::controller::Finding> findings;
-  for (int i = 0; i < 10; ++i) findings.push_back(finding(cast::controller::FindingKind::duplicate_agent_id, "ws", 1, 2));
+  for (int i = 0; i < 10; ++i)
+    findings.push_back(finding(cast::controller::FindingKind::duplicate_agent_id, "ws", 1, 2));
   for (int k = 0; k < 40; ++k)
     findings.push_back(finding(cast::controller::FindingKind::unknown_key, "redis-" + std::to_string(k), k, k + 1));
   auto digest = cast::controller::digest_findings(findings, {.groups = 25, .examples = 3});

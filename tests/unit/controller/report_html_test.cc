@@ -34,14 +34,17 @@ std::string render(cast::testing::CleanRun& run, cast::controller::RunVerdict& v
 
 TEST_CASE("html escaping: markup, ampersands and quotes become entities, control characters spaces") {
   CHECK(cast::controller::html_escape("</script>&\"'") == "&lt;/script&gt;&amp;&quot;&#39;");
-  CHECK(cast::controller::html_escape(std::string("a\0b\x1b" "c\td", 7)) == "a b c\td");
+  CHECK(cast::controller::html_escape(std::string("a\0b\x1b"
+                                                  "c\td",
+                                                  7)) == "a b c\td");
   CHECK(cast::controller::html_escape("caf\xc3\xa9") == "caf\xc3\xa9");  // UTF-8 passes untouched
 }
 
 TEST_CASE("a finding excerpt is escaped everywhere and only its foreign value is marked") {
   auto html = cast::controller::excerpt_html(hostile_finding().excerpt);
-  CHECK(html == "&lt;/script&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot; "
-                "<mark>canary-&lt;b&gt;7&lt;/b&gt;&amp;amp;</mark> &lt;img src=x onerror=alert(1)&gt;");
+  CHECK(html ==
+        "&lt;/script&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot; "
+        "<mark>canary-&lt;b&gt;7&lt;/b&gt;&amp;amp;</mark> &lt;img src=x onerror=alert(1)&gt;");
   CHECK(cast::controller::excerpt_html("no marks <here>") == "no marks &lt;here&gt;");
   CHECK(cast::controller::excerpt_html("open >>>only") == "open <mark>only</mark>");
 }
@@ -127,7 +130,8 @@ TEST_CASE("the html report of 10000 users with 5000 findings stays small") {
   for (int i = 0; i < 5000; ++i) {
     auto f = hostile_finding();
     f.observer = "user-" + std::to_string(i);
-    f.kind = i % 3 == 0 ? cast::controller::FindingKind::foreign_request_id : cast::controller::FindingKind::foreign_canary;
+    f.kind =
+        i % 3 == 0 ? cast::controller::FindingKind::foreign_request_id : cast::controller::FindingKind::foreign_canary;
     verdict.findings.push_back(f);
   }
   auto html = render(run, verdict);

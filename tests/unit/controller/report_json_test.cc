@@ -1,11 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "controller/analysis/judge.h"
 #include "controller/report/json_report.h"
@@ -151,7 +151,8 @@ TEST_CASE("bytes that are not UTF-8 in a payload excerpt do not break the JSON r
   CHECK(report["findings"][0]["excerpt"].get<std::string>().starts_with("cut "));
 }
 
-TEST_CASE("reports go to their files, and an unwritable path is an error naming it while the others are still written") {
+TEST_CASE(
+    "reports go to their files, and an unwritable path is an error naming it while the others are still written") {
   SpoiltRun spoilt;
   auto dir = std::filesystem::temp_directory_path() / ("cast-report-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -171,7 +172,8 @@ TEST_CASE("reports go to their files, and an unwritable path is an error naming 
   std::ifstream in(spoilt.run.config.report_file);
   CHECK(json::parse(in)["verdict"] == "failed");
 
-  CHECK_THROWS_AS(cast::controller::write_report_file((dir / "x" / "y").string(), "{}", "JSON report"), cast::controller::ReportWriteError);
+  CHECK_THROWS_AS(cast::controller::write_report_file((dir / "x" / "y").string(), "{}", "JSON report"),
+                  cast::controller::ReportWriteError);
   std::filesystem::remove_all(dir);
 }
 
@@ -179,7 +181,8 @@ TEST_CASE("a run stopped before the go: JSON names the reason and exit code, lea
   auto run = cast::testing::clean_run();
   for (auto& user : run.record.users) user.start_us.reset();
   run.record.resources.clear();
-  auto verdict = cast::controller::judge_unstarted_run(run.record, "workers: only 0 of 2 workers attached within 2000 ms", 4);
+  auto verdict =
+      cast::controller::judge_unstarted_run(run.record, "workers: only 0 of 2 workers attached within 2000 ms", 4);
   json report = cast::controller::build_json_report({run.record, verdict, run.config});
   CHECK(report["verdict"] == "invalid");
   CHECK(report["exit_code"] == 4);
@@ -196,7 +199,6 @@ TEST_CASE("a run stopped before the go: JSON names the reason and exit code, lea
     FAIL_CHECK(error);
   }
 }
-
 
 TEST_CASE("the JSON report carries the harness's self-measurement, the load shape and the controller's timings") {
   SpoiltRun spoilt;

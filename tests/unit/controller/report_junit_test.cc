@@ -34,7 +34,7 @@ std::string attribute(const std::string& xml, const std::string& element, const 
 TEST_CASE("JUnit XML: a testcase per criterion, failures and skips counted") {
   auto run = cast::testing::clean_run();
   run.record.users[0].start_us = 9'000'000;  // fails max_startup_s, startup_p95_s and startup_p99_s
-  run.record.resources.clear();               // memory and host CPU not measured
+  run.record.resources.clear();              // memory and host CPU not measured
   auto verdict = cast::controller::judge_run(run.record, run.config, run.planned);
   std::string xml = cast::controller::render_junit_report({run.record, verdict, run.config});
 
@@ -74,7 +74,8 @@ TEST_CASE("JUnit XML escapes markup and drops control characters") {
   verdict.test_cases[0].criteria[0].name = "<&>\"name";
   verdict.test_cases[0].criteria[0].passed = false;
   verdict.test_cases[0].criteria[0].observed = "</failure><x>";
-  verdict.findings.push_back({cast::controller::FindingKind::misrouted_reply, cast::controller::TestCaseId::startup_isolation, "u-1", "u-2", "ws", "frame",
+  verdict.findings.push_back({cast::controller::FindingKind::misrouted_reply,
+                              cast::controller::TestCaseId::startup_isolation, "u-1", "u-2", "ws", "frame",
                               "...\"a\":>>>\"<script>&\"<<<...", 0});
   std::string xml = cast::controller::render_junit_report({run.record, verdict, run.config});
   CHECK(xml.find("name=\"&lt;&amp;&gt;&quot;name\"") != std::string::npos);

@@ -36,10 +36,11 @@ TEST_CASE("svg numbers are finite, one decimal and never negative zero") {
 TEST_CASE("a chart without data draws its frame and says so, with finite numbers only") {
   auto f = frame("latency-histogram");
   f.empty_note = "no startups measured";
-  f.x = {0, 0};                                                       // a degenerate range
+  f.x = {0, 0};  // a degenerate range
   f.y = {std::numeric_limits<double>::quiet_NaN(), 0};
   f.x_markers = {{std::numeric_limits<double>::quiet_NaN(), "P95", "mark-pct"}};
-  for (const std::string& svg : {cast::controller::svg_bars(f, {}, "bars"), cast::controller::svg_lines(f, {}), cast::controller::svg_stack(f, {}),
+  for (const std::string& svg : {cast::controller::svg_bars(f, {}, "bars"), cast::controller::svg_lines(f, {}),
+                                 cast::controller::svg_stack(f, {}),
                                  cast::controller::svg_lines(f, {cast::controller::Series{"a", "s-a", {}, true}})}) {
     CHECK(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart latency-histogram\""));
     CHECK(svg.ends_with("</svg>"));
@@ -57,10 +58,12 @@ TEST_CASE("bars, lines and stacks stay inside the plot whatever the values") {
   auto bars = cast::controller::svg_bars(f, {{0, 1, 3}, {2, 3, huge}, {-huge, huge, -huge}}, "bars");
   CHECK(all_numbers_finite(bars));
   CHECK(bars.find("<rect x=\"58.0\" y=\"") != std::string::npos);  // the first bar starts at the plot's left
-  auto lines = cast::controller::svg_lines(f, {{"a", "s-a", {{0, 0}, {5, huge}, {std::nan(""), 1}}, true}, {"b", "s-b", {{1, 1}}, false}});
+  auto lines = cast::controller::svg_lines(
+      f, {{"a", "s-a", {{0, 0}, {5, huge}, {std::nan(""), 1}}, true}, {"b", "s-b", {{1, 1}}, false}});
   CHECK(all_numbers_finite(lines));
   CHECK(lines.find("class=\"legend\"") != std::string::npos);  // two series get a legend
-  auto stack = cast::controller::svg_stack(f, {{"done", "s-done", {{0, 1}, {10, 2}}, false}, {"failed", "s-failed", {{0, 1}, {10, 1}}, false}});
+  auto stack = cast::controller::svg_stack(
+      f, {{"done", "s-done", {{0, 1}, {10, 2}}, false}, {"failed", "s-failed", {{0, 1}, {10, 1}}, false}});
   CHECK(stack.find("<polygon class=\"layer s-done\"") != std::string::npos);
   CHECK(stack.find("<polygon class=\"layer s-failed\"") != std::string::npos);
   CHECK(all_numbers_finite(stack));
@@ -88,7 +91,8 @@ TEST_CASE("ticks are round numbers covering the range, and a far limit does not 
   CHECK(cast::controller::nice_ticks({0, 0}, 4).size() >= 2);  // a degenerate range still has an axis
   auto f = frame("c");
   f.y = {0, 1};
-  CHECK(cast::controller::svg_bars(f, {{0, 1, 1}}, "bars").find(">0.25</text>") != std::string::npos);  // labels as exact as the step
+  CHECK(cast::controller::svg_bars(f, {{0, 1, 1}}, "bars").find(">0.25</text>") !=
+        std::string::npos);  // labels as exact as the step
   auto near = cast::controller::range_for(100, {200});
   CHECK(near.hi >= 200);
   auto far = cast::controller::range_for(100, {5000});

@@ -8,7 +8,8 @@ using namespace cast::controller;  // the code under test
 
 namespace {
 
-cast::controller::UserOutcome user(std::int64_t began, std::int64_t connected, std::int64_t started, std::int64_t finished) {
+cast::controller::UserOutcome user(std::int64_t began, std::int64_t connected, std::int64_t started,
+                                   std::int64_t finished) {
   cast::controller::UserOutcome u;
   u.began_at_us = began;
   u.connected_at_us = connected;
@@ -39,7 +40,8 @@ TEST_CASE("timeline: a user moves through the phases at its offsets") {
 TEST_CASE("timeline: every user is in one phase at every instant, and rates add up to the events") {
   cast::controller::RunRecord record;
   record.duration_s = 2;
-  for (int i = 0; i < 30; ++i) record.users.push_back(user(i * 10'000, i * 10'000 + 5'000, 500'000 + i * 20'000, 1'500'000));
+  for (int i = 0; i < 30; ++i)
+    record.users.push_back(user(i * 10'000, i * 10'000 + 5'000, 500'000 + i * 20'000, 1'500'000));
   auto failed = user(0, 10'000, 20'000, 1'000'000);
   failed.done = false;
   failed.failed = true;

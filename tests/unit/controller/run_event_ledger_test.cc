@@ -7,7 +7,8 @@ using namespace cast::controller;  // the code under test
 
 namespace {
 
-cast::v1::Event event(cast::v1::EventKind kind, cast::v1::Phase phase, std::int64_t offset_us, std::int64_t duration_us) {
+cast::v1::Event event(cast::v1::EventKind kind, cast::v1::Phase phase, std::int64_t offset_us,
+                      std::int64_t duration_us) {
   cast::v1::Event e;
   e.set_user_index(0);
   e.set_kind(kind);

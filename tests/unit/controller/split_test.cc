@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "controller/plan/split.h"

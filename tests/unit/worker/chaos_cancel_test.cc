@@ -1,7 +1,7 @@
 // Which users --cancel-rate picks: reproducible from the run id alone, and
 // close to the rate over many users.
-#include <cmath>
 #include <doctest/doctest.h>
+#include <cmath>
 #include <set>
 #include <string>
 

@@ -46,8 +46,8 @@ jwt::VerifyOptions strict() {
   return options;
 }
 
-const std::vector<std::string> kKeyless{"missing",          "alg_none",           "alg_None", "alg_NONE",
-                                        "tampered_payload", "truncated_signature", "wrong_key"};
+const std::vector<std::string> kKeyless{
+    "missing", "alg_none", "alg_None", "alg_NONE", "tampered_payload", "truncated_signature", "wrong_key"};
 const std::vector<std::string> kClaimLevel{"expired", "not_yet_valid", "wrong_audience", "missing_audience",
                                            "unknown_kid"};
 

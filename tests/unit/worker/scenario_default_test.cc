@@ -11,8 +11,16 @@ namespace {
 using nlohmann::json;
 
 TemplateFields sample_user(std::string_view request_id = "u-000007-r1", std::string_view content = {}) {
-  return {"u-000007", "t-0002", "u7@example.test", "Tester \"Seven\"", "cst_run12345_7_00112233aabbccdd",
-          "run12345", "7", request_id, "ag-1", content};
+  return {"u-000007",
+          "t-0002",
+          "u7@example.test",
+          "Tester \"Seven\"",
+          "cst_run12345_7_00112233aabbccdd",
+          "run12345",
+          "7",
+          request_id,
+          "ag-1",
+          content};
 }
 
 std::string read_text(const std::string& path) {
@@ -50,8 +58,11 @@ TEST_CASE("the default scenario speaks protocol v1: token body, start_agent cont
   CHECK(scenario.token.call.method == "POST");
   CHECK(scenario.token.call.target.fill(user) == "/auth/token");
   auto token_body = json::parse(scenario.token.call.body.fill(user));
-  CHECK(token_body == json{{"user_id", "u-000007"}, {"tenant_id", "t-0002"}, {"email", "u7@example.test"},
-                           {"run_id", "run12345"}, {"ttl_s", 900}});
+  CHECK(token_body == json{{"user_id", "u-000007"},
+                           {"tenant_id", "t-0002"},
+                           {"email", "u7@example.test"},
+                           {"run_id", "run12345"},
+                           {"ttl_s", 900}});
 
   auto start = json::parse(scenario.start.send.fill(user));
   CHECK(start["type"] == "start_agent");
@@ -70,8 +81,8 @@ TEST_CASE("the default scenario speaks protocol v1: token body, start_agent cont
     quoting_canary += content.find("cst_run12345_7_00112233aabbccdd") != std::string::npos ? 1 : 0;
     shared_by_all += message.uses(TemplateField::canary) || message.uses(TemplateField::user_id) ? 0 : 1;
     auto sent = json::parse(scenario.message.send.fill(sample_user("u-000007-r2", content)));
-    CHECK(sent == json{{"type", "user_message"}, {"request_id", "u-000007-r2"}, {"agent_id", "ag-1"},
-                       {"content", content}});
+    CHECK(sent ==
+          json{{"type", "user_message"}, {"request_id", "u-000007-r2"}, {"agent_id", "ag-1"}, {"content", content}});
   }
   CHECK(quoting_canary == 2);
   CHECK(shared_by_all == 1);  // what lets an unscoped cache show itself
@@ -97,7 +108,8 @@ TEST_CASE("deploy/examples/scenario-second-dialect.yaml re-maps every message") 
   CHECK(start["op"] == "agent.start");
   CHECK(start["rid"] == "u-000007-r1");
   CHECK(start["payload"]["memory"]["secret"] == "cst_run12345_7_00112233aabbccdd");
-  auto started = json{{"op", "agent.ready"}, {"rid", "u-000007-r1"}, {"data", {{"agent", "x-9"}, {"owner", "u-000007"}}}};
+  auto started =
+      json{{"op", "agent.ready"}, {"rid", "u-000007-r1"}, {"data", {{"agent", "x-9"}, {"owner", "u-000007"}}}};
   auto reply = read_reply(started, dialect.start.replies);
   CHECK(reply.type == "agent.ready");
   CHECK(reply.request_id == "u-000007-r1");
@@ -109,8 +121,10 @@ TEST_CASE("deploy/examples/scenario-second-dialect.yaml re-maps every message") 
 TEST_CASE("the probes' state writes carry the marker in {{content}}, in v1 and in the second dialect") {
   auto marked = sample_user("u-000007-r3", "u-000003");
   const auto& v1 = default_scenario();
-  CHECK(json::parse(v1.update.send.fill(marked)) == json{{"type", "update_state"}, {"request_id", "u-000007-r3"},
-                                                         {"agent_id", "ag-1"}, {"patch", {{"cast_probe", "u-000003"}}}});
+  CHECK(json::parse(v1.update.send.fill(marked)) == json{{"type", "update_state"},
+                                                         {"request_id", "u-000007-r3"},
+                                                         {"agent_id", "ag-1"},
+                                                         {"patch", {{"cast_probe", "u-000003"}}}});
   CHECK(v1.update.expect == "ack");
   REQUIRE(v1.update_rest);
   CHECK(v1.update_rest->method == "PUT");

@@ -25,12 +25,14 @@ TEST_CASE("an unknown key is an error naming the key and its line") {
 }
 
 TEST_CASE("a bad value is an error naming the key and its line") {
-  CHECK(error_of("replies:\n  agent_id: no-slash\n").rfind("scenario line 2, key 'replies.agent_id': not a JSON pointer", 0) == 0);
+  CHECK(error_of("replies:\n  agent_id: no-slash\n")
+            .rfind("scenario line 2, key 'replies.agent_id': not a JSON pointer", 0) == 0);
   CHECK(error_of("messages: hello\n") == "scenario line 1, key 'messages': must be a list of message contents");
   CHECK(error_of("messages:\n  - ok\n  - [1, 2]\n") == "scenario line 3, key 'messages[1]': must be a string");
   CHECK(error_of("token:\n  method: FETCH\n") ==
         "scenario line 2, key 'token.method': must be one of GET, POST, PUT, PATCH, DELETE");
-  CHECK(error_of("start:\n  send: start_agent\n").rfind("scenario line 2, key 'start.send': must be a mapping", 0) == 0);
+  CHECK(error_of("start:\n  send: start_agent\n").rfind("scenario line 2, key 'start.send': must be a mapping", 0) ==
+        0);
   CHECK(error_of("message:\n  send:\n    type: user_message\n    content: \"{{contents}}\"\n") ==
         "scenario line 4, key 'message.send.content': unknown placeholder {{contents}}");
   CHECK(error_of("messages:\n  - \"hi {{canary\"\n").rfind("scenario line 2, key 'messages[0]': unterminated", 0) == 0);

@@ -9,9 +9,10 @@ using nlohmann::json;
 
 TEST_CASE("a text template fills every field and escapes for its place") {
   TemplateFields fields{"u-1", "t-1", "a@b.c", "Ann \"A\" \\ B", "cst_x", "run-1", "1", "u-1-r5", "ag/1 2", "hi"};
-  auto plain = TextTemplate::compile("{{user_id}}|{{tenant_id}}|{{email}}|{{canary}}|{{run_id}}|{{user_index}}|"
-                                     "{{request_id}}|{{agent_id}}|{{content}}",
-                                     TemplateEscape::none);
+  auto plain = TextTemplate::compile(
+      "{{user_id}}|{{tenant_id}}|{{email}}|{{canary}}|{{run_id}}|{{user_index}}|"
+      "{{request_id}}|{{agent_id}}|{{content}}",
+      TemplateEscape::none);
   CHECK(plain.fill(fields) == "u-1|t-1|a@b.c|cst_x|run-1|1|u-1-r5|ag/1 2|hi");
 
   auto as_json = TextTemplate::compile(R"({"name":"{{display_name}}"})", TemplateEscape::json_string);
@@ -29,8 +30,8 @@ TEST_CASE("a text template fills every field and escapes for its place") {
 }
 
 TEST_CASE("a template refuses unknown and unterminated placeholders") {
-  CHECK_THROWS_WITH_AS(TextTemplate::compile("hello {{nobody}}", TemplateEscape::none),
-                       doctest::Contains("{{nobody}}"), TemplateError);
+  CHECK_THROWS_WITH_AS(TextTemplate::compile("hello {{nobody}}", TemplateEscape::none), doctest::Contains("{{nobody}}"),
+                       TemplateError);
   CHECK_THROWS_AS(TextTemplate::compile("hello {{user_id", TemplateEscape::none), TemplateError);
 }
 
