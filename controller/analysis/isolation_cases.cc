@@ -43,7 +43,16 @@ TestCaseResult judge_cross_contamination(const JudgeInput& input, std::vector<Fi
     ++count;
     findings.push_back(f);
   }
-  result.criteria.push_back(no_findings(input, "foreign_data_seen", count));
+  auto criterion = no_findings(input, "foreign_data_seen", count);
+  if (evidence.cross_contamination_payloads_past_cap > 0) {
+    // The listed findings stop at the cap; say so rather than show the cap
+    // as if it were the count.
+    criterion.observed = "at least " + criterion.observed + " (listing capped at " +
+                         std::to_string(evidence.findings_cap) + " distinct; " +
+                         std::to_string(evidence.cross_contamination_payloads_past_cap) +
+                         " more payloads with evidence)";
+  }
+  result.criteria.push_back(criterion);
   return result;
 }
 

@@ -128,6 +128,10 @@ struct IsolationEvidence {
   bool signing_secret_known{false};        // the forgeries could be signed with the platform's key
   std::vector<ForgeryCoverage> forgeries;  // one per forgery kind, when the probes ran
   std::vector<Finding> findings;
+  // The contamination scan lists at most `findings_cap` distinct findings;
+  // payloads with test case 2 evidence past it are only counted here.
+  std::size_t findings_cap{0};
+  std::size_t cross_contamination_payloads_past_cap{0};
 };
 
 // Where the controller's own time went, seconds (0: the phase did not run).

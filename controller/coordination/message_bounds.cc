@@ -15,7 +15,7 @@ std::optional<std::string> event_out_of_bounds(const cast::v1::Event& event, con
     }
   }
   for (const std::string* text : {&event.error_kind(), &event.error_message(), &event.request_id(), &event.agent_id(),
-                                  &event.probe(), &event.answer_type(), &event.answer_code(), &event.call()}) {
+                                  &event.answer_type(), &event.answer_code(), &event.call()}) {
     if (text->size() > bounds.max_event_text_bytes) {
       return fmt::format("event seq {} has a {}-byte text field (limit {})", event.seq(), text->size(),
                          bounds.max_event_text_bytes);

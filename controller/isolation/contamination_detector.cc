@@ -88,6 +88,8 @@ ContaminationReport ContaminationDetector::scan_with_notes(const RunRecord& reco
   for (std::string& note : counter_notes(counters, shared_agent_ids)) {
     report.notes.push_back(std::move(note));
   }
+  report.findings_cap = tally.max_distinct();
+  report.cross_contamination_payloads_past_cap = tally.payloads_past_cap(TestCaseId::cross_contamination);
   report.payloads_scanned = counters.payloads;
   report.bytes_scanned = counters.bytes;
   return report;

@@ -28,6 +28,10 @@ struct ContaminationReport {
   std::vector<std::string> notes;  // caps hit, canaries of other runs ignored, shared agent ids left to the judge
   std::uint64_t payloads_scanned{0};
   std::uint64_t bytes_scanned{0};  // raw payload bytes, decoded forms not counted
+  // Past the cap of distinct findings (DetectorOptions::max_findings): the
+  // cap, and how many payloads of test case 2's evidence it left unlisted.
+  std::size_t findings_cap{0};
+  std::size_t cross_contamination_payloads_past_cap{0};
 };
 
 // Test case 2 (and the identity echo of test case 1): every payload any

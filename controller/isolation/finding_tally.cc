@@ -4,7 +4,8 @@
 
 namespace cast::controller {
 
-void FindingTally::add(FindingKind kind, const std::string& key, const std::function<Finding()>& make) {
+void FindingTally::add(FindingKind kind, TestCaseId test_case, const std::string& key,
+                       const std::function<Finding()>& make) {
   auto known = by_key_.find(key);
   if (known != by_key_.end()) {
     ++entries_[known->second].count;
@@ -12,6 +13,7 @@ void FindingTally::add(FindingKind kind, const std::string& key, const std::func
   }
   if (entries_.size() >= max_distinct_) {
     ++dropped_by_kind_[kind];
+    ++dropped_by_case_[test_case];
     return;
   }
   by_key_.emplace(key, entries_.size());
@@ -28,6 +30,11 @@ std::vector<Finding> FindingTally::findings() const {
     }
   }
   return out;
+}
+
+std::size_t FindingTally::payloads_past_cap(TestCaseId test_case) const {
+  auto it = dropped_by_case_.find(test_case);
+  return it == dropped_by_case_.end() ? 0 : it->second;
 }
 
 std::vector<std::string> FindingTally::notes() const {

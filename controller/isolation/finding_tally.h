@@ -18,9 +18,9 @@ class FindingTally {
  public:
   explicit FindingTally(std::size_t max_distinct) : max_distinct_(max_distinct) {}
 
-  // Counts one payload for `key` (which should start with `kind`); calls
-  // `make` only for a key not seen yet.
-  void add(FindingKind kind, const std::string& key, const std::function<Finding()>& make);
+  // Counts one payload for `key` (which should start with `kind`) against
+  // `test_case`; calls `make` only for a key not seen yet.
+  void add(FindingKind kind, TestCaseId test_case, const std::string& key, const std::function<Finding()>& make);
 
   // Findings in first-seen order; `where` ends with "(in N payloads)" when
   // N > 1.
@@ -29,6 +29,10 @@ class FindingTally {
   std::vector<std::string> notes() const;
 
   std::size_t distinct() const { return entries_.size(); }
+  // Payloads with evidence for `test_case` that the cap left out: the judge
+  // must not read the listed findings as all there were.
+  std::size_t payloads_past_cap(TestCaseId test_case) const;
+  std::size_t max_distinct() const { return max_distinct_; }
 
  private:
   struct Entry {
@@ -42,6 +46,7 @@ class FindingTally {
   // Payloads of keys past the cap, by kind; not the keys themselves, which
   // a storm would make unbounded.
   std::unordered_map<FindingKind, std::size_t> dropped_by_kind_;
+  std::unordered_map<TestCaseId, std::size_t> dropped_by_case_;
 };
 
 }  // namespace cast::controller

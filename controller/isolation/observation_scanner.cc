@@ -160,7 +160,7 @@ void ObservationScanner::record_hits(const Observation& seen) {
     }
     std::string key = to_string(hit.kind) + ('|' + observer) + '|' + hit.owner + '|' + channel + '|' + type;
     if (keys_.insert(key).second) {
-      tally_.add(hit.kind, key, [&] { return make_finding(seen, hit); });
+      tally_.add(hit.kind, hit.test_case, key, [&] { return make_finding(seen, hit); });
     }
   }
 }

@@ -86,6 +86,8 @@ void scan_for_contamination(RunRecord& record, const std::vector<PlannedUser>& u
   auto report = detector.scan_with_notes(record, users, CanaryAuthority{run_id, run_key});
   auto& evidence = record.isolation;
   evidence.contamination_scanned = true;
+  evidence.findings_cap = report.findings_cap;
+  evidence.cross_contamination_payloads_past_cap = report.cross_contamination_payloads_past_cap;
   evidence.findings.insert(evidence.findings.end(), report.findings.begin(), report.findings.end());
   for (auto& note : report.notes) record.notes.push_back("contamination scan: " + note);
   spdlog::info("contamination scan: {} payloads, {} findings", report.payloads_scanned, report.findings.size());

@@ -258,6 +258,12 @@ TEST_CASE("isolation evidence: cases 2 and 5 count their findings, and a check t
   CHECK(dirty.findings.size() == 3);
   CHECK(dirty.exit_code() == 1);
 
+  // A capped listing is never shown as the whole count.
+  run.record.isolation.findings_cap = 1;
+  run.record.isolation.cross_contamination_payloads_past_cap = 7;
+  CHECK(criterion(judge(run), TestCaseId::cross_contamination, "foreign_data_seen").observed ==
+        "at least 1 findings (listing capped at 1 distinct; 7 more payloads with evidence)");
+
   run.config.isolation_strict = false;
   auto lenient = judge(run);
   CHECK(lenient.findings.size() == 3);

@@ -307,6 +307,9 @@ TEST_CASE("isolation detector: repeated evidence folds into one counted finding 
   CHECK(capped_report.findings.size() == 4);
   REQUIRE(capped_report.notes.size() == 1);
   CHECK(capped_report.notes[0].find("capped at 4") != std::string::npos);
+  CHECK(capped_report.findings_cap == 4);
+  CHECK(capped_report.cross_contamination_payloads_past_cap > 0);
+  CHECK(report.cross_contamination_payloads_past_cap == 0);
 }
 
 TEST_CASE("isolation detector: an agent id two users hold is left to the judge's duplicate check") {
