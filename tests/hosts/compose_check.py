@@ -48,6 +48,23 @@ rule(not with_token, f"no --token on a command line, the token only in the envir
 rule(compose.get("networks", {}).get("cast", {}).get("internal") is True, "network cast is internal")
 rule(all(s.get("networks") == ["cast"] for s in services.values()), "every service on network cast only")
 rule(not any("ports" in s for s in services.values()), "nothing published on the host")
+# Mutual TLS (docker-compose.tls.yml): the flags reach the end of both
+# command lines through CAST_TLS_ARGS, the certificates a read-only mount.
+for name in ("controller", "worker"):
+    command = [str(part) for part in services.get(name, {}).get("command", [])]
+    rule(command[:4] == ["sh", "-c", 'exec "$$@" $$CAST_TLS_ARGS', "sh"],
+         f"{name}: CAST_TLS_ARGS appended to its command line")
+tls = yaml.safe_load(open(os.path.join(src, "deploy/docker-compose.tls.yml"))).get("services", {})
+rule(set(tls) == {"controller", "worker"}, f"the TLS file changes the controller and the workers only ({sorted(tls)})")
+expected_flags = {"controller": ["--tls-cert", "--tls-key", "--tls-client-ca"],
+                  "worker": ["--tls-ca", "--tls-cert", "--tls-key"]}
+for name, flags in expected_flags.items():
+    args = str(tls.get(name, {}).get("environment", {}).get("CAST_TLS_ARGS", "")).split()
+    rule(args[0::2] == flags and all(a.startswith("/tls/") for a in args[1::2]),
+         f"{name}: mutual TLS flags {flags} on files under /tls ({args})")
+    rule(any(str(v).endswith(":/tls:ro") for v in tls.get(name, {}).get("volumes", [])),
+         f"{name}: certificates mounted read-only at /tls")
+    rule(set(tls.get(name, {})) <= {"environment", "volumes"}, f"{name}: the TLS file only adds environment and volumes")
 stages = re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", open(os.path.join(src, "deploy/Dockerfile")).read(), re.M)
 rule(stages == ["build", "package-source", "package-prebuilt", "package", "runtime", "store-packages", "stores"],
      f"Dockerfile stages {stages}")
