@@ -82,6 +82,9 @@ class ClickHouseServer : public EmbeddedServer {
 
   std::filesystem::path error_log() const override { return folder_ / "server.err.log"; }
 
+  // 18.16 takes half a second to stop on SIGTERM; its data goes with the folder.
+  int stop_signal() const override { return SIGKILL; }
+
  private:
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
 

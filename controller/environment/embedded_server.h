@@ -19,6 +19,12 @@ class EmbeddedServer {
   virtual ~EmbeddedServer() = default;
 
   const std::string& name() const { return name_; }
+  // Starts work that may run while the other servers launch (PostgreSQL's
+  // initdb). Call from the thread that will call launch().
+  virtual void begin() {}
+  // False while begin()'s work still runs; throws EnvironmentError if it failed.
+  virtual bool ready_to_launch() { return true; }
+  bool launched() const { return process_ != nullptr; }
   // Picks fresh ports and spawns the server. Call from a long-lived thread.
   void launch();
   // One quick probe: true once the server answers and is ours, not another
@@ -41,6 +47,8 @@ class EmbeddedServer {
   virtual ProcessSpec next_launch() = 0;     // picks new ports each time
   virtual std::string endpoint() const = 0;  // "127.0.0.1:PORT" as launched
   virtual std::filesystem::path error_log() const { return log_file_; }
+  // Everything a server holds is thrown away with the folder right after it
+  // stops, so a server may stop the quickest way it has.
   virtual int stop_signal() const { return SIGTERM; }
 
   std::filesystem::path folder_;

@@ -69,10 +69,13 @@ class EmbeddedEnvironment {
  private:
   explicit EmbeddedEnvironment(const EnvironmentOptions& options);
   void launch_all();
+  void launch(environment_detail::EmbeddedServer& server);
+  bool advance(environment_detail::EmbeddedServer& server, int& launches);
   void wait_until_ready();
 
   EnvironmentOptions options_;
   std::filesystem::path folder_;
+  std::chrono::steady_clock::time_point started_;
   ServiceUrls urls_;
   std::chrono::milliseconds startup_time_{0};
   std::unique_ptr<environment_detail::FolderGuardian> guardian_;

@@ -71,11 +71,49 @@ class PostgresServer : public EmbeddedServer {
   }
 
  protected:
-  ProcessSpec next_launch() override {
-    if (!initialised_) {
-      run_initdb();
-      initialised_ = true;
+  // initdb runs while the other servers launch; the server itself launches
+  // once it is done.
+  void begin() override {
+    try {
+      spawn_initdb();
+    } catch (const ProcessError& error) {
+      throw EnvironmentError(describe_failure(error.what()));
     }
+    initdb_deadline_ = std::chrono::steady_clock::now() + 60s;
+  }
+
+  void spawn_initdb() {
+    initdb_ = std::make_unique<ChildProcess>(ProcessSpec{
+        .program = std::string(postgres_bin) + "initdb",
+        .args = {"-D", data_dir().string(), "-U", superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
+        .working_dir = folder_,
+        .run_as_user = user_.name,
+        .log_file = log_file_});
+  }
+
+  bool ready_to_launch() override {
+    if (initialised_) {
+      return true;
+    }
+    if (!initdb_) {
+      begin();
+    }
+    auto status = initdb_->wait_for(0ms);
+    if (!status) {
+      if (std::chrono::steady_clock::now() > initdb_deadline_) {
+        throw EnvironmentError(describe_failure("initdb did not finish in 60 s"));
+      }
+      return false;
+    }
+    if (!status->success()) {
+      throw EnvironmentError(describe_failure("initdb " + status->describe()));
+    }
+    initdb_.reset();
+    initialised_ = true;
+    return true;
+  }
+
+  ProcessSpec next_launch() override {
     port_ = free_loopback_port();
     // Throwaway data: durability off; dynamic shared memory as files in the
     // data folder, so that nothing is left in /dev/shm after a SIGKILL.
@@ -97,8 +135,9 @@ class PostgresServer : public EmbeddedServer {
 
   std::string endpoint() const override { return "127.0.0.1:" + std::to_string(port_); }
 
-  // SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to leave.
-  int stop_signal() const override { return SIGINT; }
+  // SIGQUIT is PostgreSQL's immediate shutdown: no shutdown checkpoint for a
+  // cluster that is deleted next; the postmaster still releases its memory.
+  int stop_signal() const override { return SIGQUIT; }
 
  private:
   std::filesystem::path data_dir() const { return folder_ / "data"; }
@@ -108,22 +147,11 @@ class PostgresServer : public EmbeddedServer {
            "?connect_timeout=2";
   }
 
-  void run_initdb() {
-    ChildProcess initdb(
-        {.program = std::string(postgres_bin) + "initdb",
-         .args = {"-D", data_dir().string(), "-U", superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
-         .working_dir = folder_,
-         .run_as_user = user_.name,
-         .log_file = log_file_});
-    auto status = initdb.wait_for(60s);
-    if (!status || !status->success()) {
-      throw EnvironmentError(describe_failure("initdb " + (status ? status->describe() : "did not finish in 60 s")));
-    }
-  }
-
   SystemUser user_;
   int max_connections_;
   std::uint16_t port_{0};
+  std::unique_ptr<ChildProcess> initdb_;
+  std::chrono::steady_clock::time_point initdb_deadline_;
   bool initialised_{false};
 };
 

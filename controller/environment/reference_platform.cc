@@ -62,8 +62,11 @@ ReferencePlatform::ReferencePlatform(const ReferenceOptions& options)
     if (!options.dialect.empty()) {
       auth_args = {"--dialect", options.dialect};
     }
-    auth_ = launch("auth", auth_args, options.ready_timeout);
-    backend_ = launch("backend", backend_args(options), options.ready_timeout);
+    // Both start at once; each is then awaited (and relaunched on a lost port race).
+    auth_ = spawn("auth", auth_args);
+    backend_ = spawn("backend", backend_args(options));
+    await_healthy(auth_, options.ready_timeout);
+    await_healthy(backend_, options.ready_timeout);
   } catch (...) {
     stop();
     throw;
@@ -96,30 +99,35 @@ std::vector<std::string> ReferencePlatform::backend_args(const ReferenceOptions&
   return args;
 }
 
-ReferencePlatform::Service ReferencePlatform::launch(const std::string& role, const std::vector<std::string>& role_args,
-                                                     std::chrono::seconds ready_timeout) {
-  auto log = log_folder_ / (role + ".log");
+ReferencePlatform::Service ReferencePlatform::spawn(const std::string& role,
+                                                    const std::vector<std::string>& role_args) const {
+  Service service{.role = role, .role_args = role_args, .port = free_loopback_port()};
+  std::vector<std::string> args{role,       "--host", "127.0.0.1", "--port", std::to_string(service.port),
+                                "--secret", secret_};
+  args.insert(args.end(), role_args.begin(), role_args.end());
+  service.process = std::make_unique<ChildProcess>(
+      ProcessSpec{.program = binary_.string(), .args = args, .log_file = log_folder_ / (role + ".log")});
+  return service;
+}
+
+void ReferencePlatform::await_healthy(Service& service, std::chrono::seconds ready_timeout) {
+  auto log = log_folder_ / (service.role + ".log");
   for (int attempt = 1;; ++attempt) {
-    Service service{.port = free_loopback_port()};
-    std::vector<std::string> args{role,       "--host", "127.0.0.1", "--port", std::to_string(service.port),
-                                  "--secret", secret_};
-    args.insert(args.end(), role_args.begin(), role_args.end());
-    service.process =
-        std::make_unique<ChildProcess>(ProcessSpec{.program = binary_.string(), .args = args, .log_file = log});
     auto deadline = std::chrono::steady_clock::now() + ready_timeout;
     while (service.process->running() && std::chrono::steady_clock::now() < deadline) {
       if (healthy(service.port) && service.process->running()) {
-        return service;
+        return;
       }
       std::this_thread::sleep_for(20ms);
     }
     auto status = service.process->terminate(1s);
     auto tail = environment_detail::log_tail(log, 20);
     if (attempt >= launch_attempts || !lost_port_race(tail)) {
-      throw std::runtime_error("cast-reference " + role + " on 127.0.0.1:" + std::to_string(service.port) +
+      throw std::runtime_error("cast-reference " + service.role + " on 127.0.0.1:" + std::to_string(service.port) +
                                " did not become healthy (" + status.describe() + ")\n--- tail of " + log.string() +
                                " ---\n" + tail);
     }
+    service = spawn(service.role, service.role_args);
   }
 }
 
@@ -134,6 +142,12 @@ pid_t ReferencePlatform::backend_pid() const { return backend_.process ? backend
 pid_t ReferencePlatform::auth_pid() const { return auth_.process ? auth_.process->pid() : -1; }
 
 void ReferencePlatform::stop() {
+  // Both are told at once, then awaited.
+  for (auto* service : {&backend_, &auth_}) {
+    if (service->process) {
+      service->process->signal_group(SIGTERM);
+    }
+  }
   backend_.process.reset();
   auth_.process.reset();
   std::error_code ignored;

@@ -50,11 +50,14 @@ class ReferencePlatform {
 
  private:
   struct Service {
-    std::unique_ptr<ChildProcess> process{};
+    std::string role{};
+    std::vector<std::string> role_args{};
     std::uint16_t port{0};
+    std::unique_ptr<ChildProcess> process{};
   };
-  Service launch(const std::string& role, const std::vector<std::string>& role_args,
-                 std::chrono::seconds ready_timeout);
+  Service spawn(const std::string& role, const std::vector<std::string>& role_args) const;
+  // Until GET /health answers; relaunches on a lost port race, throws otherwise.
+  void await_healthy(Service& service, std::chrono::seconds ready_timeout);
 
   std::vector<std::string> backend_args(const ReferenceOptions& options) const;
 

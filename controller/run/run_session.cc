@@ -134,15 +134,10 @@ std::vector<controller::WorkerSnapshot> wait_for_workers(controller::Coordinator
   }
 }
 
-// Local workers are spawned here; remote ones (`cast controller`) are
-// waited for. Returns the workers that said hello.
-std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const RunConfig& config,
-                                                       const std::string& token, std::uint16_t port) {
-  if (config.expect_workers > 0) {
-    spdlog::info("waiting up to {} s for {} workers on {}:{}", config.worker_wait.count() / 1000, config.expect_workers,
-                 config.listen.substr(0, config.listen.rfind(':')), port);
-    return wait_for_workers(harness.coordinator, static_cast<std::size_t>(config.expect_workers), config.worker_wait);
-  }
+// Local workers are spawned before the platform starts, so that they start
+// and attach while it does; remote ones (`cast controller`) dial in themselves.
+void spawn_local_workers(Harness& harness, const RunConfig& config, const std::string& token, std::uint16_t port) {
+  if (config.expect_workers > 0) return;
   int count = worker_count(config);
   harness.workers.spawn({.count = count,
                          .controller_address = "127.0.0.1:" + std::to_string(port),
@@ -150,7 +145,16 @@ std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const R
                          .capacity_per_worker = (config.users + count - 1) / count,
                          .threads_per_worker = 1,
                          .log_dir = {}});
-  return wait_for_workers(harness.coordinator, static_cast<std::size_t>(count), 30s);
+}
+
+// Returns the workers that said hello.
+std::vector<controller::WorkerSnapshot> gather_workers(Harness& harness, const RunConfig& config, std::uint16_t port) {
+  if (config.expect_workers > 0) {
+    spdlog::info("waiting up to {} s for {} workers on {}:{}", config.worker_wait.count() / 1000, config.expect_workers,
+                 config.listen.substr(0, config.listen.rfind(':')), port);
+    return wait_for_workers(harness.coordinator, static_cast<std::size_t>(config.expect_workers), config.worker_wait);
+  }
+  return wait_for_workers(harness.coordinator, static_cast<std::size_t>(worker_count(config)), 30s);
 }
 
 // Until the go, a worker lost for good hands its users to the others (by
@@ -207,13 +211,10 @@ RunRecord planned_record(const std::string& run_id, const std::vector<PlannedUse
 }
 
 void drive_run(const RunConfig& config, const PlatformEndpoints& target, const std::vector<PlannedUser>& users,
-               const std::string& scenario, PersistencePhase& persistence, Session& session) {
+               const std::string& scenario, PersistencePhase& persistence, Harness& harness, std::uint16_t port,
+               Session& session) {
   ProgressReporter progress{*session.console, session.progress};
-  auto control = control_plane_config(config, expected_workers(config));
-  auto token = control.auth_token;  // local workers get it in their environment, never on a command line
-  Harness harness{std::move(control)};
-  auto port = harness.coordinator.start();
-  auto connected = gather_workers(harness, config, token, port);
+  auto connected = gather_workers(harness, config, port);
   const auto& run_id = session.record.run_id;
   RunLoop loop{config, target, users, run_id, harness.coordinator, harness.inbox, harness.workers, progress};
   loop.assign(assign_users(harness.coordinator, connected, run_id, users, target, config, scenario), connected);
@@ -231,9 +232,16 @@ void run_phases(const RunConfig& config, const std::vector<PlannedUser>& users, 
                 const std::string& scenario, Session& session) {
   std::unique_ptr<PlatformTarget> target;
   try {
+    // The control plane and local workers come up while the platform starts:
+    // neither needs the other, and both take a while.
+    auto control = control_plane_config(config, expected_workers(config));
+    auto token = control.auth_token;  // local workers get it in their environment, never on a command line
+    Harness harness{std::move(control)};
+    auto port = harness.coordinator.start();
+    spawn_local_workers(harness, config, token, port);
     target = PlatformTarget::open(config);
     PersistencePhase persistence{config, target->endpoints(), session.record.run_id, run_key};
-    drive_run(config, target->endpoints(), users, scenario, persistence, session);
+    drive_run(config, target->endpoints(), users, scenario, persistence, harness, port, session);
     auto& timings = session.record.timings;
     timed(timings.contamination_scan_s,
           [&] { scan_for_contamination(session.record, users, config, session.record.run_id, run_key); });
