@@ -127,6 +127,12 @@ struct IsolationEvidence {
   std::vector<std::string> probe_gaps;     // one line per worker that did not finish its rounds
   bool signing_secret_known{false};        // the forgeries could be signed with the platform's key
   std::vector<ForgeryCoverage> forgeries;  // one per forgery kind, when the probes ran
+  // The forged tokens went with a sample of the attacks: this many of the
+  // attack pairs, at most `forgery_attackers` per worker and tenant crossing
+  // (0 = every attack was asked to send them).
+  std::size_t attack_pairs{0};
+  std::size_t forging_pairs{0};
+  std::size_t forgery_attackers{0};
   std::vector<Finding> findings;
   // The contamination scan lists at most `findings_cap` distinct findings;
   // payloads with test case 2 evidence past it are only counted here.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,10 @@ struct RunConfig {
 
   // Chaos
   double cancel_rate{0};  // --cancel-rate, chaos.cancel_rate: share of users (0..1) that drop mid-request
+
+  // Probes: attackers per worker and tenant crossing that send the forged
+  // tokens (--forgery-attackers, probes.forgery_attackers; "all" = 0 = every one)
+  std::size_t forgery_attackers{8};
 
   // Targets; all empty = the embedded default
   std::string auth_url;        // E2E_AUTH_SERVICE_URL

@@ -146,6 +146,17 @@ std::vector<Setting> chaos_settings() {
   };
 }
 
+// How many attackers send the forged tokens: a sample by default, all on request.
+std::vector<Setting> probe_settings() {
+  return {
+      make("probes.forgery_attackers", {}, "forgery-attackers", Kind::text,
+           "attackers per worker and tenant crossing that send the forged tokens (a number, or all)",
+           [](RunConfig& c, const std::string& v) {
+             c.forgery_attackers = v == "all" ? 0 : static_cast<std::size_t>(parse_integer(v, 1, 1'000'000));
+           }),
+  };
+}
+
 std::vector<Setting> target_settings() {
   auto text = [](std::string RunConfig::*field) {
     return [field](RunConfig& c, const std::string& v) { c.*field = v; };
@@ -244,7 +255,7 @@ const std::vector<Setting>& run_settings() {
   static const std::vector<Setting> all = [] {
     std::vector<Setting> out;
     for (auto group : {population_settings(), timing_settings(), criteria_settings(), load_settings(), chaos_settings(),
-                       target_settings(), output_settings()}) {
+                       probe_settings(), target_settings(), output_settings()}) {
       out.insert(out.end(), group.begin(), group.end());
     }
     return out;

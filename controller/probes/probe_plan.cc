@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <set>
+#include <utility>
 
 namespace cast::controller {
 namespace {
@@ -93,6 +95,38 @@ std::vector<ProbePair> deal_victims(const Lineup& lineup, const std::vector<Plan
   return pairs;
 }
 
+// Forged tokens test the platform's token checks, which do not depend on
+// who sends them: `per_group` attackers of each worker and tenant crossing
+// (same tenant, other tenant) carry them, of as many tenants as the sample
+// allows, the first of each group in lineup order (seeded). 0 = every pair.
+void sample_forgers(std::vector<ProbePair>& pairs, const std::vector<PlannedUser>& population,
+                    const std::vector<std::string>& worker_of_user, std::size_t per_group) {
+  if (per_group == 0) {
+    for (auto& pair : pairs) pair.forged_tokens = true;
+    return;
+  }
+  struct Group {
+    std::size_t taken{0};
+    std::set<std::string> tenants;
+  };
+  std::map<std::pair<std::string, bool>, Group> groups;
+  // First a new tenant each, then any attacker until the group is full.
+  for (bool new_tenant_only : {true, false}) {
+    for (auto& pair : pairs) {
+      auto& group = groups[{worker_of_user[pair.attacker], pair.same_tenant}];
+      const auto& tenant = population[pair.attacker].tenant_id;
+      if (pair.forged_tokens || group.taken >= per_group || (new_tenant_only && group.tenants.count(tenant) > 0)) {
+        continue;
+      }
+      pair.forged_tokens = true;
+      ++group.taken;
+      group.tenants.insert(tenant);
+    }
+  }
+}
+
+bool is_forgery(v1::ProbeKind kind) { return kind == v1::PROBE_FORGED_REST || kind == v1::PROBE_FORGED_UPGRADE; }
+
 v1::UserSpec probe_spec(const PlannedUser& user) {
   v1::UserSpec spec;
   spec.set_index(static_cast<std::uint32_t>(user.index));
@@ -113,13 +147,14 @@ std::vector<v1::ProbeKind> all_probe_kinds() {
 
 ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::vector<std::string>& worker_of_user,
                          const std::vector<std::string>& agent_of_user, std::uint64_t seed,
-                         const std::vector<v1::ProbeKind>& kinds) {
+                         const ProbePlanOptions& options) {
   ProbePlanSet set;
   auto lineup = line_up(worker_of_user, agent_of_user, seed);
   if (lineup.order.size() < 2) {
     return set;
   }
   set.pairs = deal_victims(lineup, population, worker_of_user);
+  sample_forgers(set.pairs, population, worker_of_user, options.forgery_attackers);
   std::vector<bool> reads_back(population.size(), false);
   for (const auto& pair : set.pairs) {
     auto& plan = set.attacks[worker_of_user[pair.attacker]];
@@ -130,8 +165,10 @@ ProbePlanSet plan_probes(const std::vector<PlannedUser>& population, const std::
     attack->set_victim_user_id(population.at(pair.victim).user_id);
     attack->set_victim_tenant_id(population.at(pair.victim).tenant_id);
     attack->set_victim_agent_id(agent_of_user[pair.victim]);
-    for (auto kind : kinds) {
-      attack->add_probes(kind);
+    for (auto kind : options.kinds) {
+      if (pair.forged_tokens || !is_forgery(kind)) {
+        attack->add_probes(kind);
+      }
     }
     if (reads_back[pair.victim]) {
       continue;

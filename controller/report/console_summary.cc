@@ -190,6 +190,16 @@ void print_case(std::ostream& out, const TestCaseResult& result) {
 
 std::string in_tenant(const std::string& tenant) { return tenant.empty() ? "" : " (" + tenant + ")"; }
 
+// Which attacks sent the forged tokens: the sample is said, never hidden.
+std::string forgery_sample(const IsolationEvidence& evidence) {
+  auto of = std::to_string(evidence.forging_pairs) + " of " + std::to_string(evidence.attack_pairs) + " attacks";
+  if (evidence.forging_pairs == evidence.attack_pairs) {
+    return "every attack (" + of + ")";
+  }
+  return of + ", at most " + std::to_string(evidence.forgery_attackers) +
+         " attackers per worker and tenant crossing (--forgery-attackers all sends them on every attack)";
+}
+
 // Forged tokens by strength, so a run without the signing secret says
 // plainly which claim checks it could not test.
 void print_forgeries(std::ostream& out, const IsolationEvidence& evidence) {
@@ -205,6 +215,7 @@ void print_forgeries(std::ostream& out, const IsolationEvidence& evidence) {
   }
   out << "\nforged tokens ("
       << (evidence.signing_secret_known ? "signed with the platform's secret" : "no signing secret") << "):\n";
+  print_wrapped(out, forgery_sample(evidence), "  sent by ", "    ");
   print_wrapped(out, full.empty() ? "none" : full, "  full strength: ", "    ");
   if (!weak.empty()) {
     print_wrapped(out, weak, "  signature only (random key, claim not tested): ", "    ");

@@ -63,7 +63,14 @@ json forged_tokens_json(const IsolationEvidence& evidence) {
   for (const ForgeryCoverage& f : evidence.forgeries) {
     kinds.push_back({{"kind", f.kind}, {"strength", to_string(f.strength)}, {"probes", f.probes}, {"note", f.note}});
   }
-  return {{"probed", evidence.probes_run}, {"signing_secret", evidence.signing_secret_known}, {"kinds", kinds}};
+  json sample = {
+      {"attack_pairs", evidence.attack_pairs},
+      {"forging_pairs", evidence.forging_pairs},
+      {"per_worker_and_crossing", evidence.forgery_attackers == 0 ? json("all") : json(evidence.forgery_attackers)}};
+  return {{"probed", evidence.probes_run},
+          {"signing_secret", evidence.signing_secret_known},
+          {"sample", sample},
+          {"kinds", kinds}};
 }
 
 // The worst schedule lag among a worker's users: the figure that makes a

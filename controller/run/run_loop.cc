@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "controller/coordination/coordinator.h"
@@ -236,7 +237,8 @@ void RunLoop::probe_isolation() {
     record.notes.push_back("probe phase skipped: fewer than two users have an agent to attack");
     return;
   }
-  auto plans = plan_probes(users_, worker_of_user, agent_of_user, config_.seed);
+  auto plans = plan_probes(users_, worker_of_user, agent_of_user, config_.seed,
+                           {.forgery_attackers = config_.forgery_attackers});
   auto outcome = run_probe_phase(coordinator_, plans, config_.run_timeout);
   drain();
   for (auto& note : outcome.notes) record.notes.push_back("probes: " + note);
@@ -248,6 +250,10 @@ void RunLoop::probe_isolation() {
   account_probe_gaps(plans, outcome);
   evidence.signing_secret_known = !target_.jwt_secret.empty();
   evidence.forgeries = forgery_coverage(probe_results_, evidence.signing_secret_known);
+  evidence.attack_pairs = plans.pairs.size();
+  evidence.forging_pairs = static_cast<std::size_t>(
+      std::count_if(plans.pairs.begin(), plans.pairs.end(), [](const ProbePair& p) { return p.forged_tokens; }));
+  evidence.forgery_attackers = config_.forgery_attackers;
   evidence.findings.insert(evidence.findings.end(), findings.begin(), findings.end());
   spdlog::info("probe phase: {} pairs, {} results, {} findings", plans.pairs.size(), probe_results_.size(),
                findings.size());

@@ -102,9 +102,11 @@ void ProbeUser::await_expiry() {
   if (short_token_.empty()) {
     return next();
   }
+  // Kept for the later targets too: aim() adds it to each one's forgeries.
   auto add_expired = [this] {
-    forged_.push_back({"expired_issued", cast::v1::FORGERY_EXPIRED_ISSUED, std::exchange(short_token_, {}), true,
-                       ForgeryAim::credential});
+    expired_issued_ = std::exchange(short_token_, {});
+    forged_.push_back(
+        {"expired_issued", cast::v1::FORGERY_EXPIRED_ISSUED, expired_issued_, true, ForgeryAim::credential});
     next();
   };
   auto wait_ms = short_expiry_ * 1000 + kExpiryMarginMs - unix_now_ms();

@@ -34,11 +34,10 @@ class UpgradeProbe final : public WsListener {
 };
 
 // Here, where UpgradeProbe is complete.
-ProbeUser::ProbeUser(ProbeLoop& loop, cast::v1::UserSpec actor, ProbeTarget target)
+ProbeUser::ProbeUser(ProbeLoop& loop, cast::v1::UserSpec actor)
     : loop_(loop),
       session_{loop.ioc, loop.setup, loop.endpoints.auth, loop.endpoints.backend, loop.endpoints.ws, loop.tls},
       actor_(std::move(actor)),
-      target_(std::move(target)),
       index_text_(std::to_string(actor_.index())),
       timer_(loop.ioc) {}
 
@@ -55,16 +54,17 @@ std::int64_t micros(std::chrono::steady_clock::duration span) {
 void ProbeUser::on_token(TokenAnswer&& answer) {
   if (answer.granted()) {
     token_ = std::move(answer.token);
-    forged_ = forge_tokens({token_, actor_.user_id(), actor_.tenant_id(), target_.user_id, target_.tenant_id,
-                            loop_.setup.run_id, loop_.setup.jwt_secret});
     return next();
   }
-  // Without its own token the user can run none of its probes.
-  auto failed = result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "token from " + loop_.endpoints.auth.text);
-  failed.set_http_status(answer.http.status);
-  failed.set_error_kind(answer.problem);
-  failed.set_error_message(actor_.user_id() + ": no token for the probe phase: " + answer.message);
-  emit(std::move(failed), answer.http.body, answer.http.head);
+  // Without its own token the user can run none of its probes: said once for each target.
+  for (aimed_ = 0; aimed_ < targets_.size(); ++aimed_) {
+    auto failed = result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "token from " + loop_.endpoints.auth.text);
+    failed.set_http_status(answer.http.status);
+    failed.set_error_kind(answer.problem);
+    failed.set_error_message(actor_.user_id() + ": no token for the probe phase: " + answer.message);
+    emit(std::move(failed), answer.http.body, answer.http.head);
+  }
+  aimed_ = 0;
   next_step_ = steps_.size();
   next();
 }
@@ -160,7 +160,7 @@ cast::v1::Event ProbeUser::result(cast::v1::ProbeKind kind, cast::v1::Channel ch
   made.set_offset_us(micros(now - loop_.go));
   made.set_duration_us(micros(now - step_started_));
   made.set_probe_kind(kind);
-  made.set_target_user_index(target_.user_index);
+  made.set_target_user_index(target().user_index);
   made.set_channel(channel);
   made.set_call(std::move(call));
   return made;

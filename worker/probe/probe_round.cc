@@ -92,6 +92,49 @@ class StopWatch {
   std::thread thread_;
 };
 
+bool forges(const cast::v1::ProbeAttack& attack) {
+  for (auto kind : attack.probes()) {
+    if (kind == cast::v1::PROBE_FORGED_REST || kind == cast::v1::PROBE_FORGED_UPGRADE) return true;
+  }
+  return false;
+}
+
+// One probing user per attacker, aimed at each of its victims in turn (the
+// plan lists an attacker's attacks one after another): one token and one
+// WebSocket for all of them, as one attacker would.
+std::vector<Launch> attack_launches(ProbeLoop& loop, const cast::v1::ProbePlan& plan,
+                                    std::vector<std::unique_ptr<ProbeUser>>& users) {
+  std::vector<Launch> launches;
+  std::vector<std::vector<ProbeAim>> aims;
+  std::size_t expiry_probers = 0;
+  std::size_t flagged = 0;  // users.size() when the last expiry prober was made one
+  for (int i = 0; i < plan.attacks_size(); ++i) {
+    const auto& attack = plan.attacks(i);
+    if (i == 0 || attack.attacker().index() != plan.attacks(i - 1).attacker().index()) {
+      users.emplace_back(std::make_unique<ProbeUser>(loop, attack.attacker()));
+      aims.emplace_back();
+    }
+    auto& aim = aims.back().emplace_back();
+    aim.target = {attack.victim_index(), attack.victim_user_id(), attack.victim_tenant_id(), attack.victim_agent_id()};
+    for (auto kind : attack.probes()) {
+      aim.kinds.push_back(static_cast<cast::v1::ProbeKind>(kind));
+    }
+    // Only an attacker that sends forged tokens can use an expired one.
+    bool new_prober = flagged != users.size();
+    if (loop.setup.jwt_secret.empty() && forges(attack) && new_prober && expiry_probers < kExpiryProbersPerRound) {
+      ++expiry_probers;
+      flagged = users.size();
+      users.back()->probe_expiry();
+    }
+  }
+  for (std::size_t u = 0; u < aims.size(); ++u) {
+    launches.push_back([&user = *users[u], aims = std::move(aims[u])](ProbeUser::Finished done) {
+      user.start_attack(aims, std::move(done));
+    });
+  }
+  return launches;
+}
+
 }  // namespace
 
 ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
@@ -103,25 +146,12 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
   }
   ProbeLoop loop{setup, endpoints, tls.get(), sink, go};
   std::vector<std::unique_ptr<ProbeUser>> users;
-  std::vector<Launch> launches;
-  for (const auto& attack : plan.attacks()) {
-    ProbeTarget victim{attack.victim_index(), attack.victim_user_id(), attack.victim_tenant_id(),
-                       attack.victim_agent_id()};
-    auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, attack.attacker(), victim));
-    if (setup.jwt_secret.empty() && launches.size() < kExpiryProbersPerRound) {
-      user->probe_expiry();
-    }
-    std::vector<cast::v1::ProbeKind> kinds;
-    for (auto kind : attack.probes()) {
-      kinds.push_back(static_cast<cast::v1::ProbeKind>(kind));
-    }
-    launches.push_back([&user = *user, kinds](ProbeUser::Finished done) { user.start_attack(kinds, std::move(done)); });
-  }
+  auto launches = attack_launches(loop, plan, users);
   for (const auto& readback : plan.readbacks()) {
     const auto& owner = readback.owner();
     ProbeTarget own{owner.index(), owner.user_id(), owner.tenant_id(), readback.agent_id()};
-    auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, owner, own));
-    launches.push_back([&user = *user](ProbeUser::Finished done) { user.start_readback(std::move(done)); });
+    auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, owner));
+    launches.push_back([&user = *user, own](ProbeUser::Finished done) { user.start_readback(own, std::move(done)); });
   }
   ProbeQueue queue{std::move(launches), options.parallel_users};
   LoopHealth own_health;

@@ -11,24 +11,45 @@ namespace cast::worker {
 
 using cast::v1::ProbeKind;
 
-void ProbeUser::start_attack(const std::vector<ProbeKind>& kinds, Finished finished) {
+void ProbeUser::start_attack(std::vector<ProbeAim> aims, Finished finished) {
   finished_ = std::move(finished);
   steps_.push_back([this] { fetch_own_token(); });
   if (expiry_probe_) {
     steps_.push_back([this] { fetch_short_token(); });
   }
-  for (auto kind : kinds) {
-    plan_kind(kind);
+  bool any_ws = false;
+  for (std::size_t t = 0; t < aims.size(); ++t) {
+    targets_.push_back(std::move(aims[t].target));
+    steps_.push_back([this, t] { aim(t); });
+    ws_planned_ = false;  // each target's WebSocket probes first make sure one is open
+    for (auto kind : aims[t].kinds) {
+      plan_kind(kind);
+    }
+    any_ws = any_ws || ws_planned_;
   }
-  if (ws_planned_) {
+  if (any_ws) {
     steps_.push_back([this] { ws_close(); });
   }
   next();
 }
 
+// The forgeries name the target's owner and tenant: made anew for each.
+void ProbeUser::aim(std::size_t target) {
+  aimed_ = target;
+  const auto& victim = targets_[target];
+  forged_ = forge_tokens({token_, actor_.user_id(), actor_.tenant_id(), victim.user_id, victim.tenant_id,
+                          loop_.setup.run_id, loop_.setup.jwt_secret});
+  if (!expired_issued_.empty()) {
+    forged_.push_back(
+        {"expired_issued", cast::v1::FORGERY_EXPIRED_ISSUED, expired_issued_, true, ForgeryAim::credential});
+  }
+  next();
+}
+
 // Over REST where the scenario reads state there, else over the WebSocket.
-void ProbeUser::start_readback(Finished finished) {
+void ProbeUser::start_readback(ProbeTarget own, Finished finished) {
   finished_ = std::move(finished);
+  targets_ = {std::move(own)};
   const auto& scenario = loop_.setup.scenario;
   steps_.push_back([this] { fetch_own_token(); });
   if (scenario.state_rest) {
@@ -106,7 +127,11 @@ void ProbeUser::fetch_own_token() {
   });
 }
 
+// Opens the WebSocket unless the one opened for an earlier target is still up.
 void ProbeUser::ws_open() {
+  if (ws_ready_) {
+    return next();
+  }
   step_started_ = Clock::now();
   ws_opening_ = true;
   ws_ = open_websocket(session_, token_, *this);
@@ -198,7 +223,7 @@ void ProbeUser::insert_steps(std::vector<Step> steps) {
 }
 
 TemplateFields ProbeUser::fields(std::string_view request_id, std::string_view content) const {
-  return user_fields(actor_, loop_.setup.run_id, index_text_, request_id, target_.agent_id, content);
+  return user_fields(actor_, loop_.setup.run_id, index_text_, request_id, target().agent_id, content);
 }
 
 std::string ProbeUser::next_request_id() { return actor_.request_id_prefix() + "p" + std::to_string(++requests_); }

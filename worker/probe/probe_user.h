@@ -26,27 +26,34 @@ struct ProbeTarget {
   std::string agent_id;
 };
 
+// One attacker's plan against one target: the probes, in the order given.
+struct ProbeAim {
+  ProbeTarget target;
+  std::vector<cast::v1::ProbeKind> kinds;
+};
+
 // One user in the probe phase, on its loop's thread only: takes a fresh
-// token of its own, then walks its steps one after another, each ending
-// in exactly one PROBE_RESULT event (the answer, or why none came). Every
-// message is the run's scenario's (state read, state write, message, REST
-// calls), aimed at the target's agent; a probe the scenario has no shape
-// for is skipped. Like a VirtualUser it never throws and never hangs:
+// token of its own, then walks its steps one after another (each target in
+// turn, over one WebSocket while it stays open, as one attacker would),
+// each ending in exactly one PROBE_RESULT event (the answer, or why none
+// came). Every message is the run's scenario's (state read, state write,
+// message, REST calls), aimed at the target's agent; a probe the scenario
+// has no shape for is skipped. Like a VirtualUser it never throws and never hangs:
 // every call has a deadline, and each step ends as soon as its answer is in.
 class ProbeUser final : public WsListener {
  public:
   using Clock = std::chrono::steady_clock;
   using Finished = std::function<void()>;
 
-  ProbeUser(ProbeLoop& loop, cast::v1::UserSpec actor, ProbeTarget target);
+  ProbeUser(ProbeLoop& loop, cast::v1::UserSpec actor);
   ~ProbeUser();
   ProbeUser(const ProbeUser&) = delete;
   ProbeUser& operator=(const ProbeUser&) = delete;
 
-  // The attacker's probes on the target's agent, in the order given.
-  void start_attack(const std::vector<cast::v1::ProbeKind>& kinds, Finished finished);
+  // The attacker's probes on each target's agent, target after target.
+  void start_attack(std::vector<ProbeAim> aims, Finished finished);
   // The owner reads its own agent's state back.
-  void start_readback(Finished finished);
+  void start_readback(ProbeTarget own, Finished finished);
   // Before start_attack: also probe expiry with a real token from auth
   // (short ttl_s, used once expired) among the forgeries.
   void probe_expiry() { expiry_probe_ = true; }
@@ -61,6 +68,7 @@ class ProbeUser final : public WsListener {
   using Step = std::function<void()>;
 
   void plan_kind(cast::v1::ProbeKind kind);
+  void aim(std::size_t target);
   void plan_ws(cast::v1::ProbeKind kind, const WsExchange& exchange, std::string content = {});
   void next();
   void fetch_own_token();
@@ -89,7 +97,9 @@ class ProbeUser final : public WsListener {
   ProbeLoop& loop_;
   SessionContext session_;
   cast::v1::UserSpec actor_;
-  ProbeTarget target_;
+  std::vector<ProbeTarget> targets_;
+  std::size_t aimed_{0};  // the target the current steps are aimed at
+  const ProbeTarget& target() const { return targets_[aimed_]; }
   std::string index_text_;
   StepTimer timer_;
   std::vector<Step> steps_;
@@ -97,7 +107,8 @@ class ProbeUser final : public WsListener {
   Finished finished_;
 
   std::string token_;
-  std::vector<ForgedToken> forged_;
+  std::vector<ForgedToken> forged_;  // aimed at the current target
+  std::string expired_issued_;       // the short-lived token once expired, aimed at every target
   bool expiry_probe_{false};
   bool expiry_planned_{false};
   std::string short_token_;       // granted with a short ttl_s, until it joins forged_

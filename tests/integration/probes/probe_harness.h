@@ -119,7 +119,8 @@ inline std::vector<std::string> agents_seen(const std::map<std::string, std::vec
 
 // Startup and session with `users` users on `worker_ids`, then the probe phase, then Release.
 inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::size_t users,
-                                      const std::vector<std::string>& worker_ids, WorkerBody body = product_worker) {
+                                      const std::vector<std::string>& worker_ids, WorkerBody body = product_worker,
+                                      const ProbePlanOptions& options = {}) {
   ProbeRunResult run;
   static int serial = 0;
   auto run_id = "probes-" + std::to_string(::getpid()) + "-" + std::to_string(++serial);
@@ -148,7 +149,7 @@ inline ProbeRunResult run_with_probes(const ReferencePlatform& platform, std::si
   coordinator.broadcast_go(20ms);
   CHECK(coordinator.wait_for_finish(kPatience));
   run.agent_of_user = agents_seen(book.by_worker(), users);
-  run.plans = plan_probes(run.users, run.worker_of_user, run.agent_of_user, 7);
+  run.plans = plan_probes(run.users, run.worker_of_user, run.agent_of_user, 7, options);
   auto probes_started = std::chrono::steady_clock::now();
   run.outcome = run_probe_phase(coordinator, run.plans, kPatience);
   run.probe_phase = std::chrono::steady_clock::now() - probes_started;

@@ -1,6 +1,7 @@
 // The authorization probe phase end to end: plans over real gRPC, probes
 // by in-process workers against the real reference platform, judged on
 // the controller from the PROBE_RESULT events of its one event path.
+#include <algorithm>
 #include <atomic>
 #include <set>
 
@@ -14,9 +15,11 @@ namespace {
 
 // Probe results a clean attack on a victim of another tenant yields, with
 // the platform's secret: 5 direct probes (state read and write over
-// WebSocket and REST, a message), 12 credential forgeries on REST and on
-// the upgrade, 3 identity forgeries on REST only.
-constexpr std::size_t kResultsPerAttack = 5 + 12 + 3 + 12;
+// WebSocket and REST, a message), and where the attack sends the forged
+// tokens 12 credential forgeries on REST and on the upgrade, 3 identity
+// forgeries on REST only.
+constexpr std::size_t kDirectResults = 5;
+constexpr std::size_t kForgedResults = 12 + 3 + 12;
 
 void check_every_probe_ran(const ProbeRunResult& run) {
   CHECK(run.outcome.completed);
@@ -26,7 +29,11 @@ void check_every_probe_ran(const ProbeRunResult& run) {
   for (const auto& result : run.results) {
     (result.kind == ProbeKind::readback ? readbacks : attacks) += 1;
   }
-  CHECK(attacks == run.plans.pairs.size() * kResultsPerAttack);
+  std::size_t expected = 0;
+  for (const auto& pair : run.plans.pairs) {
+    expected += kDirectResults + (pair.forged_tokens ? kForgedResults : 0);
+  }
+  CHECK(attacks == expected);
   std::set<std::size_t> victims;
   for (const auto& pair : run.plans.pairs) {
     victims.insert(pair.victim);
@@ -126,6 +133,26 @@ TEST_CASE("jwt_none: only the alg:none forgeries are accepted, on REST and on th
                                           "ws_upgrade_forged:alg_none", "ws_upgrade_forged:alg_None",
                                           "ws_upgrade_forged:alg_NONE"});
   CHECK(run.findings.size() == run.plans.pairs.size() * 6);
+}
+
+// The forged tokens go with one attacker per worker and tenant crossing
+// here: the fault is still caught, by that attacker alone, and every other
+// attacker still runs every direct probe.
+TEST_CASE("jwt_none with a forgery sample of one: caught by the sampled attacker, the rest probe directly") {
+  ReferencePlatform platform({.faults = {"jwt_none"}});
+  auto run = run_with_probes(platform, 5, {"w-one"}, product_worker, {.forgery_attackers = 1});
+  REQUIRE(run.plans.pairs.size() == 5);
+  check_every_probe_ran(run);
+  auto forging =
+      std::count_if(run.plans.pairs.begin(), run.plans.pairs.end(), [](const ProbePair& p) { return p.forged_tokens; });
+  REQUIRE(forging == 1);
+  std::set<std::string> forgers;
+  for (const auto& f : run.findings) {
+    CHECK(f.kind == cast::controller::FindingKind::forged_token_accepted);
+    forgers.insert(f.observer);
+  }
+  CHECK(run.findings.size() == 6);  // three alg:none casings, on REST and on the upgrade
+  CHECK(forgers.size() == 1);
 }
 
 TEST_CASE("two workers: every victim is on the other worker, attacked there and read back at home") {

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -152,6 +153,56 @@ TEST_CASE("probes: one tenant for everyone leaves only same-tenant victims") {
     CHECK(pair.same_tenant);
     CHECK(worker_of[pair.attacker] != worker_of[pair.victim]);
   }
+}
+
+namespace {
+
+bool sends_forgeries(const v1::ProbeAttack& attack) {
+  for (auto kind : attack.probes()) {
+    if (kind == v1::PROBE_FORGED_REST || kind == v1::PROBE_FORGED_UPGRADE) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("probes: forged tokens go with a sample per worker and tenant crossing, every other probe with all") {
+  auto users = population_of(40, 4);  // ten tenants
+  std::vector<std::string> worker_of(40);
+  for (std::size_t i = 0; i < 40; ++i) {
+    worker_of[i] = i % 2 == 0 ? "w-a" : "w-b";
+  }
+  auto set = plan_probes(users, worker_of, agents_for(40), 9, {.forgery_attackers = 3});
+  REQUIRE(set.pairs.size() == 80);
+  std::map<std::pair<std::string, bool>, std::set<std::string>> forging_tenants;
+  std::size_t forging = 0;
+  for (const auto& pair : set.pairs) {
+    if (pair.forged_tokens) {
+      ++forging;
+      forging_tenants[{worker_of[pair.attacker], pair.same_tenant}].insert(users[pair.attacker].tenant_id);
+    }
+  }
+  CHECK(forging == 12);  // 3 for each of 2 workers x 2 crossings
+  REQUIRE(forging_tenants.size() == 4);
+  for (const auto& [group, tenants] : forging_tenants) {
+    CHECK(tenants.size() == 3);  // three attackers of three tenants
+  }
+  std::size_t i = 0, forging_attacks = 0;
+  for (const auto& [worker, plan] : set.attacks) {
+    for (const auto& attack : plan.attacks()) {
+      bool forges = sends_forgeries(attack);
+      forging_attacks += forges ? 1 : 0;
+      CHECK(attack.probes_size() == static_cast<int>(all_probe_kinds().size()) - (forges ? 0 : 2));
+      ++i;
+    }
+  }
+  CHECK(i == 80);
+  CHECK(forging_attacks == 12);
+  // 0 = every attack; a group smaller than the sample forges whole.
+  auto all = plan_probes(users, worker_of, agents_for(40), 9, {.forgery_attackers = 0});
+  CHECK(std::all_of(all.pairs.begin(), all.pairs.end(), [](const ProbePair& p) { return p.forged_tokens; }));
+  auto small = plan_probes(population_of(10), worker_of, agents_for(10), 9);
+  CHECK(std::all_of(small.pairs.begin(), small.pairs.end(), [](const ProbePair& p) { return p.forged_tokens; }));
 }
 
 }  // namespace cast
