@@ -49,25 +49,11 @@ struct ControllerLossRun {
       std::ofstream{dir / "cast.yaml"} << yaml;
       flags.insert(flags.end(), {"--config", (dir / "cast.yaml").string()});
     }
-    std::vector<std::string> args{"controller",
-                                  "--listen",
-                                  address,
-                                  "--expect-workers",
-                                  std::to_string(expected_workers),
-                                  "--users",
-                                  std::to_string(users),
-                                  "--report-file",
-                                  (dir / "report.json").string(),
-                                  "--log-file",
-                                  (dir / "run.log").string()};
-    args.insert(args.end(), flags.begin(), flags.end());
-    controller.emplace(cast::ProcessSpec{.program = bin_path("cast"),
-                                         .args = args,
-                                         .env = {{"CAST_WORKER_TOKEN", kToken},
-                                                 {"E2E_AUTH_SERVICE_URL", platform.auth_url()},
-                                                 {"E2E_BACKEND_URL", platform.backend_url()},
-                                                 {"E2E_WEBSOCKET_URL", platform.ws_url()}},
-                                         .log_file = dir / "controller.txt"});
+    auto spec = cast_controller_spec(address, kToken, dir, expected_workers, users, flags);
+    spec.env.insert({{"E2E_AUTH_SERVICE_URL", platform.auth_url()},
+                     {"E2E_BACKEND_URL", platform.backend_url()},
+                     {"E2E_WEBSOCKET_URL", platform.ws_url()}});
+    controller.emplace(spec);
     workers.emplace_back(cast_worker_spec(address, kToken, "remote-1", dir / "w1.txt", {}, users));
     workers.emplace_back(cast_worker_spec(address, kToken, "remote-2", dir / "w2.txt", {}, users));
   }

@@ -23,22 +23,7 @@ const std::string kToken = "e2e-liveness-secret";
 struct TwoWorkerRun {
   explicit TwoWorkerRun(std::vector<std::string> flags, int users = 20, const std::string& stem = "cast-e2e-loss")
       : dir(fresh_folder(stem)), address("127.0.0.1:" + std::to_string(cast::free_loopback_port())) {
-    std::vector<std::string> args{"controller",
-                                  "--listen",
-                                  address,
-                                  "--expect-workers",
-                                  "2",
-                                  "--users",
-                                  std::to_string(users),
-                                  "--report-file",
-                                  (dir / "report.json").string(),
-                                  "--log-file",
-                                  (dir / "run.log").string()};
-    args.insert(args.end(), flags.begin(), flags.end());
-    controller.emplace(cast::ProcessSpec{.program = bin_path("cast"),
-                                         .args = args,
-                                         .env = {{"CAST_WORKER_TOKEN", kToken}},
-                                         .log_file = dir / "controller.txt"});
+    controller.emplace(cast_controller_spec(address, kToken, dir, 2, users, flags));
     first.emplace(cast_worker_spec(address, kToken, "remote-1", dir / "w1.txt", {}, users));
     second.emplace(cast_worker_spec(address, kToken, "remote-2", dir / "w2.txt", {}, users));
   }

@@ -25,6 +25,26 @@ std::filesystem::path fresh_folder(const std::string& stem) {
   return pattern;
 }
 
+ProcessSpec cast_controller_spec(const std::string& address, const std::string& token, const std::filesystem::path& dir,
+                                 int expected_workers, int users, const std::vector<std::string>& flags) {
+  std::vector<std::string> args{"controller",
+                                "--listen",
+                                address,
+                                "--expect-workers",
+                                std::to_string(expected_workers),
+                                "--users",
+                                std::to_string(users),
+                                "--report-file",
+                                (dir / "report.json").string(),
+                                "--log-file",
+                                (dir / "run.log").string()};
+  args.insert(args.end(), flags.begin(), flags.end());
+  return ProcessSpec{.program = bin_path("cast"),
+                     .args = args,
+                     .env = {{"CAST_WORKER_TOKEN", token}},
+                     .log_file = dir / "controller.txt"};
+}
+
 ProcessSpec cast_worker_spec(const std::string& address, const std::string& token, const std::string& id,
                              const std::filesystem::path& log, const std::vector<std::string>& extra, int capacity) {
   std::vector<std::string> args{"worker",     "--controller",          address, "--worker-id", id,

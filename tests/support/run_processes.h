@@ -24,6 +24,12 @@ std::string slurp_file(const std::filesystem::path& file);
 // A fresh private folder under the temp directory, removed by the caller.
 std::filesystem::path fresh_folder(const std::string& stem);
 
+// `cast controller --listen ADDRESS --expect-workers N --users U FLAGS...`
+// writing report.json and run.log into `dir` and its console to
+// dir/controller.txt, the token in CAST_WORKER_TOKEN.
+ProcessSpec cast_controller_spec(const std::string& address, const std::string& token, const std::filesystem::path& dir,
+                                 int expected_workers, int users, const std::vector<std::string>& flags = {});
+
 // `cast worker --controller ADDRESS --worker-id ID --capacity N EXTRA...`,
 // the token in CAST_WORKER_TOKEN, output to `log`.
 ProcessSpec cast_worker_spec(const std::string& address, const std::string& token, const std::string& id,
