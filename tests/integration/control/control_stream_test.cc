@@ -9,14 +9,14 @@
 #include <thread>
 
 #include "controller/coordination/coordinator.h"
+#include "tests/integration/control/loopback_control.h"
 #include "worker/control/controller_link.h"
 
 using namespace cast::controller;  // the code under test
 
 using namespace std::chrono_literals;
-using cast::controller::Coordinator;
-using cast::controller::CoordinatorConfig;
-using cast::controller::WorkerState;
+using cast::test::loopback_link_config;
+using cast::test::snapshot_of;
 using cast::worker::ControllerLink;
 using cast::worker::ControllerLinkConfig;
 
@@ -53,15 +53,8 @@ std::vector<std::uint64_t> one_to(std::uint64_t n) {
 }
 
 ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id, const std::string& token) {
-  ControllerLinkConfig config;
-  config.controller_address = "127.0.0.1:" + std::to_string(port);
-  config.auth_token = token;
-  config.hello.set_worker_id(worker_id);
-  config.hello.set_host("localhost");
-  config.hello.set_capacity(4);
-  config.hello.set_version("test");
+  auto config = loopback_link_config(port, worker_id, token);
   config.heartbeat_interval = 50ms;
-  config.reconnect_delay = 50ms;
   return config;
 }
 
@@ -137,16 +130,6 @@ void drive_run(Coordinator& coordinator, const std::vector<std::string>& worker_
   coordinator.wait_for_ready(patience);
   coordinator.broadcast_go(20ms);
   CHECK(coordinator.wait_for_finish(patience));
-}
-
-cast::controller::WorkerSnapshot snapshot_of(Coordinator& coordinator, const std::string& worker_id) {
-  for (auto& snapshot : coordinator.workers()) {
-    if (snapshot.worker_id == worker_id) {
-      return snapshot;
-    }
-  }
-  FAIL("worker " << worker_id << " unknown to the coordinator");
-  return {};
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "controller/coordination/coordinator.h"
+#include "tests/integration/control/loopback_control.h"
 #include "tests/support/grpc_callback_queue.h"
 #include "tests/support/run_processes.h"
 #include "tests/support/test_certificates.h"
@@ -18,8 +19,6 @@
 using namespace cast::controller;  // the code under test
 
 using namespace std::chrono_literals;
-using cast::controller::Coordinator;
-using cast::controller::CoordinatorConfig;
 using cast::worker::ControllerLink;
 using cast::worker::ControllerLinkConfig;
 using namespace cast::test;
@@ -75,15 +74,8 @@ CoordinatorConfig controller_config(bool mutual) {
 std::string address_of(std::uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
 
 ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id) {
-  ControllerLinkConfig config;
-  config.controller_address = address_of(port);
-  config.auth_token = kToken;
-  config.hello.set_worker_id(worker_id);
-  config.hello.set_host("localhost");
-  config.hello.set_capacity(4);
-  config.hello.set_version("test");
+  auto config = loopback_link_config(port, worker_id, kToken);
   config.heartbeat_interval = 50ms;
-  config.reconnect_delay = 50ms;
   // Bounded even if a TLS failure were retried: the checks below then fail.
   config.give_up_after = 10s;
   return config;
@@ -100,20 +92,11 @@ cast::worker::ClientTls trusting(const std::filesystem::path& ca, bool with_cert
   return tls;
 }
 
-cast::v1::Assignment one_user() {
-  cast::v1::Assignment assignment;
-  assignment.set_run_id("run-tls-test");
-  auto* user = assignment.add_users();
-  user->set_index(0);
-  user->set_user_id("u-0");
-  return assignment;
-}
-
 // A whole run for one worker: assignment, ready, go, one event, done, release.
 void run_one_worker(Coordinator& coordinator, ControllerLink& link) {
   link.start();
   coordinator.wait_for_workers(1, patience);
-  coordinator.assign("w-tls", one_user());
+  coordinator.assign("w-tls", one_user_assignment("run-tls-test"));
   REQUIRE(link.wait_for_assignment(patience));
   link.report_ready(1);
   coordinator.wait_for_ready(patience);

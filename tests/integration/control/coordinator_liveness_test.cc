@@ -15,10 +15,6 @@
 using namespace cast::controller;  // the code under test
 
 using namespace std::chrono_literals;
-using cast::controller::Coordinator;
-using cast::controller::CoordinatorConfig;
-using cast::controller::WorkerSnapshot;
-using cast::controller::WorkerState;
 using cast::test::eventually;
 using cast::test::RawWorker;
 using Clock = std::chrono::steady_clock;

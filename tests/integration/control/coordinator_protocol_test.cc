@@ -9,14 +9,12 @@
 
 #include "cast_control.grpc.pb.h"
 #include "controller/coordination/coordinator.h"
+#include "tests/integration/control/loopback_control.h"
 #include "tests/support/raw_worker.h"
 
 using namespace cast::controller;  // the code under test
 
 using namespace std::chrono_literals;
-using cast::controller::Coordinator;
-using cast::controller::CoordinatorConfig;
-using cast::controller::WorkerState;
 using cast::test::RawWorker;
 
 namespace {
@@ -42,15 +40,7 @@ struct Harness {
     channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
     stub = cast::v1::Control::NewStub(channel);
   }
-  cast::controller::WorkerSnapshot worker(const std::string& id) {
-    for (auto& snapshot : coordinator.workers()) {
-      if (snapshot.worker_id == id) {
-        return snapshot;
-      }
-    }
-    FAIL("unknown worker " << id);
-    return {};
-  }
+  WorkerSnapshot worker(const std::string& id) { return cast::test::snapshot_of(coordinator, id); }
   std::vector<std::uint64_t> seqs() {
     std::lock_guard lock(mutex);
     return received;

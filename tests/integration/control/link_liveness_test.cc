@@ -5,62 +5,25 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <thread>
 
 #include "controller/coordination/coordinator.h"
+#include "tests/integration/control/loopback_control.h"
+#include "tests/support/eventually.h"
 #include "tests/support/grpc_callback_queue.h"
 #include "worker/control/controller_link.h"
 
 using namespace cast::controller;  // the code under test
 
 using namespace std::chrono_literals;
-using cast::controller::Coordinator;
-using cast::controller::CoordinatorConfig;
+using cast::test::eventually;
+using cast::test::loopback_link_config;
+using cast::test::one_user_assignment;
+using cast::test::snapshot_of;
 using cast::worker::ControllerLink;
-using cast::worker::ControllerLinkConfig;
 
 namespace {
 
 constexpr auto patience = 60s;  // generous: the machine is shared
-
-ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id) {
-  ControllerLinkConfig config;
-  config.controller_address = "127.0.0.1:" + std::to_string(port);
-  config.hello.set_worker_id(worker_id);
-  config.hello.set_host("localhost");
-  config.hello.set_capacity(4);
-  config.hello.set_version("test");
-  config.reconnect_delay = 50ms;
-  return config;
-}
-
-cast::v1::Assignment one_user() {
-  cast::v1::Assignment assignment;
-  assignment.set_run_id("run-link-liveness");
-  auto* user = assignment.add_users();
-  user->set_index(0);
-  user->set_user_id("u-0");
-  return assignment;
-}
-
-cast::controller::WorkerSnapshot snapshot_of(Coordinator& coordinator, const std::string& worker_id) {
-  for (auto& snapshot : coordinator.workers()) {
-    if (snapshot.worker_id == worker_id) return snapshot;
-  }
-  FAIL("worker " << worker_id << " unknown to the coordinator");
-  return {};
-}
-
-// Polls until `done` holds or `patience` runs out.
-template <typename Predicate>
-bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 std::int64_t micros(std::chrono::steady_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
@@ -72,10 +35,10 @@ TEST_CASE("a link answers the Pings: the offset is within half the round trip, a
   cast::test::keep_grpc_callback_queue();
   Coordinator coordinator(CoordinatorConfig{}, {});
   auto port = coordinator.start();
-  ControllerLink link(link_config(port, "w-pong"));
+  ControllerLink link(loopback_link_config(port, "w-pong"));
   link.start();
   coordinator.wait_for_workers(1, patience);
-  coordinator.assign("w-pong", one_user());
+  coordinator.assign("w-pong", one_user_assignment("run-link-liveness"));
   REQUIRE(link.wait_for_assignment(patience));
   link.report_ready(1);
   coordinator.wait_for_ready(patience);
@@ -107,12 +70,12 @@ TEST_CASE("a link whose controller stops pinging takes it for dead, stops for go
   silent.silence_timeout = 1h;
   Coordinator coordinator(silent, {});
   auto port = coordinator.start();
-  auto config = link_config(port, "w-orphan");
+  auto config = loopback_link_config(port, "w-orphan");
   config.controller_silence = 500ms;
   ControllerLink link(config);
   link.start();
   coordinator.wait_for_workers(1, patience);
-  coordinator.assign("w-orphan", one_user());
+  coordinator.assign("w-orphan", one_user_assignment("run-link-liveness"));
   REQUIRE(link.wait_for_assignment(patience));
   link.report_ready(1);
   REQUIRE(eventually([&] { return link.controller_lost(); }));
