@@ -3,133 +3,26 @@
 // the way a worker's main thread would drive it.
 #include <doctest/doctest.h>
 
-#include <map>
-#include <mutex>
-#include <numeric>
 #include <thread>
 
 #include "controller/coordination/coordinator.h"
 #include "tests/integration/control/loopback_control.h"
+#include "tests/integration/control/scripted_run.h"
 #include "worker/control/controller_link.h"
 
 using namespace cast::controller;  // the code under test
 
 using namespace std::chrono_literals;
-using cast::test::loopback_link_config;
-using cast::test::snapshot_of;
+using namespace cast::test;  // the scripted worker and controller, and what they share
 using cast::worker::ControllerLink;
 using cast::worker::ControllerLinkConfig;
 
 namespace {
 
-constexpr auto patience = 60s;  // generous: the machine is shared
-
-// Every event the controller's sink saw, per worker, in arrival order.
-class EventCollector {
- public:
-  cast::controller::EventSink sink() {
-    return [this](const std::string& worker_id, std::vector<cast::v1::Event>&& events) {
-      std::lock_guard lock(mutex_);
-      auto& seqs = seqs_[worker_id];
-      for (const auto& event : events) {
-        seqs.push_back(event.seq());
-      }
-    };
-  }
-  std::vector<std::uint64_t> seqs(const std::string& worker_id) {
-    std::lock_guard lock(mutex_);
-    return seqs_[worker_id];
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::string, std::vector<std::uint64_t>> seqs_;
-};
-
-std::vector<std::uint64_t> one_to(std::uint64_t n) {
-  std::vector<std::uint64_t> seqs(n);
-  std::iota(seqs.begin(), seqs.end(), 1);
-  return seqs;
-}
-
 ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id, const std::string& token) {
   auto config = loopback_link_config(port, worker_id, token);
   config.heartbeat_interval = 50ms;
   return config;
-}
-
-cast::v1::Assignment assignment_for(const std::string& worker_id, std::uint32_t first_index) {
-  cast::v1::Assignment assignment;
-  assignment.set_run_id("run-control-test");
-  assignment.set_payload_cap_bytes(4096);
-  assignment.mutable_targets()->set_ws_url("ws://127.0.0.1:1/ws");
-  for (std::uint32_t i = first_index; i < first_index + 4; ++i) {
-    auto* user = assignment.add_users();
-    user->set_index(i);
-    user->set_user_id("u-" + std::to_string(i) + "-" + worker_id);
-    user->set_canary("cst_test_" + std::to_string(i));
-  }
-  return assignment;
-}
-
-cast::v1::Event step_event(std::uint32_t user_index) {
-  cast::v1::Event event;
-  event.set_user_index(user_index);
-  event.set_kind(cast::v1::STEP_TIMING);
-  event.set_phase(cast::v1::PHASE_MESSAGE);
-  event.set_duration_us(1234);
-  return event;
-}
-
-// What a worker thread saw; checked on the test's own thread.
-struct WorkerOutcome {
-  std::vector<std::string> user_ids;
-  bool got_go = false;
-  bool drained = false;
-  bool closed = false;
-  cast::worker::LinkStats stats;
-};
-
-// A worker's life on its own thread: hello, assignment, ready, go, events, done.
-// `midway` runs after half of the events (to break the stream, say).
-WorkerOutcome run_worker(ControllerLink& link, int events, const std::function<void()>& midway = {}) {
-  WorkerOutcome outcome;
-  link.start();
-  auto assignment = link.wait_for_assignment(patience);
-  if (!assignment) {
-    return outcome;
-  }
-  for (const auto& user : assignment->users()) {
-    outcome.user_ids.push_back(user.user_id());
-  }
-  link.report_ready(static_cast<std::uint32_t>(assignment->users_size()));
-  outcome.got_go = link.wait_for_go(patience).has_value();
-  for (int i = 0; i < events; ++i) {
-    if (i == events / 2 && midway) {
-      midway();
-    }
-    link.emit(step_event(assignment->users(i % assignment->users_size()).index()));
-  }
-  cast::v1::Done done;
-  done.set_events_emitted(static_cast<std::uint64_t>(events));
-  link.report_done(done);
-  outcome.drained = link.wait_until_acknowledged(patience);
-  outcome.stats = link.stats();
-  outcome.closed = link.close(patience);
-  return outcome;
-}
-
-// The controller's side of a run with these workers: assign 4 users each, go, finish.
-void drive_run(Coordinator& coordinator, const std::vector<std::string>& worker_ids) {
-  coordinator.wait_for_workers(worker_ids.size(), patience);
-  std::uint32_t next_index = 0;
-  for (const auto& worker_id : worker_ids) {
-    coordinator.assign(worker_id, assignment_for(worker_id, next_index));
-    next_index += 4;
-  }
-  coordinator.wait_for_ready(patience);
-  coordinator.broadcast_go(20ms);
-  CHECK(coordinator.wait_for_finish(patience));
 }
 
 }  // namespace
@@ -294,35 +187,6 @@ TEST_CASE("heartbeats and an abort travel the stream") {
   coordinator.abort("platform unreachable");
   CHECK_FALSE(link.wait_for_go(patience));
   CHECK(link.abort_reason() == "platform unreachable");
-}
-
-// After Done: the probe phase's rounds, then the Release (or the stream's end).
-struct AfterDone {
-  std::vector<std::uint32_t> rounds;
-  bool released = false;
-  bool closed = false;
-};
-
-AfterDone serve_after_done(ControllerLink& link) {
-  AfterDone outcome;
-  link.start();
-  if (!link.wait_for_assignment(patience)) {
-    return outcome;
-  }
-  link.report_ready(4);
-  link.wait_for_go(patience);
-  link.emit(step_event(0));
-  link.report_done(cast::v1::Done{});
-  while (auto plan = link.wait_for_probe_plan(patience)) {
-    outcome.rounds.push_back(plan->round());
-    link.emit(step_event(0));
-    cast::v1::ProbeDone done;
-    done.set_round(plan->round());
-    link.report_probe_done(done);
-  }
-  outcome.released = link.wait_for_release(patience);
-  outcome.closed = link.close(patience);
-  return outcome;
 }
 
 TEST_CASE("after Done a worker stays attached for probe rounds, each handed out once, until the Release") {
