@@ -39,6 +39,10 @@ struct ReplyFields {
 };
 
 ReplyFields read_reply(const nlohmann::json& answer, const ReplyPointers& pointers);
+// The same fields read from the answer's text as it is parsed, without
+// building the document (what a user does with every frame); empty for
+// text that is not JSON.
+ReplyFields read_reply_text(std::string_view answer, const ReplyPointers& pointers);
 
 // One WebSocket request and the answer type that completes it.
 struct WsExchange {

@@ -2,15 +2,12 @@
 // REST answers and the end of its connection, and the events it makes of
 // them.
 #include <boost/asio/post.hpp>
-#include <nlohmann/json.hpp>
 
 #include "worker/session/user_loop.h"
 #include "worker/session/virtual_user.h"
 
 namespace cast::worker {
 namespace {
-
-using nlohmann::json;
 
 std::int64_t micros(std::chrono::steady_clock::duration span) {
   return std::chrono::duration_cast<std::chrono::microseconds>(span).count();
@@ -42,8 +39,7 @@ void VirtualUser::on_rest_state(HttpOutcome&& outcome) {
   if (outcome.failure.failed()) {
     return fail(outcome.failure.kind, outcome.failure.message);
   }
-  auto answer = json::parse(outcome.body, nullptr, false);
-  auto reply = answer.is_discarded() ? ReplyFields{} : read_reply(answer, loop_.setup.scenario.state.replies);
+  auto reply = read_reply_text(outcome.body, loop_.setup.scenario.state.replies);
   auto status_kind = is_success(outcome.status) ? std::string{} : "http_" + std::to_string(outcome.status);
   emit_observation(cast::v1::REST_ANSWER, cast::v1::CHANNEL_REST, outcome.body, reply, status_kind, outcome.head);
   if (!status_kind.empty()) {
@@ -82,10 +78,9 @@ void VirtualUser::on_open() {
 }
 
 void VirtualUser::on_frame(std::string_view message) {
-  auto answer = json::parse(message, nullptr, false);
   const auto* exchange = current_exchange();
   const auto& pointers = exchange ? exchange->replies : loop_.setup.scenario.message.replies;
-  auto reply = answer.is_discarded() ? ReplyFields{} : read_reply(answer, pointers);
+  auto reply = read_reply_text(message, pointers);
   emit_observation(cast::v1::FRAME_RECEIVED, cast::v1::CHANNEL_WS, message, reply);
   if (!pending_request_.empty() && reply.request_id == pending_request_) {
     on_answer(reply, message);
