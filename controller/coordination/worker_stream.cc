@@ -34,7 +34,10 @@ std::int64_t steady_us() {
 WorkerStream::WorkerStream(StreamOwner& owner, grpc::CallbackServerContext& context, const MessageBounds& bounds)
     : StreamEnd(bounds), owner_(owner), context_(context), peer_(context.peer()), last_heard_us_(steady_us()) {}
 
-void WorkerStream::begin() { StartRead(&incoming_); }
+void WorkerStream::begin() {
+  CAST_HAPPENS_BEFORE(this);
+  StartRead(&incoming_);
+}
 
 void WorkerStream::send(cast::v1::ControllerMessage message) {
   {
@@ -80,6 +83,7 @@ void WorkerStream::pump() {
     }
   }
   // gRPC may run reactions inline from these calls, hence no lock held here.
+  CAST_HAPPENS_BEFORE(this);
   if (write) {
     StartWrite(&outgoing_);
   } else if (finish) {
@@ -88,6 +92,7 @@ void WorkerStream::pump() {
 }
 
 void WorkerStream::OnReadDone(bool ok) {
+  ReactionScope reaction(this);
   try {
     if (!ok) {
       owner_.on_read_closed(*this);
@@ -103,6 +108,7 @@ void WorkerStream::OnReadDone(bool ok) {
       keep_reading = !end_requested_;
     }
     if (keep_reading) {
+      CAST_HAPPENS_BEFORE(this);
       StartRead(&incoming_);
     }
   } catch (const std::exception& error) {
@@ -112,6 +118,7 @@ void WorkerStream::OnReadDone(bool ok) {
 }
 
 void WorkerStream::OnWriteDone(bool ok) {
+  ReactionScope reaction(this);
   {
     std::lock_guard lock(mutex_);
     writing_ = false;
@@ -132,6 +139,8 @@ void WorkerStream::cancel() {
 }
 
 void WorkerStream::OnDone() {
+  // gRPC runs OnDone after every other reaction has returned.
+  CAST_HAPPENS_AFTER(this);
   {
     std::lock_guard lock(done_mutex_);
     done_ = true;
@@ -142,6 +151,7 @@ void WorkerStream::OnDone() {
 
 grpc::ServerBidiReactor<cast::v1::WorkerMessage, cast::v1::ControllerMessage>* ControlService::Attach(
     grpc::CallbackServerContext* context) {
+  CAST_HAPPENS_AFTER(this);
   auto stream = std::make_shared<WorkerStream>(owner_, *context, bounds_);
   adopt_(stream);
   stream->begin();

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cast_control.grpc.pb.h"
+#include "common/sync/happens_before.h"
 #include "controller/coordination/stream_end.h"
 
 namespace cast::controller {
@@ -63,8 +64,12 @@ class WorkerStream final : public grpc::ServerBidiReactor<cast::v1::WorkerMessag
 class ControlService : public cast::v1::Control::CallbackService {
  public:
   using Adopt = std::function<void(std::shared_ptr<StreamEnd>)>;
+  // gRPC calls Attach only once the server holding this service is built,
+  // on its own threads: told to TSan, as libgrpc orders it unseen.
   ControlService(StreamOwner& owner, const MessageBounds& bounds, Adopt adopt)
-      : owner_(owner), bounds_(bounds), adopt_(std::move(adopt)) {}
+      : owner_(owner), bounds_(bounds), adopt_(std::move(adopt)) {
+    CAST_HAPPENS_BEFORE(this);
+  }
 
  private:
   grpc::ServerBidiReactor<cast::v1::WorkerMessage, cast::v1::ControllerMessage>* Attach(

@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/sync/happens_before.h"
+
 namespace cast::worker {
 
 void LinkStream::start(cast::v1::Control::Stub& stub) {
   stub.async()->Attach(&context_, this);
   AddHold();
+  CAST_HAPPENS_BEFORE(this);
   StartRead(&incoming_);
   StartCall();
   pump();
@@ -33,6 +36,7 @@ void LinkStream::pump() {
   if (!events.empty()) {
     events.copy_into(*outgoing_.mutable_events());
   }
+  CAST_HAPPENS_BEFORE(this);
   if (next == LinkPeer::Next::message) {
     StartWrite(&outgoing_);
   } else {
@@ -41,6 +45,7 @@ void LinkStream::pump() {
 }
 
 void LinkStream::OnReadDone(bool ok) {
+  ReactionScope reaction(this);
   if (!ok) {
     // The call is over (finished by the controller, or broken): no more writes.
     {
@@ -56,13 +61,20 @@ void LinkStream::OnReadDone(bool ok) {
     spdlog::error("control link: handling a controller message failed: {}", error.what());
   }
   incoming_.Clear();
+  CAST_HAPPENS_BEFORE(this);
   StartRead(&incoming_);
   pump();
 }
 
-void LinkStream::OnWriteDone(bool ok) { write_completed(ok); }
+void LinkStream::OnWriteDone(bool ok) {
+  ReactionScope reaction(this);
+  write_completed(ok);
+}
 
-void LinkStream::OnWritesDoneDone(bool ok) { write_completed(ok); }
+void LinkStream::OnWritesDoneDone(bool ok) {
+  ReactionScope reaction(this);
+  write_completed(ok);
+}
 
 void LinkStream::write_completed(bool ok) {
   {
@@ -84,6 +96,7 @@ void LinkStream::release_or_pump() {
     }
   }
   if (release) {
+    CAST_HAPPENS_BEFORE(this);
     RemoveHold();
   } else {
     pump();
@@ -91,6 +104,8 @@ void LinkStream::release_or_pump() {
 }
 
 void LinkStream::OnDone(const grpc::Status& status) {
+  // gRPC runs OnDone after every other reaction has returned.
+  CAST_HAPPENS_AFTER(this);
   // The peer may drop the last reference here: nothing may follow this call.
   peer_.on_done(*this, status);
 }
