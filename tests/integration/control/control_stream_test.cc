@@ -8,6 +8,7 @@
 #include "controller/coordination/coordinator.h"
 #include "tests/integration/control/loopback_control.h"
 #include "tests/integration/control/scripted_run.h"
+#include "tests/support/time_scale.h"
 #include "worker/control/controller_link.h"
 
 using namespace cast::controller;  // the code under test
@@ -22,7 +23,7 @@ namespace {
 ControllerLinkConfig link_config(std::uint16_t port, const std::string& worker_id, const std::string& token) {
   auto config = loopback_link_config(port, worker_id, token);
   config.heartbeat_interval = 50ms;
-  return config;
+  return with_scaled_silence(config);
 }
 
 }  // namespace
@@ -31,7 +32,7 @@ TEST_CASE("three workers get their users, start on one go and deliver every even
   EventCollector collected;
   CoordinatorConfig config;
   config.auth_token = "s3cret";
-  Coordinator coordinator(config, collected.sink());
+  Coordinator coordinator(with_scaled_deadlines(config), collected.sink());
   auto port = coordinator.start();
   REQUIRE(port != 0);
 
@@ -79,7 +80,7 @@ TEST_CASE("three workers get their users, start on one go and deliver every even
 
 TEST_CASE("a worker whose stream breaks mid-run reconnects and resends only what is missing") {
   EventCollector collected;
-  Coordinator coordinator(CoordinatorConfig{}, collected.sink());
+  Coordinator coordinator(with_scaled_deadlines(CoordinatorConfig{}), collected.sink());
   auto port = coordinator.start();
 
   constexpr int events = 10'000;
@@ -111,7 +112,7 @@ TEST_CASE("a worker that vanishes is reported lost and its events are kept") {
   EventCollector collected;
   CoordinatorConfig config;
   config.reconnect_grace = 200ms;
-  Coordinator coordinator(config, collected.sink());
+  Coordinator coordinator(with_scaled_deadlines(config), collected.sink());
   auto port = coordinator.start();
 
   ControllerLink staying(link_config(port, "w-staying", ""));
@@ -145,7 +146,7 @@ TEST_CASE("a worker that vanishes is reported lost and its events are kept") {
 TEST_CASE("a worker with the wrong auth token is refused with the reason") {
   CoordinatorConfig config;
   config.auth_token = "right";
-  Coordinator coordinator(config, {});
+  Coordinator coordinator(with_scaled_deadlines(config), {});
   auto port = coordinator.start();
 
   for (const std::string token : {"wrong", ""}) {
@@ -163,7 +164,7 @@ TEST_CASE("a worker with the wrong auth token is refused with the reason") {
 }
 
 TEST_CASE("heartbeats and an abort travel the stream") {
-  Coordinator coordinator(CoordinatorConfig{}, {});
+  Coordinator coordinator(with_scaled_deadlines(CoordinatorConfig{}), {});
   auto port = coordinator.start();
   ControllerLink link(link_config(port, "w-beating", ""), [] {
     cast::v1::Heartbeat heartbeat;
@@ -191,7 +192,7 @@ TEST_CASE("heartbeats and an abort travel the stream") {
 
 TEST_CASE("after Done a worker stays attached for probe rounds, each handed out once, until the Release") {
   EventCollector collected;
-  Coordinator coordinator(CoordinatorConfig{}, collected.sink());
+  Coordinator coordinator(with_scaled_deadlines(CoordinatorConfig{}), collected.sink());
   auto port = coordinator.start();
   ControllerLink link(link_config(port, "w-probing", ""));
   AfterDone outcome;
@@ -220,7 +221,7 @@ TEST_CASE("after Done a worker stays attached for probe rounds, each handed out 
 }
 
 TEST_CASE("a done worker whose controller ends the stream takes it as the Release") {
-  Coordinator coordinator(CoordinatorConfig{}, {});
+  Coordinator coordinator(with_scaled_deadlines(CoordinatorConfig{}), {});
   auto port = coordinator.start();
   ControllerLink link(link_config(port, "w-released", ""));
   AfterDone outcome;
