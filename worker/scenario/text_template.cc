@@ -1,5 +1,6 @@
 #include "worker/scenario/text_template.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -22,11 +23,23 @@ constexpr std::array<std::pair<std::string_view, TemplateField>, 10> kFields{{
     {"content", TemplateField::content},
 }};
 
+// Printable ASCII other than a quote or backslash is what the JSON
+// serializer copies through unchanged: user ids, request ids, agents and
+// canaries are, so most fields of every frame need no serializer.
+bool json_plain(std::string_view value) {
+  return std::all_of(value.begin(), value.end(),
+                     [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+}
+
 void append_escaped(std::string& out, std::string_view value, TemplateEscape escape) {
   switch (escape) {
     case TemplateEscape::none: out.append(value); return;
     case TemplateEscape::url: out.append(url_encode(std::string(value))); return;
     case TemplateEscape::json_string: {
+      if (json_plain(value)) {
+        out.append(value);
+        return;
+      }
       auto quoted = nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       out.append(quoted, 1, quoted.size() - 2);
       return;

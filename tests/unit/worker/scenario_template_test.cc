@@ -29,6 +29,22 @@ TEST_CASE("a text template fills every field and escapes for its place") {
   CHECK(TextTemplate::compile("no placeholders", TemplateEscape::none).fill(fields) == "no placeholders");
 }
 
+TEST_CASE("a JSON string field is escaped as nlohmann's serializer does, byte by byte") {
+  auto as_json = TextTemplate::compile(R"({{content}})", TemplateEscape::json_string);
+  auto serialized = [](const std::string& value) {
+    auto quoted = json(value).dump(-1, ' ', false, json::error_handler_t::replace);
+    return quoted.substr(1, quoted.size() - 2);
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    std::string value = "ab" + std::string(1, static_cast<char>(byte)) + "cd";
+    CAPTURE(byte);
+    CHECK(as_json.fill({"", "", "", "", "", "", "", "", "", value}) == serialized(value));
+  }
+  for (std::string value : {"u-000007-r12", "caf\xc3\xa9", "bad \xff utf-8", "tab\tnew\nline", ""}) {
+    CHECK(as_json.fill({"", "", "", "", "", "", "", "", "", value}) == serialized(value));
+  }
+}
+
 TEST_CASE("a template refuses unknown and unterminated placeholders") {
   CHECK_THROWS_WITH_AS(TextTemplate::compile("hello {{nobody}}", TemplateEscape::none), doctest::Contains("{{nobody}}"),
                        TemplateError);
