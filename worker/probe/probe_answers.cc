@@ -1,14 +1,11 @@
 // What a probing user hears: its token, the WebSocket answers, upgrade
 // answers, and the PROBE_RESULT events it makes of them.
 #include <boost/asio/post.hpp>
-#include <nlohmann/json.hpp>
 
 #include "worker/probe/probe_loop.h"
 #include "worker/probe/probe_user.h"
 
 namespace cast::worker {
-
-using nlohmann::json;
 
 // Listens to one upgrade attempt with a forged token: granted (101) or
 // refused with a status, heard as soon as the platform answers.
@@ -86,11 +83,8 @@ void ProbeUser::on_frame(std::string_view message) {
   if (pending_request_.empty() || pending_exchange_ == nullptr) {
     return;
   }
-  auto answer = json::parse(message, nullptr, false);
-  if (answer.is_discarded()) {
-    return;
-  }
-  auto reply = read_reply(answer, pending_exchange_->replies);
+  // Text that is not JSON reads as no fields, so it is no one's answer.
+  auto reply = read_reply_text(message, pending_exchange_->replies);
   if (reply.request_id != pending_request_) {
     return;  // not the answer this step waits for
   }
@@ -169,10 +163,7 @@ cast::v1::Event ProbeUser::result(cast::v1::ProbeKind kind, cast::v1::Channel ch
 void ProbeUser::emit(cast::v1::Event&& event, std::string_view payload, std::string_view head) {
   capture(event, payload, head, loop_.setup.payload_cap_bytes);
   if (event.agent_id().empty() && event.channel() == cast::v1::CHANNEL_REST && !payload.empty()) {
-    auto answer = json::parse(payload, nullptr, false);
-    if (!answer.is_discarded()) {
-      event.set_agent_id(read_reply(answer, loop_.setup.scenario.state.replies).agent_id);
-    }
+    event.set_agent_id(read_reply_text(payload, loop_.setup.scenario.state.replies).agent_id);
   }
   ++step_;
   loop_.emit(std::move(event));
