@@ -1,9 +1,11 @@
 #pragma once
 
 // Internal to coordination: the state behind Coordinator, shared by
-// coordinator.cc (the API the run loop calls, and the gRPC server) and
-// coordinator_core.cc (what the streams call). No gRPC here: the core sees
-// streams as StreamEnd, so the fuzz target can drive it without a network.
+// coordinator.cc (the API the run loop calls, and the gRPC server),
+// coordinator_core.cc (what the streams call), coordinator_hello.cc (a
+// worker's Hello) and coordinator_liveness.cc (the pings). No gRPC here:
+// the core sees streams as StreamEnd, so the fuzz target can drive it
+// without a network.
 
 #include <condition_variable>
 #include <functional>
@@ -23,6 +25,9 @@ namespace cast::controller {
 class ControlService;
 
 using cast::v1::ControllerMessage;
+
+// The Ack of every event up to `up_to` (coordinator_core.cc).
+ControllerMessage ack_message(std::uint64_t up_to);
 
 struct Coordinator::Core final : StreamOwner {
   using StreamPtr = std::shared_ptr<StreamEnd>;
