@@ -9,16 +9,15 @@
 #include <sstream>
 #include <thread>
 
-#include "common/identity/canary.h"
 #include "controller/analysis/judge.h"
 #include "controller/coordination/coordinator.h"
-#include "controller/isolation/contamination_detector.h"
 #include "controller/metrics/controller_metrics.h"
 #include "controller/plan/population.h"
 #include "controller/plan/split.h"
 #include "controller/report/console_summary.h"
 #include "controller/report/run_report.h"
 #include "controller/run/assignment_builder.h"
+#include "controller/run/contamination_phase.h"
 #include "controller/run/control_plane.h"
 #include "controller/run/event_inbox.h"
 #include "controller/run/interruption.h"
@@ -72,25 +71,6 @@ std::vector<std::vector<std::uint32_t>> assign_users(controller::Coordinator& co
     dealt.push_back(std::move(indices));
   }
   return dealt;
-}
-
-// Phase 2's verdict material: every payload any user saw, scanned for what
-// belongs to someone else. The judge already checks each user's own
-// agent_started echo, so the detector leaves that frame type to it.
-void scan_for_contamination(RunRecord& record, const std::vector<PlannedUser>& users, const RunConfig& config,
-                            const std::string& run_id, const std::string& run_key) {
-  if (config.performance_only) return;
-  DetectorOptions options;
-  options.identity_echo_types = {"agent_state"};
-  ContaminationDetector detector{options};
-  auto report = detector.scan_with_notes(record, users, CanaryAuthority{run_id, run_key});
-  auto& evidence = record.isolation;
-  evidence.contamination_scanned = true;
-  evidence.findings_cap = report.findings_cap;
-  evidence.cross_contamination_payloads_past_cap = report.cross_contamination_payloads_past_cap;
-  evidence.findings.insert(evidence.findings.end(), report.findings.begin(), report.findings.end());
-  for (auto& note : report.notes) record.notes.push_back("contamination scan: " + note);
-  spdlog::info("contamination scan: {} payloads, {} findings", report.payloads_scanned, report.findings.size());
 }
 
 struct Harness {
