@@ -46,10 +46,13 @@ class TinyPlatform {
   }
 
   ~TinyPlatform() {
+    // shutdown wakes the blocking accept (it fails, and the loop ends); the
+    // acceptor is closed only once that thread is gone, as closing it under
+    // an accept in progress on another thread is a data race (TSan saw it).
     boost::system::error_code ignored;
     ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
-    acceptor_.close(ignored);
     accept_thread_.join();
+    acceptor_.close(ignored);
     {
       std::lock_guard lock(mutex_);
       for (auto* socket : open_) {
