@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "controller/analysis/report_name.h"
+
 namespace cast::controller {
 namespace {
 
@@ -75,12 +77,7 @@ const char* to_string(FindingKind kind) {
 }
 
 std::optional<FindingKind> parse_finding_kind(std::string_view name) {
-  for (auto kind : kAll) {
-    if (name == to_string(kind)) {
-      return kind;
-    }
-  }
-  return std::nullopt;
+  return parse_report_name(std::span<const FindingKind>{kAll}, name);
 }
 
 }  // namespace cast::controller

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "controller/analysis/report_name.h"
+
 namespace cast::controller {
 namespace {
 
@@ -35,12 +37,7 @@ const char* title_of(TestCaseId id) {
 }
 
 std::optional<TestCaseId> parse_test_case_id(std::string_view name) {
-  for (auto id : kAll) {
-    if (name == to_string(id)) {
-      return id;
-    }
-  }
-  return std::nullopt;
+  return parse_report_name(std::span<const TestCaseId>{kAll}, name);
 }
 
 }  // namespace cast::controller
