@@ -94,12 +94,7 @@ cast::worker::ClientTls trusting(const std::filesystem::path& ca, bool with_cert
 
 // A whole run for one worker: assignment, ready, go, one event, done, release.
 void run_one_worker(Coordinator& coordinator, ControllerLink& link) {
-  link.start();
-  coordinator.wait_for_workers(1, patience);
-  coordinator.assign("w-tls", one_user_assignment("run-tls-test"));
-  REQUIRE(link.wait_for_assignment(patience));
-  link.report_ready(1);
-  coordinator.wait_for_ready(patience);
+  ready_with_one_user(coordinator, link, "w-tls", "run-tls-test");
   coordinator.broadcast_go(20ms);
   REQUIRE(link.wait_for_go(patience));
   cast::v1::Event event;

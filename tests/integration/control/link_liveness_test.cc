@@ -18,6 +18,7 @@ using namespace std::chrono_literals;
 using cast::test::eventually;
 using cast::test::loopback_link_config;
 using cast::test::one_user_assignment;
+using cast::test::ready_with_one_user;
 using cast::test::snapshot_of;
 using cast::worker::ControllerLink;
 
@@ -36,12 +37,7 @@ TEST_CASE("a link answers the Pings: the offset is within half the round trip, a
   Coordinator coordinator(CoordinatorConfig{}, {});
   auto port = coordinator.start();
   ControllerLink link(loopback_link_config(port, "w-pong"));
-  link.start();
-  coordinator.wait_for_workers(1, patience);
-  coordinator.assign("w-pong", one_user_assignment("run-link-liveness"));
-  REQUIRE(link.wait_for_assignment(patience));
-  link.report_ready(1);
-  coordinator.wait_for_ready(patience);
+  ready_with_one_user(coordinator, link, "w-pong", "run-link-liveness");
   REQUIRE(eventually([&] { return snapshot_of(coordinator, "w-pong").clock.samples() >= 3; }));
 
   auto at = coordinator.broadcast_go(2s);

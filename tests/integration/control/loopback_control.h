@@ -2,9 +2,9 @@
 
 // What the control-plane tests share to put a real Coordinator and real
 // ControllerLinks in one process on 127.0.0.1: the link's configuration, a
-// one-user assignment, and the coordinator's view of one worker. Kept
-// beside the tests (not in tests/support) because it is built from the code
-// under test.
+// one-user assignment and a worker brought to Ready with it, and the
+// coordinator's view of one worker. Kept beside the tests (not in
+// tests/support) because it is built from the code under test.
 
 #include <doctest/doctest.h>
 
@@ -40,6 +40,19 @@ inline cast::v1::Assignment one_user_assignment(const std::string& run_id) {
   user->set_index(0);
   user->set_user_id("u-0");
   return assignment;
+}
+
+// Brings one worker to Ready: its link started, attached, given one user
+// of `run_id`, ready, and the coordinator seeing it so.
+inline void ready_with_one_user(cast::controller::Coordinator& coordinator, cast::worker::ControllerLink& link,
+                                const std::string& worker_id, const std::string& run_id) {
+  constexpr auto patience = std::chrono::seconds{60};  // generous: the machine is shared
+  link.start();
+  coordinator.wait_for_workers(1, patience);
+  coordinator.assign(worker_id, one_user_assignment(run_id));
+  REQUIRE(link.wait_for_assignment(patience));
+  link.report_ready(1);
+  coordinator.wait_for_ready(patience);
 }
 
 // The coordinator's snapshot of `worker_id`; the test fails when it is unknown.
