@@ -44,11 +44,28 @@ const std::vector<std::string> kAnswers{
     R"({})",
 };
 
+// Every answer above reads the same both ways.
+void check_same_for_every_answer(const ReplyPointers& pointers) {
+  for (const auto& text : kAnswers) {
+    check_same(text, pointers);
+  }
+}
+
+// Pointers other than v1's, in the order of ReplyPointers' fields.
+ReplyPointers pointing_at(const char* type, const char* request_id, const char* agent_id, const char* user_id,
+                          const char* code) {
+  ReplyPointers pointers;
+  pointers.type = json::json_pointer{type};
+  pointers.request_id = json::json_pointer{request_id};
+  pointers.agent_id = json::json_pointer{agent_id};
+  pointers.user_id = json::json_pointer{user_id};
+  pointers.code = json::json_pointer{code};
+  return pointers;
+}
+
 TEST_CASE("an answer's fields read from its text are those read from the parsed answer (v1 pointers)") {
   ReplyPointers v1;
-  for (const auto& text : kAnswers) {
-    check_same(text, v1);
-  }
+  check_same_for_every_answer(v1);
   auto started = read_reply_text(kAnswers[0], v1);
   CHECK(started.type == "agent_started");
   CHECK(started.request_id == "u-000001-r1");
@@ -59,24 +76,10 @@ TEST_CASE("an answer's fields read from its text are those read from the parsed 
 }
 
 TEST_CASE("nested, array-index and escaped pointers read the same from text as from the document") {
-  ReplyPointers nested;
-  nested.type = json::json_pointer{"/op"};
-  nested.request_id = json::json_pointer{"/list/1/id"};
-  nested.agent_id = json::json_pointer{"/data/agent"};
-  nested.user_id = json::json_pointer{"/data/owner"};
-  nested.code = json::json_pointer{"/0/type"};
-  for (const auto& text : kAnswers) {
-    check_same(text, nested);
-  }
-  ReplyPointers odd;
-  odd.type = json::json_pointer{"/a~1b"};
-  odd.request_id = json::json_pointer{"/m~0n"};
-  odd.agent_id = json::json_pointer{"/list/01/id"};
-  odd.user_id = json::json_pointer{"/list/-"};
-  odd.code = json::json_pointer{""};
-  for (const auto& text : kAnswers) {
-    check_same(text, odd);
-  }
+  auto nested = pointing_at("/op", "/list/1/id", "/data/agent", "/data/owner", "/0/type");
+  check_same_for_every_answer(nested);
+  auto odd = pointing_at("/a~1b", "/m~0n", "/list/01/id", "/list/-", "");
+  check_same_for_every_answer(odd);
   std::string escaped = R"({"a/b":"slash","m~n":"tilde","list":[1,{"id":"b"}]})";
   check_same(escaped, odd);
   auto fields = read_reply_text(escaped, odd);
