@@ -20,6 +20,7 @@ struct EnvFlags {
   bool no_postgres{false};
   bool no_redis{false};
   bool no_clickhouse{false};
+  bool no_cache{false};
   int ready_timeout{60};  // seconds
 };
 
@@ -63,6 +64,8 @@ void add_env_command(CLI::App& app) {
   command->add_flag("--no-postgres", flags->no_postgres, "Do not start PostgreSQL");
   command->add_flag("--no-redis", flags->no_redis, "Do not start Redis");
   command->add_flag("--no-clickhouse", flags->no_clickhouse, "Do not start ClickHouse");
+  command->add_flag("--no-cache", flags->no_cache, "Run initdb instead of copying the cached PostgreSQL cluster")
+      ->envname("CAST_NO_CACHE");
   command->add_option("--ready-timeout", flags->ready_timeout, "Seconds to wait for the servers to answer")
       ->check(CLI::PositiveNumber);
   command->callback([flags] {
@@ -72,6 +75,7 @@ void add_env_command(CLI::App& app) {
     options.redis = !flags->no_redis;
     options.clickhouse = !flags->no_clickhouse;
     options.ready_timeout = std::chrono::seconds{flags->ready_timeout};
+    if (!flags->no_cache) options.postgres_template_cache = user_cache_folder();
     serve(options);
   });
 }

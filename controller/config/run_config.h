@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,7 +28,9 @@ struct RunConfig {
   std::chrono::milliseconds token_timeout{defaults::kTokenTimeout};                 // ms; per token request
   std::chrono::milliseconds connect_timeout{defaults::kConnectTimeout};             // ms; per WebSocket connect
   std::chrono::milliseconds message_timeout{defaults::kMessageTimeout};             // ms; per message round trip
-  std::chrono::milliseconds start_offset{1'000};  // go -> common start, on each worker
+  // go -> common start, on each worker; unset: from the workers' measured
+  // round trips (controller/run/start_offset.h)
+  std::optional<std::chrono::milliseconds> start_offset{};
 
   // Criteria
   double max_agent_startup_s{5.0};        // MAX_AGENT_STARTUP_TIME, per agent (test case 1)
@@ -97,6 +100,9 @@ struct RunConfig {
   std::string tls_key;        // --tls-key
   std::string tls_client_ca;  // --tls-client-ca: workers must present a certificate signed by it
   bool keep_data{false};      // --keep-data: leave this run's rows and keys in the stores
+  // --no-cache, CAST_NO_CACHE=1: the embedded PostgreSQL runs initdb instead
+  // of copying the cluster template kept in $XDG_CACHE_HOME/cast.
+  bool no_cache{false};
   // Where the platform keeps a run's data (YAML `persistence:`), parsed and
   // checked once when the YAML is loaded; defaults = protocol.md's layout.
   PersistenceLayout persistence;

@@ -246,6 +246,8 @@ std::vector<Setting> output_settings() {
            "PEM CA that must have signed every worker's certificate (mutual TLS)", text(&RunConfig::tls_client_ca)),
       make("keep_data", {}, "keep-data", Kind::boolean, "leave this run's rows and keys in the stores (debugging)",
            flag(&RunConfig::keep_data)),
+      make("no_cache", {"CAST_NO_CACHE"}, "no-cache", Kind::boolean,
+           "embedded default: run initdb instead of copying the cached cluster", flag(&RunConfig::no_cache)),
   };
 }
 

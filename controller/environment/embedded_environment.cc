@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -37,6 +38,18 @@ void prepare(EmbeddedServer& server) {
 }
 
 }  // namespace
+
+std::filesystem::path user_cache_folder() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && *xdg == '/') {  // the XDG spec ignores relative paths
+    return std::filesystem::path(xdg) / "cast";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && *home != '\0') {
+    return std::filesystem::path(home) / ".cache" / "cast";
+  }
+  return {};
+}
 
 EmbeddedEnvironment::EmbeddedEnvironment(const EnvironmentOptions& options)
     : options_(options),

@@ -29,7 +29,14 @@ struct EnvironmentOptions {
   std::string postgres_system_user{"postgres"};  // PostgreSQL refuses root; used only when we are root
   int postgres_max_connections{300};             // a 50-connection pool per backend plus validators
   std::chrono::milliseconds stop_grace{10'000};  // per server, before SIGKILL
+  // Where PostgreSQL's initdb'd cluster is kept between starts (see
+  // cluster_template.h); each start copies it. Empty: initdb every start.
+  std::filesystem::path postgres_template_cache{};
 };
+
+// The per-user cache folder: $XDG_CACHE_HOME/cast, else $HOME/.cache/cast;
+// empty when neither variable is set.
+std::filesystem::path user_cache_folder();
 
 // A server could not be started or did not answer; the message names the
 // server, its port, the environment folder and the tail of its log.

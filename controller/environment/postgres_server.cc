@@ -1,7 +1,11 @@
 #include "common/process/loopback_port.h"
+#include "controller/environment/cluster_template.h"
 #include "controller/environment/embedded_server.h"
 
+#include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
+
+#include <optional>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -13,6 +17,12 @@ using namespace std::chrono_literals;
 
 constexpr const char* postgres_bin = "/usr/lib/postgresql/15/bin/";
 constexpr const char* superuser = "cast";
+constexpr const char* major_version = "15";
+
+// Everything but the data folder; part of the template's key.
+std::vector<std::string> initdb_args() {
+  return {"-U", superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"};
+}
 
 struct SystemUser {
   std::string name;  // empty: run as ourselves
@@ -39,6 +49,10 @@ class PostgresServer : public EmbeddedServer {
       : EmbeddedServer("PostgreSQL", folder / "postgres", folder / "postgres.log"),
         user_(server_user(options.postgres_system_user)),
         max_connections_(options.postgres_max_connections) {
+    if (!options.postgres_template_cache.empty()) {
+      cache_.emplace(options.postgres_template_cache, major_version,
+                     cluster_key(postgres_bin, initdb_args(), user_.uid, user_.gid));
+    }
     std::filesystem::create_directories(folder_);
     if (!user_.name.empty()) {
       // The server user must reach its folder: traverse ours, own its own.
@@ -71,48 +85,37 @@ class PostgresServer : public EmbeddedServer {
   }
 
  protected:
-  // initdb runs while the other servers launch; the server itself launches
-  // once it is done.
+  // The data folder is made while the other servers launch (a copy of the
+  // cached template, or initdb, then a copy into the cache for next time);
+  // the server itself launches once it is done.
   void begin() override {
-    try {
-      spawn_initdb();
-    } catch (const ProcessError& error) {
-      throw EnvironmentError(describe_failure(error.what()));
+    preparation_deadline_ = std::chrono::steady_clock::now() + 60s;
+    if (cache_) {
+      if (auto cluster = cache_->find()) {
+        return start_step(Step::copying_template, copy_tree(*cluster, data_dir(), log_file_));
+      }
     }
-    initdb_deadline_ = std::chrono::steady_clock::now() + 60s;
-  }
-
-  void spawn_initdb() {
-    initdb_ = std::make_unique<ChildProcess>(ProcessSpec{
-        .program = std::string(postgres_bin) + "initdb",
-        .args = {"-D", data_dir().string(), "-U", superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
-        .working_dir = folder_,
-        .run_as_user = user_.name,
-        .log_file = log_file_});
+    start_initdb();
   }
 
   bool ready_to_launch() override {
-    if (initialised_) {
+    if (step_ == Step::done) {
       return true;
     }
-    if (!initdb_) {
+    if (!child_) {
       begin();
     }
-    auto status = initdb_->wait_for(0ms);
+    auto status = child_->wait_for(0ms);
     if (!status) {
-      if (std::chrono::steady_clock::now() > initdb_deadline_) {
-        throw EnvironmentError(describe_failure("initdb did not finish in 60 s"));
+      if (std::chrono::steady_clock::now() > preparation_deadline_) {
+        throw EnvironmentError(describe_failure(std::string(step_name()) + " did not finish in 60 s"));
       }
       return false;
     }
-    if (!status->success()) {
-      throw EnvironmentError(describe_failure("initdb " + status->describe()));
-    }
-    initdb_.reset();
-    initialised_ = true;
-    return true;
+    child_.reset();
+    finish_step(*status);
+    return step_ == Step::done;
   }
-
   ProcessSpec next_launch() override {
     port_ = free_loopback_port();
     // Throwaway data: durability off; dynamic shared memory as files in the
@@ -140,6 +143,67 @@ class PostgresServer : public EmbeddedServer {
   int stop_signal() const override { return SIGQUIT; }
 
  private:
+  enum class Step { copying_template, initdb, storing_template, done };
+
+  const char* step_name() const {
+    switch (step_) {
+      case Step::copying_template: return "copying the cluster template";
+      case Step::initdb: return "initdb";
+      case Step::storing_template: return "storing the cluster template";
+      default: return "preparing";
+    }
+  }
+
+  void start_step(Step step, const ProcessSpec& spec) {
+    step_ = step;
+    step_started_ = std::chrono::steady_clock::now();
+    try {
+      child_ = std::make_unique<ChildProcess>(spec);
+    } catch (const ProcessError& error) {
+      throw EnvironmentError(describe_failure(error.what()));
+    }
+  }
+
+  void start_initdb() {
+    auto args = initdb_args();
+    args.insert(args.begin(), {"-D", data_dir().string()});
+    start_step(Step::initdb, {.program = std::string(postgres_bin) + "initdb",
+                              .args = args,
+                              .working_dir = folder_,
+                              .run_as_user = user_.name,
+                              .log_file = log_file_});
+  }
+
+  // A failed copy of the template costs only the initdb it was to save; a
+  // failed store only the next run's.
+  void finish_step(const ExitStatus& status) {
+    spdlog::debug(
+        "PostgreSQL: {} took {} ms ({})", step_name(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - step_started_).count(),
+        status.describe());
+    if (step_ == Step::copying_template) {
+      if (status.success()) return void(step_ = Step::done);
+      spdlog::warn("PostgreSQL: copying the template {} failed ({}); running initdb", cache_->entry().string(),
+                   status.describe());
+      std::error_code ignored;
+      std::filesystem::remove_all(data_dir(), ignored);
+      return start_initdb();
+    }
+    if (step_ == Step::initdb) {
+      if (!status.success()) throw EnvironmentError(describe_failure("initdb " + status.describe()));
+      auto store = cache_ ? cache_->begin_store(data_dir(), log_file_) : std::nullopt;
+      if (!store) return void(step_ = Step::done);
+      return start_step(Step::storing_template, *store);
+    }
+    if (status.success()) {
+      cache_->commit();
+    } else {
+      spdlog::warn("PostgreSQL: storing the template failed ({}); the next run runs initdb", status.describe());
+      cache_->abandon();
+    }
+    step_ = Step::done;
+  }
+
   std::filesystem::path data_dir() const { return folder_ / "data"; }
 
   std::string admin_url(const std::string& database) const {
@@ -150,9 +214,11 @@ class PostgresServer : public EmbeddedServer {
   SystemUser user_;
   int max_connections_;
   std::uint16_t port_{0};
-  std::unique_ptr<ChildProcess> initdb_;
-  std::chrono::steady_clock::time_point initdb_deadline_;
-  bool initialised_{false};
+  std::unique_ptr<ChildProcess> child_;  // the preparation step running now
+  Step step_{Step::initdb};
+  std::chrono::steady_clock::time_point step_started_;
+  std::chrono::steady_clock::time_point preparation_deadline_;
+  std::optional<ClusterTemplate> cache_;
 };
 
 }  // namespace

@@ -45,7 +45,9 @@ PlatformTarget::~PlatformTarget() {
 
 void PlatformTarget::start_embedded(const RunConfig& config) {
   try {
-    environment_ = EmbeddedEnvironment::start({});
+    EnvironmentOptions options;
+    if (!config.no_cache) options.postgres_template_cache = user_cache_folder();
+    environment_ = EmbeddedEnvironment::start(options);
   } catch (const EnvironmentError& e) {
     throw PlatformUnreachable(std::string{"embedded environment: "} + e.what());
   }

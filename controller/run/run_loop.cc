@@ -12,6 +12,7 @@
 #include "controller/probes/probe_plan.h"
 #include "controller/run/event_inbox.h"
 #include "controller/run/interruption.h"
+#include "controller/run/start_offset.h"
 #include "controller/workers/local_workers.h"
 
 namespace cast::controller {
@@ -84,8 +85,9 @@ void RunLoop::assign(const std::vector<std::vector<std::uint32_t>>& dealt,
 
 RunRecord RunLoop::run() {
   ledger_.record().worker_loss_allowed = config_.allow_worker_loss;
-  go_ = coordinator_.broadcast_go(config_.start_offset);
-  spdlog::info("go: every user starts in {} ms", config_.start_offset.count());
+  auto start = choose_start_offset(config_.start_offset, config_.expect_workers == 0, coordinator_.workers());
+  go_ = coordinator_.broadcast_go(start.offset);
+  spdlog::info("go: every user starts in {} ms ({})", start.offset.count(), start.basis);
   monitor_.start(go_);
   collect(go_ + config_.run_timeout + kDrainGrace);
   monitor_.stop();
