@@ -51,7 +51,8 @@ class PostgresServer : public EmbeddedServer {
         max_connections_(options.postgres_max_connections) {
     if (!options.postgres_template_cache.empty()) {
       cache_.emplace(options.postgres_template_cache, major_version,
-                     cluster_key(postgres_bin, initdb_args(), user_.uid, user_.gid));
+                     cluster_key(postgres_bin, initdb_args(), user_.name.empty() ? ::geteuid() : user_.uid,
+                                 user_.name.empty() ? ::getegid() : user_.gid));
     }
     std::filesystem::create_directories(folder_);
     if (!user_.name.empty()) {
