@@ -30,6 +30,13 @@ jobs=$(nproc)
 # Beast and gRPC translation units take over 1 GiB each; keep headroom.
 mem_jobs=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1500000 ))
 if (( mem_jobs < jobs )); then jobs=$(( mem_jobs > 0 ? mem_jobs : 1 )); fi
+# A cold build takes about 4 GB; a full disk otherwise shows up as a
+# linker error deep in the log.
+mkdir -p "$dir"
+free_kb=$(df -Pk "$dir" | awk 'NR == 2 {print $4}')
+if (( free_kb < 4 * 1024 * 1024 )); then
+  echo "deploy/build.sh: only $(( free_kb / 1024 )) MB free under $dir; a cold build needs about 4 GB" >&2
+fi
 cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >&2
 cmake --build "$dir" -j "$jobs" "${targets[@]}" >&2
 echo "$dir"
