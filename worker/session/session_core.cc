@@ -41,14 +41,21 @@ TemplateFields user_fields(const cast::v1::UserSpec& user, std::string_view run_
           request_id,     agent_id,         content};
 }
 
-std::shared_ptr<HttpCall> fetch_token(const SessionContext& session, const TemplateFields& fields,
-                                      std::function<void(TokenAnswer&&)> done) {
+std::shared_ptr<HttpCall> prepare_token(const SessionContext& session, const TemplateFields& fields,
+                                        std::function<void(TokenAnswer&&)> done) {
   const auto& setup = session.setup;
   const auto& shape = setup.scenario.token.call;
   HttpCallRequest request{shape.method, shape.target.fill(fields), shape.body.fill(fields), {}, setup.timeouts.token};
-  return start_http_call(
+  return prepare_http_call(
       session.ioc, session.auth, session.tls, setup.insecure_tls, std::move(request),
       [session, done = std::move(done)](HttpOutcome&& outcome) { done(read_token(session, std::move(outcome))); });
+}
+
+std::shared_ptr<HttpCall> fetch_token(const SessionContext& session, const TemplateFields& fields,
+                                      std::function<void(TokenAnswer&&)> done) {
+  auto call = prepare_token(session, fields, std::move(done));
+  call->start();
+  return call;
 }
 
 std::shared_ptr<WsConnection> open_websocket(const SessionContext& session, const std::string& token,

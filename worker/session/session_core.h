@@ -57,6 +57,10 @@ struct TokenAnswer {
 // Asks the auth service for this user's token, the scenario's way.
 std::shared_ptr<HttpCall> fetch_token(const SessionContext& session, const TemplateFields& fields,
                                       std::function<void(TokenAnswer&&)> done);
+// The same call made ready (request composed, socket opened) but not
+// started: HttpCall::start() sends it.
+std::shared_ptr<HttpCall> prepare_token(const SessionContext& session, const TemplateFields& fields,
+                                        std::function<void(TokenAnswer&&)> done);
 
 // Opens the user's WebSocket with `token` (header or query parameter, as
 // the scenario says) and the run's connect timeouts; `write_buffer_bytes`

@@ -48,7 +48,15 @@ VirtualUser::VirtualUser(UserLoop& loop, cast::v1::UserSpec spec)
       index_text_(std::to_string(spec_.index())),
       timer_(loop.ioc),
       deadline_(loop.ioc, [this] { on_deadline(); }),
-      cancels_(chosen_to_cancel(loop.setup.run_id, spec_.index(), loop.setup.cancel_rate)) {}
+      cancels_(chosen_to_cancel(loop.setup.run_id, spec_.index(), loop.setup.cancel_rate)) {
+  // Made while the worker prepares, before the go: at its scheduled start
+  // the token step only connects (the go instant is every user's first
+  // step at once, see UserEngine::start).
+  http_ = prepare_token(session_, fields(), [this](TokenAnswer&& answer) {
+    http_.reset();
+    on_token(std::move(answer));
+  });
+}
 
 void VirtualUser::begin(Clock::time_point scheduled) {
   state_ = UserState::waiting;
@@ -69,10 +77,7 @@ void VirtualUser::abort(const std::string& reason) {
 
 void VirtualUser::request_token(Clock::time_point scheduled) {
   open_step(UserState::token, Phase::PHASE_TOKEN, 0, scheduled, loop_.setup.timeouts.token);
-  http_ = fetch_token(session_, fields(), [this](TokenAnswer&& answer) {
-    http_.reset();
-    on_token(std::move(answer));
-  });
+  http_->start();
 }
 
 void VirtualUser::connect(Clock::time_point scheduled) {

@@ -20,6 +20,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using beast::error_code;
 
+// Bodies up to this size go out in the one write of a fresh connection
+// (its send buffer starts at 16 KB).
+constexpr std::size_t kOneWriteBodyBytes = 8 * 1024;
+
 template <bool Tls>
 using Layer = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
@@ -27,17 +31,31 @@ template <bool Tls>
 class HttpExchange final : public HttpCall, public std::enable_shared_from_this<HttpExchange<Tls>> {
  public:
   template <class... LayerArgs>
-  HttpExchange(const ServiceEndpoint& endpoint, bool insecure, std::function<void(HttpOutcome&&)> done,
-               LayerArgs&&... args)
-      : stream_(std::forward<LayerArgs>(args)...), endpoint_(endpoint), insecure_(insecure), done_(std::move(done)) {}
-
-  void start(HttpCallRequest request) {
+  HttpExchange(const ServiceEndpoint& endpoint, bool insecure, const HttpCallRequest& request,
+               std::function<void(HttpOutcome&&)> done, LayerArgs&&... args)
+      : stream_(std::forward<LayerArgs>(args)...),
+        endpoint_(endpoint),
+        insecure_(insecure),
+        timeout_(request.timeout),
+        done_(std::move(done)) {
     compose(request);
     parser_.body_limit(request.body_limit);
+    open_socket();
+  }
+
+  void start() override {
+    if (!done_ || started_) {
+      return;
+    }
+    started_ = true;
     auto& tcp = beast::get_lowest_layer(stream_);
-    tcp.expires_after(request.timeout);
-    tcp.async_connect(endpoint_.addresses,
-                      [self = this->shared_from_this()](error_code ec, const auto&) { self->on_connect(ec); });
+    tcp.expires_after(timeout_);
+    auto self = this->shared_from_this();
+    if (tcp.socket().is_open()) {
+      tcp.async_connect(endpoint_.addresses.front(), [self](error_code ec) { self->on_connect(ec); });
+    } else {
+      tcp.async_connect(endpoint_.addresses, [self](error_code ec, const auto&) { self->on_connect(ec); });
+    }
   }
 
   void cancel() override {
@@ -63,6 +81,25 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
     request_.prepare_payload();
   }
 
+  // One address: the socket is opened, and made non-blocking (which Asio
+  // would otherwise do at the connect), with the call, so that a call
+  // prepared ahead of its step spends that step on the connect itself.
+  // Several addresses: the range connect opens a socket for each it tries.
+  void open_socket() {
+    if (endpoint_.addresses.size() != 1) {
+      return;
+    }
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    error_code ec;
+    socket.open(endpoint_.addresses.front().protocol(), ec);
+    if (!ec) {
+      socket.non_blocking(true, ec);
+    }
+    if (ec) {
+      socket.close(ec);  // the connect opens one again and reports what fails
+    }
+  }
+
   void on_connect(error_code ec) {
     if (!done_) {
       return;
@@ -70,10 +107,15 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
     if (ec) {
       return fail(ec, "http connect");
     }
-    // Header and body may leave in two writes; the second must not wait
-    // for the first one's acknowledgement.
-    error_code unsupported;  // a socket without the option still works
-    beast::get_lowest_layer(stream_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
+    // Beast hands header and body to one gather write, and Nagle never holds
+    // a connection's first segment, so a request of ordinary size leaves at
+    // once without TCP_NODELAY (a system call per call saved). A body the
+    // kernel may take in parts gets it, so that no tail waits for an
+    // acknowledgement.
+    if (request_.body().size() > kOneWriteBodyBytes) {
+      error_code unsupported;  // a socket without the option still works
+      beast::get_lowest_layer(stream_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
+    }
     if constexpr (Tls) {
       if (auto setup = prepare_tls_stream(stream_, endpoint_.url.host, insecure_)) {
         return fail(setup, "tls setup");
@@ -135,6 +177,8 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
   Layer<Tls> stream_;
   const ServiceEndpoint& endpoint_;
   bool insecure_;
+  std::chrono::milliseconds timeout_;
+  bool started_{false};
   std::function<void(HttpOutcome&&)> done_;
   http::request<http::string_body> request_;
   http::response_parser<http::string_body> parser_;
@@ -142,26 +186,32 @@ class HttpExchange final : public HttpCall, public std::enable_shared_from_this<
 };
 
 template <bool Tls, class... LayerArgs>
-std::shared_ptr<HttpCall> launch(const ServiceEndpoint& endpoint, bool insecure, HttpCallRequest request,
-                                 std::function<void(HttpOutcome&&)> done, LayerArgs&&... args) {
-  auto exchange =
-      std::make_shared<HttpExchange<Tls>>(endpoint, insecure, std::move(done), std::forward<LayerArgs>(args)...);
-  exchange->start(std::move(request));
-  return exchange;
+std::shared_ptr<HttpCall> make_exchange(const ServiceEndpoint& endpoint, bool insecure, const HttpCallRequest& request,
+                                        std::function<void(HttpOutcome&&)> done, LayerArgs&&... args) {
+  return std::make_shared<HttpExchange<Tls>>(endpoint, insecure, request, std::move(done),
+                                             std::forward<LayerArgs>(args)...);
 }
 
 }  // namespace
 
-std::shared_ptr<HttpCall> start_http_call(asio::io_context& ioc, const ServiceEndpoint& endpoint,
-                                          asio::ssl::context* tls, bool insecure, HttpCallRequest request,
-                                          std::function<void(HttpOutcome&&)> done) {
+std::shared_ptr<HttpCall> prepare_http_call(asio::io_context& ioc, const ServiceEndpoint& endpoint,
+                                            asio::ssl::context* tls, bool insecure, HttpCallRequest request,
+                                            std::function<void(HttpOutcome&&)> done) {
   if (!endpoint.url.tls()) {
-    return launch<false>(endpoint, insecure, std::move(request), std::move(done), ioc);
+    return make_exchange<false>(endpoint, insecure, request, std::move(done), ioc);
   }
   if (tls == nullptr) {
     throw std::invalid_argument("a TLS context is needed for " + endpoint.text);
   }
-  return launch<true>(endpoint, insecure, std::move(request), std::move(done), ioc, *tls);
+  return make_exchange<true>(endpoint, insecure, request, std::move(done), ioc, *tls);
+}
+
+std::shared_ptr<HttpCall> start_http_call(asio::io_context& ioc, const ServiceEndpoint& endpoint,
+                                          asio::ssl::context* tls, bool insecure, HttpCallRequest request,
+                                          std::function<void(HttpOutcome&&)> done) {
+  auto call = prepare_http_call(ioc, endpoint, tls, insecure, std::move(request), std::move(done));
+  call->start();
+  return call;
 }
 
 }  // namespace cast::worker

@@ -36,16 +36,29 @@ struct HttpOutcome {
   std::string body;
 };
 
-// A call in flight; cancel() drops it and its callback is never run.
+// A call, prepared or in flight; cancel() drops it and its callback is
+// never run.
 class HttpCall {
  public:
   virtual ~HttpCall() = default;
+  // Connects and sends; once, and only for a call from prepare_http_call.
+  virtual void start() = 0;
   virtual void cancel() = 0;
 };
 
 // One-shot async HTTP/1.1 exchange on `ioc` (a fresh connection, closed
-// after the answer). `done` runs exactly once on the loop thread unless
-// cancelled. `tls` is needed for https:// endpoints only.
+// after the answer), made ready but not started: the request is composed
+// and, for an endpoint of one address, the socket opened, so that start()
+// costs only the connect. A measured step prepared before its scheduled
+// time pays neither then. `done` runs exactly once on the loop thread
+// unless cancelled. `tls` is needed for https:// endpoints only. Until
+// start() the call may be made on another thread, as long as the loop is
+// not running yet.
+std::shared_ptr<HttpCall> prepare_http_call(boost::asio::io_context& ioc, const ServiceEndpoint& endpoint,
+                                            boost::asio::ssl::context* tls, bool insecure, HttpCallRequest request,
+                                            std::function<void(HttpOutcome&&)> done);
+
+// prepare_http_call, then start().
 std::shared_ptr<HttpCall> start_http_call(boost::asio::io_context& ioc, const ServiceEndpoint& endpoint,
                                           boost::asio::ssl::context* tls, bool insecure, HttpCallRequest request,
                                           std::function<void(HttpOutcome&&)> done);
