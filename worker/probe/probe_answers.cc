@@ -51,6 +51,9 @@ std::int64_t micros(std::chrono::steady_clock::duration span) {
 void ProbeUser::on_token(TokenAnswer&& answer) {
   if (answer.granted()) {
     token_ = std::move(answer.token);
+    if (!readback_ && loop_.tokens != nullptr) {
+      (*loop_.tokens)[actor_.index()] = token_;
+    }
     return next();
   }
   // Without its own token the user can run none of its probes: said once for each target.
@@ -66,7 +69,8 @@ void ProbeUser::on_token(TokenAnswer&& answer) {
   next();
 }
 
-void ProbeUser::on_upgrade_answer(int, std::string_view head, std::string_view body) {
+void ProbeUser::on_upgrade_answer(int status, std::string_view head, std::string_view body) {
+  upgrade_status_ = status;
   upgrade_head_.assign(head);
   upgrade_body_.assign(body);
 }
@@ -108,6 +112,9 @@ void ProbeUser::on_closed(const TransportFailure& why) {
   }
   if (ws_opening_ || !pending_request_.empty()) {
     bool opening = std::exchange(ws_opening_, false);
+    if (opening && kept_token_refused(upgrade_status_)) {
+      return;
+    }
     auto lost = result(opening ? cast::v1::PROBE_WS_CONNECT : pending_kind_, cast::v1::CHANNEL_WS,
                        opening ? "ws upgrade " + loop_.endpoints.ws.text : "ws " + pending_exchange_->expect);
     lost.set_request_id(std::exchange(pending_request_, {}));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "worker/probe/probe_round.h"
 #include "worker/session/event_sink.h"
 #include "worker/session/run_setup.h"
 #include "worker/transport/service_endpoint.h"
@@ -26,8 +27,8 @@ struct ProbeEndpoints {
 // thread that runs the round, so nothing here is locked.
 struct ProbeLoop {
   ProbeLoop(const RunSetup& setup, const ProbeEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink,
-            std::chrono::steady_clock::time_point go)
-      : setup(setup), endpoints(endpoints), tls(tls), events(sink, kFlushAt), go(go) {}
+            std::chrono::steady_clock::time_point go, ProbeTokens* tokens)
+      : setup(setup), endpoints(endpoints), tls(tls), events(sink, kFlushAt), go(go), tokens(tokens) {}
 
   // Probe results are few and each one matters if the worker dies next:
   // they leave in small batches.
@@ -47,6 +48,7 @@ struct ProbeLoop {
   boost::asio::ssl::context* tls;  // null when no URL is https/wss
   EventBuffer events;
   std::chrono::steady_clock::time_point go;  // event offsets count from here
+  ProbeTokens* tokens;                       // granted tokens kept across rounds; may be null
   std::uint32_t probes_run{0};
   std::uint32_t probes_unanswered{0};
 };

@@ -144,7 +144,7 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
   if (endpoints.auth.url.tls() || endpoints.backend.url.tls() || endpoints.ws.url.tls()) {
     tls = make_tls_client_context(setup.insecure_tls);
   }
-  ProbeLoop loop{setup, endpoints, tls.get(), sink, go};
+  ProbeLoop loop{setup, endpoints, tls.get(), sink, go, options.tokens};
   std::vector<std::unique_ptr<ProbeUser>> users;
   auto launches = attack_launches(loop, plan, users);
   for (const auto& readback : plan.readbacks()) {

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <unordered_map>
 
 #include "cast_control.pb.h"
 #include "worker/session/event_sink.h"
@@ -12,12 +14,20 @@
 
 namespace cast::worker {
 
+// The tokens auth granted the attackers of round 1, by user index: the
+// read-backs of round 2 (each victim on its own worker, which ran it as an
+// attacker too) present them again instead of asking auth once more.
+using ProbeTokens = std::unordered_map<std::uint32_t, std::string>;
+
 struct ProbeRoundOptions {
   std::size_t parallel_users{16};  // probing users in flight at once, count
   LoopHealth* health{nullptr};     // where the round's loop reports lag and harness errors; may be null
   // Polled every 20 ms from a thread of its own; true ends the round at once, calls in
   // flight abandoned and their sockets closed (the controller is gone). May be empty.
   std::function<bool()> stop_requested{};
+  // Kept across the rounds of one worker (attacks fill it, read-backs use
+  // it); may be null: every user then asks auth for its own token.
+  ProbeTokens* tokens{nullptr};
 };
 
 struct ProbeRoundSummary {

@@ -49,6 +49,7 @@ void ProbeUser::aim(std::size_t target) {
 // Over REST where the scenario reads state there, else over the WebSocket.
 void ProbeUser::start_readback(ProbeTarget own, Finished finished) {
   finished_ = std::move(finished);
+  readback_ = true;
   targets_ = {std::move(own)};
   const auto& scenario = loop_.setup.scenario;
   steps_.push_back([this] { fetch_own_token(); });
@@ -114,12 +115,23 @@ void ProbeUser::next() {
     boost::asio::post(loop_.ioc, [step = steps_[next_step_++]] { step(); });
     return;
   }
+  if (own_rest_) {
+    own_rest_->cancel();  // nothing in flight on it now: this closes the kept connection
+    own_rest_.reset();
+  }
   if (finished_) {
     boost::asio::post(loop_.ioc, std::exchange(finished_, {}));
   }
 }
 
 void ProbeUser::fetch_own_token() {
+  if (readback_ && loop_.tokens != nullptr) {
+    if (auto kept = loop_.tokens->find(actor_.index()); kept != loop_.tokens->end()) {
+      token_ = kept->second;
+      token_kept_ = true;
+      return next();
+    }
+  }
   step_started_ = Clock::now();
   http_ = fetch_token(session_, fields(), [this](TokenAnswer&& answer) {
     http_.reset();
@@ -133,6 +145,7 @@ void ProbeUser::ws_open() {
     return next();
   }
   step_started_ = Clock::now();
+  upgrade_status_ = 0;
   ws_opening_ = true;
   ws_ = open_websocket(session_, token_, *this);
 }
@@ -178,6 +191,9 @@ void ProbeUser::rest_call(ProbeKind kind, const HttpShape& shape, std::string be
   step_started_ = Clock::now();
   auto done = [this, kind, forgery, full_strength, call](HttpOutcome&& outcome) {
     http_.reset();
+    if (kind == cast::v1::PROBE_READBACK && kept_token_refused(outcome.status)) {
+      return;
+    }
     auto answered = result(kind, cast::v1::CHANNEL_REST, call);
     answered.set_forgery(forgery);
     answered.set_forgery_full_strength(full_strength);
@@ -191,7 +207,38 @@ void ProbeUser::rest_call(ProbeKind kind, const HttpShape& shape, std::string be
     emit(std::move(answered), outcome.body, outcome.head);
     next();
   };
-  http_ = call_backend(session_, shape, filled, std::move(bearer), std::move(done));
+  if (forged != nullptr) {
+    http_ = call_backend(session_, shape, filled, std::move(bearer), std::move(done));
+    return;
+  }
+  // The calls that present this user's own token share one keep-alive
+  // connection; each forged token rides a fresh connection of its own. A
+  // platform that remembers per connection whom it authenticated must not
+  // make a forgery pass or fail because of the connection it came on.
+  if (!own_rest_) {
+    own_rest_ = open_backend_connection(session_);
+  }
+  http_ = own_rest_;
+  call_backend_on(*own_rest_, session_, shape, filled, std::move(bearer), std::move(done));
+}
+
+// A token kept from round 1 may have expired since: refused, the read-back
+// starts over with a fresh token from auth (on a fresh connection, as it is
+// another credential), so that it is judged on the owner's state, never on
+// the age of the token it presented.
+bool ProbeUser::kept_token_refused(int status) {
+  if (!token_kept_ || status != 401) {
+    return false;
+  }
+  token_kept_ = false;
+  loop_.tokens->erase(actor_.index());
+  if (own_rest_) {
+    own_rest_->cancel();
+    own_rest_.reset();
+  }
+  next_step_ = 0;
+  next();
+  return true;
 }
 
 // One read of the victim's state per forgery, queued right behind this step.

@@ -78,6 +78,7 @@ class ProbeUser final : public WsListener {
   void ws_close();
   void rest_call(cast::v1::ProbeKind kind, const HttpShape& shape, std::string bearer,
                  const ForgedToken* forged = nullptr);
+  bool kept_token_refused(int status);
   void forged_rest();
   void fetch_short_token();  // expired_token.cc
   void on_short_token(HttpOutcome&& outcome);
@@ -107,6 +108,8 @@ class ProbeUser final : public WsListener {
   Finished finished_;
 
   std::string token_;
+  bool readback_{false};
+  bool token_kept_{false};           // token_ is the one auth granted this user in round 1
   std::vector<ForgedToken> forged_;  // aimed at the current target
   std::string expired_issued_;       // the short-lived token once expired, aimed at every target
   bool expiry_probe_{false};
@@ -114,10 +117,12 @@ class ProbeUser final : public WsListener {
   std::string short_token_;       // granted with a short ttl_s, until it joins forged_
   std::int64_t short_expiry_{0};  // its exp, seconds since the epoch
   std::shared_ptr<HttpCall> http_;
+  std::shared_ptr<HttpConnection> own_rest_;  // the REST calls that present token_, one after another
   std::shared_ptr<WsConnection> ws_;
   bool ws_planned_{false};
   bool ws_opening_{false};
   bool ws_ready_{false};
+  int upgrade_status_{0};     // the last upgrade answer's status, 0 before any
   std::string upgrade_head_;  // the last upgrade answer's status line and fields
   std::string upgrade_body_;
   std::unique_ptr<UpgradeProbe> upgrade_listener_;

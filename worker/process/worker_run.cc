@@ -126,6 +126,7 @@ void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assign
                         std::chrono::steady_clock::time_point go, HealthBoard& health) {
   LinkSink sink{link};
   auto setup = run_setup_from(assignment);
+  ProbeTokens tokens;  // round 1's, for round 2's read-backs
   while (auto plan = link.wait_for_probe_plan(kReleaseWait)) {
     spdlog::info("worker: probe round {} ({} attacks, {} read-backs)", plan->round(), plan->attacks_size(),
                  plan->readbacks_size());
@@ -133,7 +134,8 @@ void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assign
     done.set_round(plan->round());
     try {
       auto stop = [&link] { return stop_reason(link).has_value(); };
-      auto summary = run_probe_round(setup, *plan, sink, go, {.health = &health.loop(0), .stop_requested = stop});
+      auto summary = run_probe_round(setup, *plan, sink, go,
+                                     {.health = &health.loop(0), .stop_requested = stop, .tokens = &tokens});
       done.set_probes_run(summary.probes_run);
       done.set_probes_unanswered(summary.probes_unanswered);
     } catch (const std::exception& e) {

@@ -72,14 +72,30 @@ std::shared_ptr<WsConnection> open_websocket(const SessionContext& session, cons
   return ws;
 }
 
+namespace {
+
+HttpCallRequest backend_request(const SessionContext& session, const HttpShape& shape, const TemplateFields& fields,
+                                std::string bearer) {
+  return {shape.method, shape.target.fill(fields), shape.body.fill(fields), std::move(bearer),
+          session.setup.timeouts.message};
+}
+
+}  // namespace
+
 std::shared_ptr<HttpCall> call_backend(const SessionContext& session, const HttpShape& shape,
                                        const TemplateFields& fields, std::string bearer,
                                        std::function<void(HttpOutcome&&)> done) {
-  const auto& setup = session.setup;
-  HttpCallRequest request{shape.method, shape.target.fill(fields), shape.body.fill(fields), std::move(bearer),
-                          setup.timeouts.message};
-  return start_http_call(session.ioc, session.backend, session.tls, setup.insecure_tls, std::move(request),
-                         std::move(done));
+  return start_http_call(session.ioc, session.backend, session.tls, session.setup.insecure_tls,
+                         backend_request(session, shape, fields, std::move(bearer)), std::move(done));
+}
+
+std::shared_ptr<HttpConnection> open_backend_connection(const SessionContext& session) {
+  return make_http_connection(session.ioc, session.backend, session.tls, session.setup.insecure_tls);
+}
+
+void call_backend_on(HttpConnection& connection, const SessionContext& session, const HttpShape& shape,
+                     const TemplateFields& fields, std::string bearer, std::function<void(HttpOutcome&&)> done) {
+  connection.call(backend_request(session, shape, fields, std::move(bearer)), std::move(done));
 }
 
 void capture(cast::v1::Event& event, std::string_view payload, std::string_view head, std::size_t cap) {

@@ -73,6 +73,14 @@ std::shared_ptr<HttpCall> call_backend(const SessionContext& session, const Http
                                        const TemplateFields& fields, std::string bearer,
                                        std::function<void(HttpOutcome&&)> done);
 
+// A keep-alive connection to the backend, for call_backend_on.
+std::shared_ptr<HttpConnection> open_backend_connection(const SessionContext& session);
+
+// One call of `shape` with `bearer` on `connection`, which stays open for
+// the next call that presents the same bearer.
+void call_backend_on(HttpConnection& connection, const SessionContext& session, const HttpShape& shape,
+                     const TemplateFields& fields, std::string bearer, std::function<void(HttpOutcome&&)> done);
+
 // Puts `payload` (the body or frame) and `head` (status line and header
 // fields, when there are any) into an observation, cut to the run's cap.
 void capture(cast::v1::Event& event, std::string_view payload, std::string_view head, std::size_t cap);

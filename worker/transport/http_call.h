@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -62,5 +63,23 @@ std::shared_ptr<HttpCall> prepare_http_call(boost::asio::io_context& ioc, const 
 std::shared_ptr<HttpCall> start_http_call(boost::asio::io_context& ioc, const ServiceEndpoint& endpoint,
                                           boost::asio::ssl::context* tls, bool insecure, HttpCallRequest request,
                                           std::function<void(HttpOutcome&&)> done);
+
+// A keep-alive HTTP/1.1 connection to one endpoint, for consecutive calls
+// (one at a time): opened by the first call, kept while the server keeps
+// it, opened anew by the next call after the server said Connection: close.
+// A reused connection the server has closed meanwhile (EOF or reset before
+// any byte of the answer) is reopened and the request sent again, once, so
+// no answer is ever a transport artifact of the reuse; a fresh connection's
+// failure is the call's outcome, as for start_http_call. cancel() drops the
+// call in flight and closes the connection; the next call opens a new one.
+class HttpConnection : public HttpCall {
+ public:
+  using Done = std::function<void(HttpOutcome&&)>;
+  virtual void call(HttpCallRequest request, Done done) = 0;
+  virtual std::uint32_t connections_opened() const = 0;  // count, the reopens included
+};
+
+std::shared_ptr<HttpConnection> make_http_connection(boost::asio::io_context& ioc, const ServiceEndpoint& endpoint,
+                                                     boost::asio::ssl::context* tls, bool insecure);
 
 }  // namespace cast::worker

@@ -2,8 +2,9 @@
 
 // A tiny, blocking Beast server for worker tests: HTTP and WebSocket on one
 // loopback port, plain or TLS, a thread per connection. The test supplies
-// the routes, so it can speak any dialect. Header-only: only the worker
-// integration tests include it.
+// the routes, so it can speak any dialect, and how long a connection lives;
+// it records which connection carried which request. Header-only: only the
+// worker and probe integration tests include it.
 
 #include <sys/socket.h>
 #include <atomic>
@@ -35,6 +36,19 @@ struct TinyRoutes {
   std::function<bool(const std::string&)> accept_upgrade = [](const std::string&) { return true; };
   // One incoming WebSocket message -> the messages to send back.
   std::function<std::vector<std::string>(const std::string&)> frame;
+  // Requests one connection serves before the server closes it, and
+  // whether its last answer says so (Connection: close) or the server
+  // closes it silently after a keep-alive answer, as an idle timeout does.
+  int answers_per_connection{1};
+  bool announce_close{true};
+};
+
+// One plain HTTP request as the server read it, numbered by its connection (from 1).
+struct TinyRequest {
+  int connection{0};
+  std::string method;
+  std::string target;
+  std::string authorization;
 };
 
 class TinyPlatform {
@@ -71,6 +85,11 @@ class TinyPlatform {
     return std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_) + "/ws";
   }
   int tls_handshakes_failed() const { return tls_failures_; }
+  int connections_accepted() const { return accepted_; }
+  std::vector<TinyRequest> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
 
  private:
   void accept_loop() {
@@ -113,20 +132,33 @@ class TinyPlatform {
   template <class Stream>
   void converse(Stream& stream) {
     namespace http = boost::beast::http;
+    int connection = ++accepted_;
     boost::beast::flat_buffer buffer;
-    http::request<http::string_body> request;
-    http::read(stream, buffer, request);
-    if (boost::beast::websocket::is_upgrade(request)) {
-      return talk(stream, request);
+    for (int served = 1;; ++served) {
+      http::request<http::string_body> request;
+      http::read(stream, buffer, request);
+      if (boost::beast::websocket::is_upgrade(request)) {
+        return talk(stream, request);
+      }
+      std::string authorization(request[http::field::authorization]);
+      {
+        std::lock_guard lock(mutex_);
+        requests_.push_back(
+            {connection, std::string(request.method_string()), std::string(request.target()), authorization});
+      }
+      auto answer = routes_.http(std::string(request.method_string()), std::string(request.target()), authorization,
+                                 request.body());
+      bool last = served >= routes_.answers_per_connection || !request.keep_alive();
+      http::response<http::string_body> response{static_cast<http::status>(answer.status), 11};
+      response.set(http::field::content_type, "application/json");
+      response.body() = answer.body;
+      response.keep_alive(request.keep_alive() && (!last || !routes_.announce_close));
+      response.prepare_payload();
+      http::write(stream, response);
+      if (last) {
+        return;
+      }
     }
-    auto answer = routes_.http(std::string(request.method_string()), std::string(request.target()),
-                               std::string(request[http::field::authorization]), request.body());
-    http::response<http::string_body> response{static_cast<http::status>(answer.status), 11};
-    response.set(http::field::content_type, "application/json");
-    response.body() = answer.body;
-    response.keep_alive(false);
-    response.prepare_payload();
-    http::write(stream, response);
   }
 
   template <class Stream>
@@ -158,9 +190,11 @@ class TinyPlatform {
   unsigned short port_{0};
   std::thread accept_thread_;
   std::vector<std::thread> connections_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::list<boost::asio::ip::tcp::socket*> open_;
+  std::vector<TinyRequest> requests_;
   std::atomic<int> tls_failures_{0};
+  std::atomic<int> accepted_{0};
 };
 
 }  // namespace cast::test
