@@ -58,17 +58,21 @@ std::shared_ptr<HttpCall> fetch_token(const SessionContext& session, const Templ
   return call;
 }
 
+WsOpenOptions websocket_options(const SessionContext& session, const std::string& token,
+                                std::size_t write_buffer_bytes) {
+  const auto& setup = session.setup;
+  return {token,
+          setup.scenario.token.query_parameter,
+          setup.timeouts.connect,
+          setup.timeouts.connect,
+          setup.read_message_max,
+          write_buffer_bytes};
+}
+
 std::shared_ptr<WsConnection> open_websocket(const SessionContext& session, const std::string& token,
                                              WsListener& listener, std::size_t write_buffer_bytes) {
-  const auto& setup = session.setup;
-  WsOpenOptions options{token,
-                        setup.scenario.token.query_parameter,
-                        setup.timeouts.connect,
-                        setup.timeouts.connect,
-                        setup.read_message_max,
-                        write_buffer_bytes};
-  auto ws = make_ws_connection(session.ioc, session.ws, session.tls, setup.insecure_tls, listener);
-  ws->open(options);
+  auto ws = make_ws_connection(session.ioc, session.ws, session.tls, session.setup.insecure_tls, listener);
+  ws->open(websocket_options(session, token, write_buffer_bytes));
   return ws;
 }
 

@@ -67,6 +67,9 @@ std::shared_ptr<HttpCall> prepare_token(const SessionContext& session, const Tem
 // sizes Beast's write buffer (a held connection keeps it).
 std::shared_ptr<WsConnection> open_websocket(const SessionContext& session, const std::string& token,
                                              WsListener& listener, std::size_t write_buffer_bytes = 4096);
+// What open_websocket gives WsConnection::open, for a connection made earlier.
+WsOpenOptions websocket_options(const SessionContext& session, const std::string& token,
+                                std::size_t write_buffer_bytes);
 
 // One call of `shape` on the backend with `bearer` (none when empty).
 std::shared_ptr<HttpCall> call_backend(const SessionContext& session, const HttpShape& shape,

@@ -49,9 +49,10 @@ VirtualUser::VirtualUser(UserLoop& loop, cast::v1::UserSpec spec)
       timer_(loop.ioc),
       deadline_(loop.ioc, [this] { on_deadline(); }),
       cancels_(chosen_to_cancel(loop.setup.run_id, spec_.index(), loop.setup.cancel_rate)) {
-  // Made while the worker prepares, before the go: at its scheduled start
-  // the token step only connects (the go instant is every user's first
-  // step at once, see UserEngine::start).
+  // Made while the worker prepares, before the go: at their scheduled
+  // starts the token and connect steps only connect (the go instant is
+  // every user's first step at once, see UserEngine::start).
+  ws_ = make_ws_connection(loop.ioc, loop.endpoints.ws, loop.tls, loop.setup.insecure_tls, *this);
   http_ = prepare_token(session_, fields(), [this](TokenAnswer&& answer) {
     http_.reset();
     on_token(std::move(answer));
@@ -83,7 +84,7 @@ void VirtualUser::request_token(Clock::time_point scheduled) {
 void VirtualUser::connect(Clock::time_point scheduled) {
   open_step(UserState::connecting, Phase::PHASE_CONNECT, 0, scheduled, loop_.setup.timeouts.connect);
   mark_ = scheduled_;
-  ws_ = open_websocket(session_, token_, *this, loop_.write_buffer_bytes);
+  ws_->open(websocket_options(session_, token_, loop_.write_buffer_bytes));
 }
 
 void VirtualUser::send_start(Clock::time_point scheduled) {

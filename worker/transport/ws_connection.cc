@@ -38,7 +38,9 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
  public:
   template <class... LayerArgs>
   WsSession(const ServiceEndpoint& endpoint, bool insecure, WsListener& listener, LayerArgs&&... args)
-      : ws_(std::forward<LayerArgs>(args)...), endpoint_(endpoint), insecure_(insecure), listener_(&listener) {}
+      : ws_(std::forward<LayerArgs>(args)...), endpoint_(endpoint), insecure_(insecure), listener_(&listener) {
+    open_socket();
+  }
 
   void open(const WsOpenOptions& options) override {
     upgrade_timeout_ = options.upgrade_timeout;
@@ -48,8 +50,12 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     target_ = upgrade_target(endpoint_.url, options);
     auto& tcp = beast::get_lowest_layer(ws_);
     tcp.expires_after(options.connect_timeout);
-    tcp.async_connect(endpoint_.addresses,
-                      [self = this->shared_from_this()](error_code ec, const auto&) { self->on_tcp(ec); });
+    auto self = this->shared_from_this();
+    if (tcp.socket().is_open()) {
+      tcp.async_connect(endpoint_.addresses.front(), [self](error_code ec) { self->on_tcp(ec); });
+    } else {
+      tcp.async_connect(endpoint_.addresses, [self](error_code ec, const auto&) { self->on_tcp(ec); });
+    }
   }
 
   void send(std::string text) override {
@@ -78,6 +84,36 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
  private:
+  // Every frame is a whole request the platform should see now; Nagle
+  // would hold a frame written while an earlier one is unacknowledged.
+  void set_no_delay() {
+    error_code unsupported;  // a socket without the option still works
+    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
+  }
+
+  // One address: the socket is opened, made non-blocking and given
+  // TCP_NODELAY (which a socket keeps through its connect) when the
+  // connection is made, so that a connection made ahead of its step spends
+  // that step on the connect itself. Several addresses: the range connect
+  // opens a socket for each it tries, and on_tcp sets the option.
+  void open_socket() {
+    if (endpoint_.addresses.size() != 1) {
+      return;
+    }
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    error_code ec;
+    socket.open(endpoint_.addresses.front().protocol(), ec);
+    if (!ec) {
+      socket.non_blocking(true, ec);
+    }
+    if (ec) {
+      socket.close(ec);  // the connect opens one again and reports what fails
+      return;
+    }
+    set_no_delay();
+    no_delay_set_ = true;
+  }
+
   void on_tcp(error_code ec) {
     if (!listener_) {
       return;
@@ -85,10 +121,9 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (ec) {
       return fail(ec, "tcp connect");
     }
-    // Every frame is a whole request the platform should see now; Nagle
-    // would hold a frame written while an earlier one is unacknowledged.
-    error_code unsupported;  // a socket without the option still works
-    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
+    if (!no_delay_set_) {
+      set_no_delay();
+    }
     listener_->on_connect_stage(ConnectStage::tcp);
     if constexpr (Tls) {
       start_tls();
@@ -246,6 +281,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   bool insecure_;
   WsListener* listener_;
   bool closing_{false};
+  bool no_delay_set_{false};
   std::chrono::milliseconds upgrade_timeout_{};  // from the options given to open()
   std::string bearer_;
   std::string target_;

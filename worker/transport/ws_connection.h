@@ -71,6 +71,9 @@ class WsConnection {
 };
 
 // `tls` may be null for ws:// (wss:// without one throws invalid_argument).
+// For an endpoint of one address the socket is opened now, so a connection
+// made before its step (by another thread while the loop is not running
+// yet) leaves open() only the connect.
 // The listener must outlive the connection's
 // callbacks (abort() releases it early).
 std::shared_ptr<WsConnection> make_ws_connection(boost::asio::io_context& ioc, const ServiceEndpoint& endpoint,
