@@ -37,6 +37,16 @@ void add_tls_flags(CLI::App& app, SecretFlags& secrets, cast::worker::WorkerOpti
   app.add_option("--tls-key", secrets.tls_key, "PEM private key of --tls-cert");
 }
 
+// The deadline for a silent controller: longer where the controller may
+// stall (a slow link, a sanitizer build), never shorter than a few Pings.
+void add_liveness_flag(CLI::App& app, cast::worker::WorkerOptions& options) {
+  auto* silence = app.add_option_function<long long>(
+      "--controller-silence-ms",
+      [&options](long long ms) { options.controller_silence = std::chrono::milliseconds{ms}; },
+      "ms without a word from the controller before it is taken for dead and the users stop (default 2000)");
+  silence->envname("CAST_CONTROLLER_SILENCE_MS")->check(CLI::Range(500LL, 60'000LL));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,6 +66,7 @@ int main(int argc, char** argv) {
   app.add_option("--capacity", options.capacity, "users this worker will run")->check(CLI::Range(1u, 1'000'000u));
   app.add_option("--threads", options.threads, "event-loop threads")->check(CLI::Range(1u, 256u));
   add_tls_flags(app, secrets, options);
+  add_liveness_flag(app, options);
   app.add_flag("--verbose", verbose, "debug logging");
   try {
     app.parse(argc, argv);

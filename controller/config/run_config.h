@@ -95,6 +95,9 @@ struct RunConfig {
   // is set: then its unfinished users count as failed users.
   bool allow_worker_loss{false};                    // --allow-worker-loss
   std::chrono::milliseconds worker_silence{1'500};  // a worker silent this long is lost (controller.worker_silence_ms)
+  // A worker whose stream closed and is not back within this is lost
+  // (controller.reconnect_grace_ms); a brief break is repaired within it.
+  std::chrono::milliseconds reconnect_grace{1'000};
   // TLS on the control plane (PEM files); mutual TLS when a client CA is given.
   std::string tls_cert;       // --tls-cert
   std::string tls_key;        // --tls-key

@@ -235,9 +235,15 @@ std::vector<Setting> output_settings() {
       make("controller.allow_worker_loss", {}, "allow-worker-loss", Kind::boolean,
            "a worker lost after the go fails its users instead of invalidating the run",
            flag(&RunConfig::allow_worker_loss)),
-      make("controller.worker_silence_ms", {}, "", Kind::integer, "a worker silent this long is lost, ms",
+      make("controller.worker_silence_ms", {"CAST_WORKER_SILENCE_MS"}, "", Kind::integer,
+           "a worker silent this long is lost, ms",
            [](RunConfig& c, const std::string& v) {
              c.worker_silence = std::chrono::milliseconds{parse_integer(v, 300, 60'000)};
+           }),
+      make("controller.reconnect_grace_ms", {"CAST_RECONNECT_GRACE_MS"}, "", Kind::integer,
+           "a worker whose stream closed and is not back this long is lost, ms",
+           [](RunConfig& c, const std::string& v) {
+             c.reconnect_grace = std::chrono::milliseconds{parse_integer(v, 100, 60'000)};
            }),
       make("controller.tls_cert", {}, "tls-cert", Kind::text, "PEM certificate chain of the control plane",
            text(&RunConfig::tls_cert)),

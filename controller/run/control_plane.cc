@@ -61,6 +61,7 @@ controller::CoordinatorConfig control_plane_config(const RunConfig& config, std:
                  : !config.worker_token.empty()    ? config.worker_token
                                                    : hex_encode(random_bytes(16));
   c.silence_timeout = config.worker_silence;
+  c.reconnect_grace = config.reconnect_grace;
   c.admission.expected_workers = expected_workers;
   c.admission.protocol_version = 0;  // checked once workers send it
   c.tls = tls_of(config);

@@ -24,7 +24,7 @@ constexpr const char* kVersion = "0.1.0";
 // it closes on its own; a controller that ends the stream ends it sooner.
 constexpr std::chrono::minutes kReleaseWait{10};
 // After the controller is taken for dead, how long the users have to stop
-// before the process ends itself (OrphanGuard): with the 2 s silence
+// before the process ends itself (OrphanGuard): with the default 2 s silence
 // deadline, every load stops within 5 s of the controller's death.
 constexpr std::chrono::milliseconds kOrphanGrace{2'000};
 
@@ -73,6 +73,7 @@ ControllerLinkConfig link_config(const WorkerOptions& o) {
   ControllerLinkConfig config;
   config.controller_address = o.controller_address;
   config.auth_token = o.auth_token;
+  config.controller_silence = o.controller_silence;
   config.tls = {.ca = o.tls_ca, .server_name = o.tls_server_name, .cert_chain = o.tls_cert, .private_key = o.tls_key};
   auto& hello = config.hello;
   hello.set_host(host_name());

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/protocol/timeouts.h"
+
 namespace cast::worker {
 
 struct WorkerOptions {
@@ -21,6 +23,9 @@ struct WorkerOptions {
   std::uint32_t capacity{1000};                           // users this worker is willing to run
   unsigned threads{1};                                    // event loops
   std::chrono::milliseconds assignment_timeout{120'000};  // connect -> assignment
+  // Nothing from the controller for this long, once it answered: it is
+  // taken for dead and every user stops (--controller-silence-ms).
+  std::chrono::milliseconds controller_silence{defaults::kControllerSilence};
 };
 
 // The life of a worker process: dial the controller, take the assignment,
@@ -28,7 +33,7 @@ struct WorkerOptions {
 // Returns the process exit code (design.md): 0 finished, 2 bad assignment,
 // 3 controller or platform unreachable (no assignment), 4 aborted, events
 // not all delivered, or the controller lost after the assignment: silent
-// for defaults::kControllerSilence, when every user is stopped at once (and
+// for `controller_silence`, when every user is stopped at once (and
 // the process ended within 2 s more if they do not stop).
 int run_worker(const WorkerOptions& options);
 

@@ -218,3 +218,21 @@ TEST_CASE("the JWT secret comes from E2E_JWT_SECRET or a file, never from a YAML
                                                          parse_flags({"--jwt-secret-file", "/nonexistent/s"})),
                        doctest::Contains("/nonexistent/s"), cast::controller::ConfigError);
 }
+
+TEST_CASE("liveness deadlines: worker silence and reconnect grace from YAML or their variables, bounded") {
+  RunConfig defaults;
+  CHECK(defaults.worker_silence == std::chrono::milliseconds{1'500});
+  CHECK(defaults.reconnect_grace == std::chrono::milliseconds{1'000});
+  auto yaml = from_yaml("controller:\n  worker_silence_ms: 4000\n  reconnect_grace_ms: 2500\n");
+  CHECK(yaml.worker_silence == std::chrono::milliseconds{4'000});
+  CHECK(yaml.reconnect_grace == std::chrono::milliseconds{2'500});
+  FakeEnvironment env{{{"CAST_WORKER_SILENCE_MS", "15000"}, {"CAST_RECONNECT_GRACE_MS", "10000"}}};
+  auto from_env = load_run_config("", env.lookup(), {});
+  CHECK(from_env.worker_silence == std::chrono::milliseconds{15'000});
+  CHECK(from_env.reconnect_grace == std::chrono::milliseconds{10'000});
+  CHECK_THROWS_WITH_AS(from_yaml("controller: {reconnect_grace_ms: 50}\n"), doctest::Contains("reconnect_grace_ms"),
+                       ConfigError);
+  FakeEnvironment bad{{{"CAST_RECONNECT_GRACE_MS", "soon"}}};
+  CHECK_THROWS_WITH_AS(load_run_config("", bad.lookup(), {}),
+                       doctest::Contains("environment variable CAST_RECONNECT_GRACE_MS"), ConfigError);
+}

@@ -84,3 +84,12 @@ TEST_CASE("control plane: TLS combinations that cannot work are refused, naming 
   missing.tls_key = pem.path("absent.key");
   CHECK(refusal(missing).find(pem.path("absent.key") + ": cannot read the TLS private key") == 0);
 }
+
+TEST_CASE("control plane: the liveness deadlines of the run config reach the coordinator") {
+  cast::controller::RunConfig config;
+  config.worker_silence = std::chrono::milliseconds{4'000};
+  config.reconnect_grace = std::chrono::milliseconds{2'500};
+  auto plane = control_plane_config(config, 2);
+  CHECK(plane.silence_timeout == std::chrono::milliseconds{4'000});
+  CHECK(plane.reconnect_grace == std::chrono::milliseconds{2'500});
+}
