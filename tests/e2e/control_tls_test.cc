@@ -22,13 +22,9 @@ TEST_CASE("cast controller and two cast workers run the suite over mutual TLS; t
   auto certs = make_test_certificates(dir / "certs");
   auto address = "127.0.0.1:" + std::to_string(cast::free_loopback_port());
   cast::ChildProcess controller{
-      cast::ProcessSpec{.program = bin_path("cast"),
-                        .args = {"controller", "--listen", address, "--expect-workers", "2", "--users", "8",
-                                 "--report-file", (dir / "report.json").string(), "--log-file",
-                                 (dir / "run.log").string(), "--tls-cert", certs.server_cert.string(), "--tls-key",
-                                 certs.server_key.string(), "--tls-client-ca", certs.ca.string()},
-                        .env = {{"CAST_WORKER_TOKEN", kToken}},
-                        .log_file = dir / "controller.txt"}};
+      cast_controller_spec(address, kToken, dir, 2, 8,
+                           {"--tls-cert", certs.server_cert.string(), "--tls-key", certs.server_key.string(),
+                            "--tls-client-ca", certs.ca.string()})};
   const std::vector<std::string> tls{"--tls-ca",  certs.ca.string(),        "--tls-cert", certs.client_cert.string(),
                                      "--tls-key", certs.client_key.string()};
   auto first = start_cast_worker(address, kToken, "mtls-1", dir / "w1.txt", tls, 8);

@@ -14,8 +14,11 @@
 
 #include "common/net/http_client.h"
 #include "common/process/loopback_port.h"
+#include "tests/support/eventually.h"
+#include "tests/support/liveness_env.h"
 #include "tests/support/reference_platform.h"
 #include "tests/support/run_processes.h"
+#include "tests/support/time_scale.h"
 
 using namespace std::chrono_literals;
 using namespace cast::test;
@@ -25,7 +28,9 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 const std::string kToken = "e2e-controller-loss-secret";
-constexpr auto kStopBound = 5s;  // the promise: no load 5 s after the controller's death
+// The promise: no load 5 s after the controller's death, i.e. its 2 s
+// silence deadline and 3 s more (stretched with the deadline under TSan).
+const auto kStopBound = scaled_controller_silence() + 3s;
 
 // One figure of the backend's Prometheus exposition ("name value").
 double metric(const ReferencePlatform& platform, const std::string& name) {
@@ -72,12 +77,12 @@ struct ControllerLossRun {
     controller->signal_group(sig);
   }
   // Seconds from the signal to each worker's exit, with its exit code;
-  // waits at most 15 s for each.
+  // waits at most 10 s past the bound for each.
   std::vector<std::pair<double, int>> worker_exits() {
     std::vector<std::pair<double, int>> exits;
     for (auto& worker : workers) {
-      auto status = worker.wait_for(15s);
-      REQUIRE_MESSAGE(status.has_value(), "a worker still runs 15 s after its controller was lost");
+      auto status = worker.wait_for(kStopBound + 10s);
+      REQUIRE_MESSAGE(status.has_value(), "a worker still runs 10 s past the bound after its controller was lost");
       exits.emplace_back(std::chrono::duration<double>(Steady::now() - signalled).count(), status->code);
     }
     return exits;
@@ -135,7 +140,7 @@ TEST_CASE("a controller stopped before it assigns any user: its attached workers
   run.signalled = Steady::now();
   run.controller->signal_group(SIGSTOP);
   for (auto& worker : run.workers) {
-    auto status = worker.wait_for(15s);
+    auto status = worker.wait_for(kStopBound + 10s);
     REQUIRE(status.has_value());
     double seconds = std::chrono::duration<double>(Steady::now() - run.signalled).count();
     MESSAGE("SIGSTOP before the assignment: worker exited " << status->code << " after " << seconds << " s");
@@ -147,11 +152,16 @@ TEST_CASE("a controller stopped before it assigns any user: its attached workers
 TEST_CASE("a controller killed or stopped while the users hold their connections: every worker stops within 5 s") {
   for (int sig : {SIGKILL, SIGSTOP}) {
     CAPTURE(sig);
-    // A 30 s hold keeps every user connected and talking when the signal lands.
-    ControllerLossRun run({"--performance-only", "--hold", "30", "--timeout", "120"}, 10);
+    // A hold of 30 s (times the scale) keeps every user connected and
+    // talking when the signal lands, and until the workers stop them.
+    auto hold = std::chrono::duration_cast<std::chrono::seconds>(scaled(30s));
+    ControllerLossRun run(
+        {"--performance-only", "--hold", std::to_string(hold.count()), "--timeout", std::to_string(hold.count() + 90)},
+        10);
     REQUIRE(wait_for_line(run.dir / "run.log", "go: every user starts"));
-    std::this_thread::sleep_for(3s);
-    CHECK(metric(run.platform, "agent_active_connections") > 0);  // the load the controller leaves behind
+    // The go names an instant ahead and the users then log in and connect:
+    // the signal waits for the load the controller will leave behind.
+    CHECK(eventually([&] { return metric(run.platform, "agent_active_connections") > 0; }, scaled(10s)));
     run.hit_controller(run.dir / "run.log", "go: every user starts", sig);
     check_workers_stopped(run, sig == SIGKILL ? "SIGKILL while running" : "SIGSTOP while running");
     check_platform_quiet(run);

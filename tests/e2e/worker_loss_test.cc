@@ -9,7 +9,9 @@
 #include <thread>
 
 #include "common/process/loopback_port.h"
+#include "tests/support/liveness_env.h"
 #include "tests/support/run_processes.h"
+#include "tests/support/time_scale.h"
 
 using namespace std::chrono_literals;
 using namespace cast::test;
@@ -18,6 +20,12 @@ using nlohmann::json;
 namespace {
 
 const std::string kToken = "e2e-liveness-secret";
+
+double seconds_of(std::chrono::milliseconds ms) { return std::chrono::duration<double>(ms).count(); }
+
+// The 2 s target for noticing a lost worker (stretched with the deadlines
+// under TSan), with a second of room for a loaded machine.
+const double kDetectionBound = seconds_of(scaled(2s)) + 1.0;
 
 // One `cast controller` expecting two separately started workers.
 struct TwoWorkerRun {
@@ -84,7 +92,7 @@ TEST_CASE("a worker SIGKILLed mid-startup: lost within 2 s, its users lost, its 
   INFO(run.console);
   double detected = run.detection_s(killed);
   MESSAGE("killed worker detected after " << detected << " s");
-  CHECK(detected < 2.0 + 1.0);  // the 2 s target, with room for a loaded machine
+  CHECK(detected < kDetectionBound);
   CHECK(code == 4);
   auto lost = report_worker(run.report, "remote-2");
   REQUIRE(lost.is_object());
@@ -116,12 +124,13 @@ TEST_CASE(
   int code = run.finish();
   INFO(run.console);
   double detected = run.detection_s(stopped);
-  MESSAGE("stopped worker detected after " << detected << " s (deadline 1.5 s)");
+  MESSAGE("stopped worker detected after " << detected << " s (deadline " << seconds_of(scaled_worker_silence())
+                                           << " s)");
   // A stopped process closes nothing, so only the silence deadline can find
   // it: not at once. The deadline runs from the worker's last message, which
   // may be up to one heartbeat (1 s) before the stop.
-  CHECK(detected >= 1.5 - 1.0 - 0.1);
-  CHECK(detected < 2.0 + 1.0);
+  CHECK(detected >= seconds_of(scaled_worker_silence()) - 1.0 - 0.1);
+  CHECK(detected < kDetectionBound);
   // Not invalid: the lost users are failures, and 5 of 10 is below the success rate.
   CHECK(code == 1);
   CHECK(run.report["invalid_reasons"].empty());

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "common/process/child_process.h"
+#include "tests/support/liveness_env.h"
 
 namespace cast::test {
 namespace {
@@ -61,11 +62,10 @@ CastRun run_cast(const std::vector<std::string>& args, const std::map<std::strin
     full.insert(full.end(), {"--report-file", report.string(), "--junit", junit.string(), "--log-file",
                              (folder / "concurrent_test_run.log").string()});
   }
-  ChildProcess cast{ProcessSpec{.program = std::string(CAST_BIN_DIR) + "/cast",
-                                .args = full,
-                                .env = env,
-                                .working_dir = folder,
-                                .log_file = log}};
+  ProcessSpec spec{
+      .program = std::string(CAST_BIN_DIR) + "/cast", .args = full, .env = env, .working_dir = folder, .log_file = log};
+  add_scaled_liveness(spec.env);
+  ChildProcess cast{spec};
   auto status = cast.wait_for(timeout);
   CastRun run;
   if (!status) {

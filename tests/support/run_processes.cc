@@ -1,5 +1,7 @@
 #include "tests/support/run_processes.h"
 
+#include "tests/support/liveness_env.h"
+
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -39,10 +41,12 @@ ProcessSpec cast_controller_spec(const std::string& address, const std::string& 
                                 "--log-file",
                                 (dir / "run.log").string()};
   args.insert(args.end(), flags.begin(), flags.end());
-  return ProcessSpec{.program = bin_path("cast"),
-                     .args = args,
-                     .env = {{"CAST_WORKER_TOKEN", token}},
-                     .log_file = dir / "controller.txt"};
+  ProcessSpec spec{.program = bin_path("cast"),
+                   .args = args,
+                   .env = {{"CAST_WORKER_TOKEN", token}},
+                   .log_file = dir / "controller.txt"};
+  add_scaled_liveness(spec.env);
+  return spec;
 }
 
 ProcessSpec cast_worker_spec(const std::string& address, const std::string& token, const std::string& id,
@@ -50,7 +54,9 @@ ProcessSpec cast_worker_spec(const std::string& address, const std::string& toke
   std::vector<std::string> args{"worker",     "--controller",          address, "--worker-id", id,
                                 "--capacity", std::to_string(capacity)};
   args.insert(args.end(), extra.begin(), extra.end());
-  return ProcessSpec{.program = bin_path("cast"), .args = args, .env = {{"CAST_WORKER_TOKEN", token}}, .log_file = log};
+  ProcessSpec spec{.program = bin_path("cast"), .args = args, .env = {{"CAST_WORKER_TOKEN", token}}, .log_file = log};
+  add_scaled_liveness(spec.env);
+  return spec;
 }
 
 ChildProcess start_cast_worker(const std::string& address, const std::string& token, const std::string& id,
