@@ -23,8 +23,9 @@ host_test_packages=(
   chromium
 )
 # clang-format checks the style of a change (README, Tests); clang and its
-# runtimes build the libFuzzer targets (deploy/fuzz.sh).
-dev_packages=(clang-format clang libclang-rt-14-dev)
+# runtimes build the libFuzzer targets (deploy/fuzz.sh); llvm-14's
+# llvm-symbolizer names the frames of ThreadSanitizer's reports.
+dev_packages=(clang-format clang libclang-rt-14-dev llvm-14)
 if [[ "${1:-}" == "--build" ]]; then
   packages=("${build_packages[@]}")
 else

@@ -15,7 +15,9 @@ elif [[ "${CAST_TSAN:-0}" == 1 ]]; then
   # A race report fails the test (exitcode 66), also in child processes.
   # ignore_noninstrumented_modules: libc calls made from Debian's gRPC and
   # Abseil (not built with TSan) are not checked (tests/sanitizer/README.md).
-  export TSAN_OPTIONS="suppressions=$root/tests/sanitizer/tsan.supp:halt_on_error=0:exitcode=66:second_deadlock_stack=1:ignore_noninstrumented_modules=1"
+  # external_symbolizer_path: the symbolizer runs in its own session, out of
+  # reach of a signal a test sends the process group (tests/sanitizer/llvm-symbolizer).
+  export TSAN_OPTIONS="suppressions=$root/tests/sanitizer/tsan.supp:halt_on_error=0:exitcode=66:second_deadlock_stack=1:ignore_noninstrumented_modules=1:external_symbolizer_path=$root/tests/sanitizer/llvm-symbolizer"
   # TSan runs everything several times slower: tests stretch the liveness
   # deadlines they set by this factor (tests/support/time_scale.h).
   export CAST_TEST_TIME_SCALE=${CAST_TEST_TIME_SCALE:-10}

@@ -103,7 +103,7 @@ TEST_CASE("Ctrl-C while the controller waits for workers stops it with reports n
   auto console = slurp(folder.path / "console.txt");
   INFO(console);
   REQUIRE(status.has_value());
-  CHECK(status->code == 4);
+  CHECK_MESSAGE(status->code == 4, "exit status " << status->code << ", signal " << status->signal);
   check_stopped_reports(nlohmann::json::parse(slurp(folder.path / "report.json")), slurp(folder.path / "report.xml"),
                         console, 4, "interrupted by signal 2");
 }
@@ -129,7 +129,7 @@ TEST_CASE("Ctrl-C during the load keeps what was collected and says the run was 
   auto console = slurp(folder.path / "console.txt");
   INFO(console);
   REQUIRE(status.has_value());
-  CHECK(status->code == 4);
+  CHECK_MESSAGE(status->code == 4, "exit status " << status->code << ", signal " << status->signal);
   auto report = nlohmann::json::parse(slurp(folder.path / "report.json"));
   check_stopped_reports(report, slurp(folder.path / "report.xml"), console, 4, "interrupted by signal 2");
   CHECK(report.at("users") == 4);
