@@ -123,10 +123,7 @@ class HttpLink final : public HttpConnection, public std::enable_shared_from_thi
     connect_stream();
   }
 
-  // One address: the socket is opened, and made non-blocking (which Asio
-  // would otherwise do at the connect), with the stream, so that a call
-  // prepared ahead of its step spends that step on the connect itself.
-  // Several addresses: the range connect opens a socket for each it tries.
+  // A prepared call's socket is opened with its stream (open_ahead).
   void new_stream() {
     drop();
     if constexpr (Tls) {
@@ -134,18 +131,7 @@ class HttpLink final : public HttpConnection, public std::enable_shared_from_thi
     } else {
       stream_.emplace(ioc_);
     }
-    if (endpoint_.addresses.size() != 1) {
-      return;
-    }
-    auto& socket = lowest().socket();
-    error_code ec;
-    socket.open(endpoint_.addresses.front().protocol(), ec);
-    if (!ec) {
-      socket.non_blocking(true, ec);
-    }
-    if (ec) {
-      socket.close(ec);  // the connect opens one again and reports what fails
-    }
+    open_ahead(lowest().socket(), endpoint_);
   }
 
   void connect_stream() {

@@ -20,4 +20,20 @@ ServiceEndpoint resolve_service(const std::string& url) {
   return endpoint;
 }
 
+bool open_ahead(boost::asio::ip::tcp::socket& socket, const ServiceEndpoint& endpoint) {
+  if (endpoint.addresses.size() != 1) {
+    return false;
+  }
+  boost::system::error_code ec;
+  socket.open(endpoint.addresses.front().protocol(), ec);
+  if (!ec) {
+    socket.non_blocking(true, ec);
+  }
+  if (ec) {
+    socket.close(ec);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace cast::worker

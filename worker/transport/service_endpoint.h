@@ -27,4 +27,12 @@ class ResolveError : public std::runtime_error {
 // Blocking lookup; throws ResolveError (or UrlError) naming the URL.
 ServiceEndpoint resolve_service(const std::string& url);
 
+// Opens `socket` for the endpoint's one address and makes it non-blocking
+// (which Asio would otherwise do at the connect), so that a connection made
+// ahead of its step spends that step on the connect itself. False with
+// several addresses (the range connect opens a socket for each it tries)
+// or when the open failed (the connect opens one again and reports what
+// fails); the socket is then closed.
+bool open_ahead(boost::asio::ip::tcp::socket& socket, const ServiceEndpoint& endpoint);
+
 }  // namespace cast::worker

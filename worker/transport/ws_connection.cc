@@ -91,23 +91,10 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), unsupported);
   }
 
-  // One address: the socket is opened, made non-blocking and given
-  // TCP_NODELAY (which a socket keeps through its connect) when the
-  // connection is made, so that a connection made ahead of its step spends
-  // that step on the connect itself. Several addresses: the range connect
-  // opens a socket for each it tries, and on_tcp sets the option.
+  // TCP_NODELAY is kept by a socket through its connect, so a socket
+  // opened ahead (open_ahead) gets it now; otherwise on_tcp sets it.
   void open_socket() {
-    if (endpoint_.addresses.size() != 1) {
-      return;
-    }
-    auto& socket = beast::get_lowest_layer(ws_).socket();
-    error_code ec;
-    socket.open(endpoint_.addresses.front().protocol(), ec);
-    if (!ec) {
-      socket.non_blocking(true, ec);
-    }
-    if (ec) {
-      socket.close(ec);  // the connect opens one again and reports what fails
+    if (!open_ahead(beast::get_lowest_layer(ws_).socket(), endpoint_)) {
       return;
     }
     set_no_delay();

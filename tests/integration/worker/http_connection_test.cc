@@ -62,18 +62,30 @@ void check_answered_in_order(const std::vector<HttpOutcome>& outcomes, int count
   }
 }
 
+// A tiny server with the given routes and one keep-alive connection to it.
+struct KeptConnectionRig {
+  explicit KeptConnectionRig(TinyRoutes routes)
+      : platform(std::move(routes)),
+        endpoint(worker::resolve_service(platform.http_url())),
+        connection(worker::make_http_connection(ioc, endpoint, nullptr, false)) {}
+
+  std::vector<HttpOutcome> calls_in_turn(int count) { return test::calls_in_turn(ioc, *connection, count); }
+
+  TinyPlatform platform;
+  worker::ServiceEndpoint endpoint;
+  boost::asio::io_context ioc;
+  std::shared_ptr<HttpConnection> connection;
+};
+
 }  // namespace
 
 TEST_CASE("consecutive calls ride one connection while the server keeps it alive") {
-  TinyPlatform platform{numbered_routes(100, true)};
-  auto endpoint = worker::resolve_service(platform.http_url());
-  boost::asio::io_context ioc;
-  auto connection = worker::make_http_connection(ioc, endpoint, nullptr, false);
-  auto outcomes = calls_in_turn(ioc, *connection, 4);
+  KeptConnectionRig rig{numbered_routes(100, true)};
+  auto outcomes = rig.calls_in_turn(4);
   check_answered_in_order(outcomes, 4);
-  CHECK(connection->connections_opened() == 1);
-  CHECK(platform.connections_accepted() == 1);
-  for (const auto& request : platform.requests()) {
+  CHECK(rig.connection->connections_opened() == 1);
+  CHECK(rig.platform.connections_accepted() == 1);
+  for (const auto& request : rig.platform.requests()) {
     CHECK(request.connection == 1);
     CHECK(request.authorization == "Bearer one-and-the-same");
   }
@@ -81,15 +93,12 @@ TEST_CASE("consecutive calls ride one connection while the server keeps it alive
 
 TEST_CASE(
     "a connection the server closed after a keep-alive answer is reopened and the call sent again, never failed") {
-  TinyPlatform platform{numbered_routes(1, false)};
-  auto endpoint = worker::resolve_service(platform.http_url());
-  boost::asio::io_context ioc;
-  auto connection = worker::make_http_connection(ioc, endpoint, nullptr, false);
-  auto outcomes = calls_in_turn(ioc, *connection, 4);
+  KeptConnectionRig rig{numbered_routes(1, false)};
+  auto outcomes = rig.calls_in_turn(4);
   check_answered_in_order(outcomes, 4);
-  CHECK(connection->connections_opened() == 4);
+  CHECK(rig.connection->connections_opened() == 4);
   // Each request reached the server once: the stale connection never carried it.
-  auto requests = platform.requests();
+  auto requests = rig.platform.requests();
   REQUIRE(requests.size() == 4);
   std::set<int> connections;
   for (const auto& request : requests) {
@@ -99,14 +108,11 @@ TEST_CASE(
 }
 
 TEST_CASE("after an answer with Connection: close the next call opens a new connection") {
-  TinyPlatform platform{numbered_routes(2, true)};
-  auto endpoint = worker::resolve_service(platform.http_url());
-  boost::asio::io_context ioc;
-  auto connection = worker::make_http_connection(ioc, endpoint, nullptr, false);
-  auto outcomes = calls_in_turn(ioc, *connection, 5);
+  KeptConnectionRig rig{numbered_routes(2, true)};
+  auto outcomes = rig.calls_in_turn(5);
   check_answered_in_order(outcomes, 5);
-  CHECK(connection->connections_opened() == 3);
-  CHECK(platform.connections_accepted() == 3);
+  CHECK(rig.connection->connections_opened() == 3);
+  CHECK(rig.platform.connections_accepted() == 3);
 }
 
 TEST_CASE("a fresh connection's failure is the call's outcome, with no second attempt") {
@@ -127,14 +133,11 @@ TEST_CASE("a fresh connection's failure is the call's outcome, with no second at
 }
 
 TEST_CASE("a cancelled call never answers, and the next call on the connection does") {
-  TinyPlatform platform{numbered_routes(100, true)};
-  auto endpoint = worker::resolve_service(platform.http_url());
-  boost::asio::io_context ioc;
-  auto connection = worker::make_http_connection(ioc, endpoint, nullptr, false);
+  KeptConnectionRig rig{numbered_routes(100, true)};
   int cancelled_answers = 0;
-  connection->call({}, [&](HttpOutcome&&) { ++cancelled_answers; });
-  connection->cancel();
-  auto outcomes = calls_in_turn(ioc, *connection, 2);
+  rig.connection->call({}, [&](HttpOutcome&&) { ++cancelled_answers; });
+  rig.connection->cancel();
+  auto outcomes = rig.calls_in_turn(2);
   CHECK(cancelled_answers == 0);
   check_answered_in_order(outcomes, 2);
 }
