@@ -14,6 +14,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+void log_lost(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    spdlog::error("{}", line);
+  }
+}
+
 std::string listen_address(const std::string& host, std::uint16_t port) {
   bool ipv6 = host.find(':') != std::string::npos;
   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -164,6 +170,10 @@ Clock::time_point Coordinator::broadcast_go(std::chrono::milliseconds start_offs
 
 bool Coordinator::wait_for_finish(std::chrono::milliseconds timeout) {
   return core_->wait_until(timeout, [this](Clock::time_point now) {
+    // The grace that lets the wait end gives the worker up here, not at the
+    // next liveness tick: a run that ends on a worker's grace must find it
+    // given up, or its unfinished users would never be counted as lost.
+    log_lost(core_->give_up_overdue(now));
     return core_->ledger.all_finished(now, core_->config.reconnect_grace);
   });
 }
@@ -191,6 +201,7 @@ void Coordinator::send_probe_plan(const std::string& worker_id, cast::v1::ProbeP
 
 bool Coordinator::wait_for_probes(std::uint32_t round, std::chrono::milliseconds timeout) {
   return core_->wait_until(timeout, [this, round](Clock::time_point now) {
+    log_lost(core_->give_up_overdue(now));  // as in wait_for_finish
     return core_->ledger.all_probed(round, now, core_->config.reconnect_grace);
   });
 }

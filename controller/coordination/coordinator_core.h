@@ -59,6 +59,9 @@ struct Coordinator::Core final : StreamOwner {
   void start_liveness();
   void stop_liveness();
   void liveness_tick();
+  // Under the lock: gives up every worker away past the reconnect grace,
+  // returning a line for each.
+  std::vector<std::string> give_up_overdue(std::chrono::steady_clock::time_point now);
   ControllerMessage next_ping();  // under the lock; stamped now
   // Until every attached worker has `samples` clock samples, or `timeout`.
   void wait_for_clocks(std::uint32_t samples, std::chrono::milliseconds timeout);

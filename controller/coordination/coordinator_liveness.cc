@@ -64,12 +64,8 @@ void Coordinator::Core::liveness_tick() {
       silent.push_back(it->second);
       it = by_worker.erase(it);
     }
-    for (const auto& id : ledger.overdue(now, config.reconnect_grace)) {
-      auto reason = fmt::format("stream closed and not back within {} ms", config.reconnect_grace.count());
-      WorkerState before = ledger.find(id)->state_before_loss;
-      ledger.give_up(id, now, reason);
-      lost.push_back(fmt::format("worker {} lost while {}: {}", id, to_string(before), reason));
-    }
+    auto overdue = give_up_overdue(now);
+    lost.insert(lost.end(), overdue.begin(), overdue.end());
     ping = next_ping();
   }
   for (const auto& line : lost) {
@@ -85,6 +81,17 @@ void Coordinator::Core::liveness_tick() {
   for (const auto& stream : alive) {
     stream->send(ping);
   }
+}
+
+std::vector<std::string> Coordinator::Core::give_up_overdue(Clock::time_point now) {
+  std::vector<std::string> lost;
+  for (const auto& id : ledger.overdue(now, config.reconnect_grace)) {
+    auto reason = fmt::format("stream closed and not back within {} ms", config.reconnect_grace.count());
+    WorkerState before = ledger.find(id)->state_before_loss;
+    ledger.give_up(id, now, reason);
+    lost.push_back(fmt::format("worker {} lost while {}: {}", id, to_string(before), reason));
+  }
+  return lost;
 }
 
 ControllerMessage Coordinator::Core::next_ping() {

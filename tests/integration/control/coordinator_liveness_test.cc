@@ -85,6 +85,25 @@ TEST_CASE("a worker that falls silent (a stopped process, a cut link) is lost at
   CHECK(status.error_message().find("declared lost") != std::string::npos);
 }
 
+TEST_CASE("a run that ends on a worker's reconnect grace finds that worker given up, never merely away") {
+  auto config = with_deadlines();
+  config.silence_timeout = 60s;  // this raw worker answers no Ping
+  config.ping_interval = 60s;    // no liveness tick gives it up in time
+  config.reconnect_grace = 300ms;
+  Controller controller(config);
+  {
+    RawWorker gone(*controller.stub);
+    gone.hello("w-gone");
+    CHECK(gone.next_ack() == 0);
+    gone.context.TryCancel();
+  }
+  REQUIRE(controller.coordinator.wait_for_finish(30s));
+  // Unless given up, the run's accounting (RunLoop::account_lost_workers)
+  // would report the worker's unfinished users as neither lost nor done.
+  CHECK(controller.given_up("w-gone"));
+  CHECK(controller.worker("w-gone")->lost_reason.find("not back within 300 ms") != std::string::npos);
+}
+
 TEST_CASE("a worker whose stream closes is lost after the reconnect grace unless it comes back") {
   auto config = with_deadlines();
   config.silence_timeout = 60s;  // these raw workers answer no Ping
