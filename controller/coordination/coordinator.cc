@@ -123,6 +123,10 @@ void Coordinator::assign(const std::string& worker_id, cast::v1::Assignment assi
       stream = it->second;
     }
   }
+  // Once per part, so the log shows when each worker's users went out (a
+  // test waits for it to lose a worker between its assignment and the go).
+  spdlog::info("worker {} assigned {} user(s) (assignment part {}){}", worker_id, message.assignment().users_size(),
+               message.assignment().part(), stream ? "" : ", held until it reattaches");
   // A worker that is away right now gets the assignment when it reattaches.
   if (stream) {
     stream->send(std::move(message));

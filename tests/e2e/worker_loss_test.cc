@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <map>
 #include <thread>
 
 #include "common/process/loopback_port.h"
@@ -27,21 +28,33 @@ double seconds_of(std::chrono::milliseconds ms) { return std::chrono::duration<d
 // under TSan), with a second of room for a loaded machine.
 const double kDetectionBound = seconds_of(scaled(2s)) + 1.0;
 
+// How a TwoWorkerRun starts: the controller's own settings in its
+// environment, and whether the first worker waits for start_first().
+struct RunStart {
+  std::map<std::string, std::string> controller_env;
+  bool first_waits = false;
+};
+
 // One `cast controller` expecting two separately started workers.
 struct TwoWorkerRun {
-  explicit TwoWorkerRun(std::vector<std::string> flags, int users = 20, const std::string& stem = "cast-e2e-loss")
-      : dir(fresh_folder(stem)), address("127.0.0.1:" + std::to_string(cast::free_loopback_port())) {
-    controller.emplace(cast_controller_spec(address, kToken, dir, 2, users, flags));
-    first.emplace(cast_worker_spec(address, kToken, "remote-1", dir / "w1.txt", {}, users));
+  explicit TwoWorkerRun(std::vector<std::string> flags, int users = 20, const std::string& stem = "cast-e2e-loss",
+                        const RunStart& how = {})
+      : dir(fresh_folder(stem)), address("127.0.0.1:" + std::to_string(cast::free_loopback_port())), users(users) {
+    auto spec = cast_controller_spec(address, kToken, dir, 2, users, flags);
+    for (const auto& [name, value] : how.controller_env) spec.env[name] = value;
+    controller.emplace(spec);
     second.emplace(cast_worker_spec(address, kToken, "remote-2", dir / "w2.txt", {}, users));
+    if (!how.first_waits) start_first();
   }
   ~TwoWorkerRun() {
-    for (auto* process : {&*second, &*first, &*controller}) {
-      process->signal_group(SIGCONT);
-      process->terminate(2s);
+    for (auto* process : {&second, &first, &controller}) {
+      if (!*process) continue;
+      (*process)->signal_group(SIGCONT);
+      (*process)->terminate(2s);
     }
     std::filesystem::remove_all(dir);
   }
+  void start_first() { first.emplace(cast_worker_spec(address, kToken, "remote-1", dir / "w1.txt", {}, users)); }
   // Stops or kills the second worker once the controller logged `when`;
   // returns the wall-clock instant of the signal.
   WallClock::time_point hit_second_worker(const std::string& when, int sig, std::chrono::milliseconds after = 0ms) {
@@ -69,6 +82,7 @@ struct TwoWorkerRun {
 
   std::filesystem::path dir;
   std::string address;
+  int users;
   std::optional<cast::ChildProcess> controller, first, second;
   json report;
   std::string console;
@@ -169,4 +183,45 @@ TEST_CASE("a worker lost during the probe phase leaves test case 5 incomplete, n
   CHECK(lost["lost"] == true);
   CHECK(lost["lost_phase"] == "probing");
   CHECK(lost["users_lost"] == 0);  // every user had finished; only probes were missing
+}
+
+TEST_CASE("a worker lost between its assignment and the go: its users run on the other, and the report says so") {
+  // Stopped once attached, remote-2 never prepares the assignment it is then
+  // sent; killed once that went out, it is lost by its closed stream. The
+  // controller's silence deadline is stretched so that the stop alone never
+  // loses it, before its assignment or after.
+  TwoWorkerRun run({"--performance-only"}, 20, "cast-e2e-loss-assigned",
+                   {.controller_env = {{"CAST_WORKER_SILENCE_MS", "60000"}}, .first_waits = true});
+  run.hit_second_worker("worker remote-2 attached", SIGSTOP);
+  run.start_first();
+  run.hit_second_worker("worker remote-2 assigned 10 user(s) (assignment part 0)", SIGKILL);
+  int code = run.finish();
+  INFO(run.console);
+  // remote-1 took the 10 users over as a further part, prepared them and
+  // said so in a new Ready; without that the go never comes (exit 4).
+  REQUIRE(wait_for_line(run.dir / "run.log", "worker remote-1 assigned 10 user(s) (assignment part 1)", 1s));
+  CHECK(code == 0);
+  CHECK(run.report["invalid_reasons"].empty());
+  auto lost = report_worker(run.report, "remote-2");
+  REQUIRE(lost.is_object());
+  CHECK(lost["lost"] == true);
+  CHECK(lost["lost_phase"] == "before the go");
+  CHECK(lost["users"] == 0);
+  CHECK(lost["users_handed_over"] == 10);
+  CHECK(lost["users_lost"] == 0);
+  auto kept = report_worker(run.report, "remote-1");
+  CHECK(kept["lost"] == false);
+  CHECK(kept["users"] == 20);
+  CHECK(kept["users_taken_over"] == 10);
+  CHECK(kept["users_finished"] == 20);
+  CHECK(run.report["users_failed"].empty());
+  bool noted = false;
+  for (const auto& note : run.report["notes"]) {
+    noted = noted || note.get<std::string>().find(
+                         "remote-2 was lost before the go; its 10 user(s) were dealt to "
+                         "remote-1 (10)") != std::string::npos;
+  }
+  CHECK(noted);
+  CHECK(run.console.find("(10 taken over)") != std::string::npos);
+  CHECK(run.console.find("its 10 users ran elsewhere") != std::string::npos);
 }

@@ -28,17 +28,22 @@ std::optional<cast::v1::Assignment> ControllerLink::wait_for_assignment(std::chr
   return state_->assignment;
 }
 
-void ControllerLink::report_ready(std::uint32_t users_prepared) {
+void ControllerLink::report_ready(std::uint32_t users_prepared, std::uint32_t parts_prepared) {
   {
     std::lock_guard lock(state_->mutex);
-    state_->ready.emplace().set_users_prepared(users_prepared);
+    auto& ready = state_->ready.emplace();
+    ready.set_users_prepared(users_prepared);
+    ready.set_parts_prepared(parts_prepared);
+    state_->ready_sent = false;
   }
   state_->pump_current();
 }
 
 std::optional<std::chrono::steady_clock::time_point> ControllerLink::wait_for_go(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
-  state_->changed.wait_for(lock, timeout, [&] { return state_->go_at || state_->abort_reason || state_->stopped; });
+  state_->changed.wait_for(lock, timeout, [&] {
+    return state_->go_at || !state_->more_users.empty() || state_->abort_reason || state_->stopped;
+  });
   return state_->go_at;
 }
 
@@ -174,7 +179,7 @@ bool ControllerLink::controller_lost() const {
 LinkStats ControllerLink::stats() const {
   std::lock_guard lock(state_->mutex);
   return {state_->outbox.last_seq(), state_->outbox.acknowledged(), state_->outbox.unacknowledged(),
-          state_->streams_opened};
+          state_->streams_opened, state_->parts_refused};
 }
 
 }  // namespace cast::worker

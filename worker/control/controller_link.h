@@ -47,6 +47,7 @@ struct LinkStats {
   std::uint64_t acknowledged = 0;    // highest seq the controller acknowledged
   std::size_t unacknowledged = 0;    // events still held in the outbox
   std::uint32_t streams_opened = 0;  // 1 + reconnects
+  std::uint32_t parts_refused = 0;   // assignment parts refused for coming after the go
 };
 
 // The worker's end of the control stream. It dials the controller, says
@@ -70,9 +71,18 @@ class ControllerLink {
 
   // Nothing on timeout, abort or permanent failure (see failure()).
   std::optional<cast::v1::Assignment> wait_for_assignment(std::chrono::milliseconds timeout);
-  void report_ready(std::uint32_t users_prepared);
+  // `users_prepared`: every user this worker holds; `parts_prepared`: 1 +
+  // the highest assignment part among them. A Ready for more users replaces
+  // the one before (and is sent again, as the controller waits for it).
+  void report_ready(std::uint32_t users_prepared, std::uint32_t parts_prepared = 1);
   // The monotonic instant all users start at (receipt of Go + its offset).
+  // Returns early with nothing when more users were dealt: take_more_users.
   std::optional<std::chrono::steady_clock::time_point> wait_for_go(std::chrono::milliseconds timeout);
+  // The further assignment parts (users of a worker lost before the go)
+  // received since the last call, each handed out once, in order. Empty
+  // once the go came: a part that comes, or is still here, after it is
+  // refused and logged (LinkStats::parts_refused), never run.
+  std::vector<cast::v1::Assignment> take_more_users();
 
   // Numbers the events and queues them as one chunk; never waits for the
   // network, and wakes the writer only when it is idle. One short lock per

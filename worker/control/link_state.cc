@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "worker/control/link_state.h"
@@ -88,8 +89,11 @@ void ControllerLink::State::on_message(LinkStream& current, ControllerMessage&& 
       resumed = true;
     } else if (message.has_ack()) {
       outbox.acknowledge(message.ack().up_to());
-    } else if (message.has_assignment() && !assignment) {
+    } else if (message.has_assignment() && message.assignment().part() == 0 && !assignment) {
       assignment = std::move(*message.mutable_assignment());
+      parts_seen = std::max(parts_seen, 1u);
+    } else if (message.has_assignment()) {
+      receive_part(std::move(*message.mutable_assignment()));
     } else if (message.has_go() && !go_at) {
       go_at = go_instant(message.go());
     } else if (message.has_probe_plan() && message.probe_plan().round() > probe_round_seen) {

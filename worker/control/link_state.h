@@ -44,6 +44,10 @@ struct ControllerLink::State final : LinkPeer {
   bool controller_silent(Clock::time_point now) const;
   void declare_controller_lost(Clock::time_point now);
   Clock::time_point go_instant(const cast::v1::Go& go) const;
+  // Under the lock: a further Assignment part, kept until handed out,
+  // ignored when re-sent, refused after the go.
+  void receive_part(cast::v1::Assignment&& part);
+  void refuse_parts(const std::vector<cast::v1::Assignment>& parts, const char* when);
   std::shared_ptr<LinkStream> current_stream() const;
   void pump_current();
 
@@ -73,6 +77,12 @@ struct ControllerLink::State final : LinkPeer {
 
   // What outlives streams.
   std::optional<cast::v1::Assignment> assignment;
+  // Parts 1, 2, ...: users dealt here after the assignment (those of a
+  // worker lost before the go), received and not yet handed out. A part
+  // re-sent after a reconnect is ignored by its number.
+  std::vector<cast::v1::Assignment> more_users;
+  std::uint32_t parts_seen = 0;     // 1 + the highest part received
+  std::uint32_t parts_refused = 0;  // came, or were still unprepared, after the go
   std::optional<cast::v1::Ready> ready;
   std::optional<cast::v1::Done> done;
   std::optional<cast::v1::ProbePlan> probe_plan;  // received, not yet handed out

@@ -167,19 +167,44 @@ cast::v1::Done done_message(const WorkerSummary& summary, const HealthBoard& hea
 
 // A ramp spreads this worker's users evenly over it; every worker does the
 // same, so the run's starts interleave across the whole ramp.
-std::chrono::microseconds ramp_step(const cast::v1::Assignment& assignment) {
-  auto users = std::max(1, assignment.users_size());
-  return std::chrono::microseconds{std::chrono::milliseconds{assignment.scenario().ramp_ms()}} / users;
+std::chrono::microseconds ramp_of(const cast::v1::Assignment& assignment) {
+  return std::chrono::milliseconds{assignment.scenario().ramp_ms()};
+}
+
+// Until the go, the controller may deal this worker the users of a worker
+// it lost (further assignment parts): each is prepared here like the first,
+// and a new Ready counts every user held, which the go waits for.
+std::optional<std::chrono::steady_clock::time_point> wait_for_go_preparing(ControllerLink& link, UserEngine& engine,
+                                                                           std::size_t prepared,
+                                                                           std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::uint32_t parts = 1;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto go = link.wait_for_go(std::max(left, std::chrono::milliseconds{0}));
+    auto more = link.take_more_users();  // empty once the go came: a late part is refused there
+    if (more.empty()) {
+      return go;
+    }
+    for (const auto& part : more) {
+      prepared += engine.prepare({part.users().begin(), part.users().end()});
+      parts = std::max(parts, part.part() + 1);
+      spdlog::info("worker: {} more user(s) taken over before the go (assignment part {})", part.users_size(),
+                   part.part());
+    }
+    link.report_ready(static_cast<std::uint32_t>(prepared), parts);
+  }
 }
 
 int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, const WorkerOptions& options,
               HealthBoard& health) {
   LinkSink sink{link};
-  UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, ramp_step(assignment), &health}};
+  UserEngine engine{run_setup_from(assignment), sink, EngineOptions{options.threads, ramp_of(assignment), &health}};
   auto prepared = engine.prepare({assignment.users().begin(), assignment.users().end()});
   link.report_ready(static_cast<std::uint32_t>(prepared));
-  auto go =
-      link.wait_for_go(std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
+  auto go = wait_for_go_preparing(
+      link, engine, prepared,
+      std::chrono::milliseconds{assignment.scenario().run_timeout_ms()} + std::chrono::minutes{1});
   if (!go) {
     spdlog::error("worker: no go from the controller ({})", stop_reason(link).value_or("timed out"));
     return 4;

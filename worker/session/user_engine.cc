@@ -107,7 +107,30 @@ UserEngine::~UserEngine() {
   }
 }
 
+// Called again for users dealt here later (before the go): they join the
+// loops made the first time, dealt on round-robin from where it stopped.
 std::size_t UserEngine::prepare(const std::vector<cast::v1::UserSpec>& users) {
+  if (started_) {
+    throw std::logic_error("UserEngine::prepare after start: users cannot join a run under way");
+  }
+  if (loops_.empty()) {
+    make_loops();
+  }
+  if (users_ == 0 && !users.empty()) {
+    auto bytes = frame_write_buffer_bytes(setup_.scenario, setup_.run_id, users.front());
+    for (auto& loop : loops_) {
+      loop->context.write_buffer_bytes = bytes;
+    }
+  }
+  for (const auto& spec : users) {
+    auto& loop = *loops_[users_++ % loops_.size()];
+    loop.users.push_back(std::make_unique<VirtualUser>(loop.context, spec));
+    ++loop.context.tally.users;
+  }
+  return users.size();
+}
+
+void UserEngine::make_loops() {
   shared_ = std::make_unique<Shared>(Shared{{resolve_checked(setup_.auth_url, {"http", "https"}, "auth"),
                                              resolve_checked(setup_.backend_url, {"http", "https"}, "backend"),
                                              resolve_checked(setup_.ws_url, {"ws", "wss"}, "WebSocket")},
@@ -119,33 +142,22 @@ std::size_t UserEngine::prepare(const std::vector<cast::v1::UserSpec>& users) {
   for (unsigned i = 0; i < options_.threads; ++i) {
     loops_.push_back(std::make_unique<Loop>(setup_, endpoints, shared_->tls.get(), sink_, options_.health->loop(i)));
   }
-  for (auto& loop : loops_) {
-    if (!users.empty()) {
-      loop->context.write_buffer_bytes = frame_write_buffer_bytes(setup_.scenario, setup_.run_id, users.front());
-    }
-  }
-  for (std::size_t i = 0; i < users.size(); ++i) {
-    auto& loop = *loops_[i % loops_.size()];
-    loop.users.push_back(std::make_unique<VirtualUser>(loop.context, users[i]));
-    ++loop.context.tally.users;
-  }
-  return users.size();
 }
 
+// Users begin in the order they were prepared, one ramp step apart: the
+// ramp spans every user this worker holds, those taken over included.
 void UserEngine::start(std::chrono::steady_clock::time_point go) {
   if (loops_.empty()) {
     throw std::logic_error("UserEngine::start before prepare");
   }
+  started_ = true;
   for (auto& loop : loops_) {
     loop->context.go = go;
   }
-  std::size_t position = 0;
-  for (std::size_t slot = 0; slot < loops_.front()->users.size(); ++slot) {
-    for (auto& loop : loops_) {
-      if (slot < loop->users.size()) {
-        loop->users[slot]->begin(go + options_.ramp_step * position++);
-      }
-    }
+  auto step = options_.ramp / std::max<std::size_t>(1, users_);
+  for (std::size_t position = 0; position < users_; ++position) {
+    auto& loop = *loops_[position % loops_.size()];
+    loop.users[position / loops_.size()]->begin(go + step * position);
   }
   for (auto& loop : loops_) {
     loop->ticker.start();

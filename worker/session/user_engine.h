@@ -15,9 +15,9 @@
 namespace cast::worker {
 
 struct EngineOptions {
-  unsigned threads{1};                     // event loops, one thread and io_context each
-  std::chrono::microseconds ramp_step{0};  // each next user starts this much later, microseconds; 0: all at go
-  HealthBoard* health{nullptr};            // where the loops report lag and counters; null: the engine keeps its own
+  unsigned threads{1};                // event loops, one thread and io_context each
+  std::chrono::microseconds ramp{0};  // the users' starts spread evenly over this, microseconds; 0: all at go
+  HealthBoard* health{nullptr};       // where the loops report lag and counters; null: the engine keeps its own
 };
 
 // Runs a worker's virtual users: users are dealt round-robin to the loops
@@ -36,9 +36,11 @@ class UserEngine {
   UserEngine(const UserEngine&) = delete;
   UserEngine& operator=(const UserEngine&) = delete;
 
-  // Resolves the platform URLs and builds the users; returns how many are
-  // ready. Throws (ResolveError, UrlError, std::invalid_argument) naming
-  // the URL that cannot be used. Call once, before start().
+  // Resolves the platform URLs (the first time) and builds the users;
+  // returns how many are ready. Throws (ResolveError, UrlError,
+  // std::invalid_argument) naming the URL that cannot be used. Call before
+  // start(), and again for users dealt to this worker later (taken over
+  // from a worker lost before the go), who join the same loops.
   std::size_t prepare(const std::vector<cast::v1::UserSpec>& users);
   // Schedules every user and starts the loop threads; returns at once.
   void start(std::chrono::steady_clock::time_point go);
@@ -49,6 +51,7 @@ class UserEngine {
 
  private:
   struct Loop;
+  void make_loops();
 
   RunSetup setup_;
   EventSink& sink_;
@@ -57,6 +60,8 @@ class UserEngine {
   std::unique_ptr<Shared> shared_;
   std::unique_ptr<HealthBoard> own_health_;
   std::vector<std::unique_ptr<Loop>> loops_;
+  std::size_t users_ = 0;  // prepared so far; user k runs on loop k % loops
+  bool started_ = false;
   std::vector<std::thread> threads_;
 };
 

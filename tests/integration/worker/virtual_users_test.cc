@@ -89,6 +89,27 @@ TEST_CASE("50 users on two loops all succeed against the reference platform, eac
   CHECK(agents.size() == 50);
 }
 
+// A worker that takes over the users of one lost before the go prepares
+// them as a further part; they join the same loops and start with the rest.
+TEST_CASE("users prepared in two parts before the start all run on the loops; none may join once started") {
+  ReferencePlatform platform;
+  auto run_id = "vp" + std::to_string(::getpid());
+  CollectingSink sink;
+  auto users = make_user_specs(7, run_id);
+  worker::UserEngine engine(setup_for(platform, run_id), sink, {2});
+  CHECK(engine.prepare({users.begin(), users.begin() + 3}) == 3);
+  CHECK(engine.prepare({users.begin() + 3, users.end()}) == 4);
+  engine.start(std::chrono::steady_clock::now() + std::chrono::milliseconds{50});
+  CHECK_THROWS_AS(engine.prepare({users.front()}), std::logic_error);
+  auto summary = engine.wait();
+  CHECK(summary.users == 7);
+  CHECK(summary.succeeded == 7);
+  for (const auto& user : users) {
+    CAPTURE(user.user_id());
+    CHECK(sink.of_user(user.index()).size() > 1);
+  }
+}
+
 TEST_CASE("payloads over the cap are cut and flagged, never silently") {
   ReferencePlatform platform;
   auto setup = setup_for(platform, "cap" + std::to_string(::getpid()));
