@@ -3,8 +3,8 @@
 // and adds it to its forgeries, so the forged REST call and upgrade use it.
 #include <nlohmann/json.hpp>
 
-#include "common/crypto/encoding.h"
 #include "common/jwt/jwt.h"
+#include "worker/probe/forged_tokens.h"
 #include "worker/probe/probe_loop.h"
 #include "worker/probe/probe_user.h"
 
@@ -27,14 +27,8 @@ std::int64_t unix_now_ms() {
 
 // `exp` of a JWT, when it is one; else what `expires_in` says.
 std::int64_t expiry_of(const std::string& token, const json& answer) {
-  auto first = token.find('.');
-  auto second = token.find('.', first == std::string::npos ? 0 : first + 1);
-  if (second != std::string::npos) {
-    auto payload = base64url_decode(std::string_view(token).substr(first + 1, second - first - 1));
-    auto claims = json::parse(payload.value_or(""), nullptr, false);
-    if (claims.is_object() && claims.contains("exp") && claims["exp"].is_number()) {
-      return claims["exp"].get<std::int64_t>();
-    }
+  if (auto exp = token_expiry(token)) {
+    return *exp;
   }
   auto ttl = answer.is_object() && answer.contains("expires_in") && answer["expires_in"].is_number()
                  ? answer["expires_in"].get<std::int64_t>()

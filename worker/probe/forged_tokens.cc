@@ -1,6 +1,7 @@
 #include "worker/probe/forged_tokens.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "common/crypto/encoding.h"
 #include "common/crypto/hmac.h"
@@ -33,19 +34,28 @@ std::string header(std::string_view alg, std::string_view kid = {}) {
   return made.dump();
 }
 
+// Where a JWT's payload starts and ends (its two dots); npos when it is none.
+std::pair<std::size_t, std::size_t> payload_span(const std::string& token) {
+  auto first = token.find('.');
+  auto second = token.find('.', first == std::string::npos ? 0 : first + 1);
+  return {first, second};
+}
+
+// A JWT's claims as an object; an empty one when there are none to read.
+json payload_claims(const std::string& token, std::size_t first, std::size_t second) {
+  auto payload = base64url_decode(std::string_view(token).substr(first + 1, second - first - 1));
+  auto claims = json::parse(payload.value_or("{}"), nullptr, false);
+  return claims.is_object() ? claims : json::object();
+}
+
 // The attacker's own token with only `sub` changed, keeping its signature.
 std::string tampered(const ForgeryTarget& target) {
   const auto& token = target.attacker_token;
-  auto first = token.find('.');
-  auto second = token.find('.', first == std::string::npos ? 0 : first + 1);
+  auto [first, second] = payload_span(token);
   if (first == std::string::npos || second == std::string::npos) {
     return token + "x";
   }
-  auto payload = base64url_decode(std::string_view(token).substr(first + 1, second - first - 1));
-  auto claims = json::parse(payload.value_or("{}"), nullptr, false);
-  if (claims.is_discarded() || !claims.is_object()) {
-    claims = json::object();
-  }
+  auto claims = payload_claims(token, first, second);
   claims["sub"] = target.victim_user_id;
   return token.substr(0, first + 1) + base64url_encode(claims.dump()) + token.substr(second);
 }
@@ -122,6 +132,18 @@ std::vector<ForgedToken> forge_tokens(const ForgeryTarget& target) {
     add_identity(target, forged);
   }
   return forged;
+}
+
+std::optional<std::int64_t> token_expiry(const std::string& token) {
+  auto [first, second] = payload_span(token);
+  if (first == std::string::npos || second == std::string::npos) {
+    return std::nullopt;
+  }
+  auto claims = payload_claims(token, first, second);
+  if (auto exp = claims.find("exp"); exp != claims.end() && exp->is_number()) {
+    return exp->get<std::int64_t>();
+  }
+  return std::nullopt;
 }
 
 }  // namespace cast::worker

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,5 +57,9 @@ struct ForgeryTarget {
 // signed with a fresh random key and marked so; the identity ones cannot
 // be made at all.
 std::vector<ForgedToken> forge_tokens(const ForgeryTarget& target);
+
+// A JWT's `exp` claim, seconds since the epoch; empty when the token is no
+// JWT or has none (read without checking the signature).
+std::optional<std::int64_t> token_expiry(const std::string& token);
 
 }  // namespace cast::worker

@@ -38,7 +38,22 @@ ProbeUser::ProbeUser(ProbeLoop& loop, cast::v1::UserSpec actor)
       index_text_(std::to_string(actor_.index())),
       timer_(loop.ioc) {}
 
-ProbeUser::~ProbeUser() = default;
+void ProbeUser::park() {
+  steps_ = {};
+  next_step_ = 0;
+  forged_ = {};
+  upgrade_listener_.reset();
+  upgrade_head_ = {};
+  upgrade_body_ = {};
+}
+
+// Nothing of the user's connections may call it back once it is gone.
+ProbeUser::~ProbeUser() {
+  for (auto* ws : {&ws_, &upgrade_ws_}) {
+    if (*ws) (*ws)->abort();
+  }
+  if (http_) http_->cancel();
+}
 
 namespace {
 
@@ -47,27 +62,6 @@ std::int64_t micros(std::chrono::steady_clock::duration span) {
 }
 
 }  // namespace
-
-void ProbeUser::on_token(TokenAnswer&& answer) {
-  if (answer.granted()) {
-    token_ = std::move(answer.token);
-    if (!readback_ && loop_.tokens != nullptr) {
-      (*loop_.tokens)[actor_.index()] = token_;
-    }
-    return next();
-  }
-  // Without its own token the user can run none of its probes: said once for each target.
-  for (aimed_ = 0; aimed_ < targets_.size(); ++aimed_) {
-    auto failed = result(cast::v1::PROBE_TOKEN, cast::v1::CHANNEL_REST, "token from " + loop_.endpoints.auth.text);
-    failed.set_http_status(answer.http.status);
-    failed.set_error_kind(answer.problem);
-    failed.set_error_message(actor_.user_id() + ": no token for the probe phase: " + answer.message);
-    emit(std::move(failed), answer.http.body, answer.http.head);
-  }
-  aimed_ = 0;
-  next_step_ = steps_.size();
-  next();
-}
 
 void ProbeUser::on_upgrade_answer(int status, std::string_view head, std::string_view body) {
   upgrade_status_ = status;
@@ -79,6 +73,7 @@ void ProbeUser::on_open() {
   if (ws_opening_) {
     ws_opening_ = false;
     ws_ready_ = true;
+    token_proven_ = true;  // the platform took it for the upgrade
     next();
   }
 }
@@ -107,13 +102,23 @@ void ProbeUser::on_frame(std::string_view message) {
 void ProbeUser::on_closed(const TransportFailure& why) {
   ws_.reset();
   ws_ready_ = false;
+  if (std::exchange(ws_closing_, false)) {
+    return next();  // our own close ended, well or not: the step is over
+  }
   if (!why.failed()) {
-    return;  // our own close completed
+    return;
   }
   if (ws_opening_ || !pending_request_.empty()) {
     bool opening = std::exchange(ws_opening_, false);
     if (opening && kept_token_refused(upgrade_status_)) {
       return;
+    }
+    // The WebSocket an earlier round left open may have been closed by the
+    // platform just as the read-back went out on it: the read-back is sent
+    // again, once, on a fresh one, so it is never judged on that reuse.
+    if (!opening && std::exchange(ws_carried_, false)) {
+      pending_request_.clear();
+      return retry_step({[this] { ws_open(); }});
     }
     auto lost = result(opening ? cast::v1::PROBE_WS_CONNECT : pending_kind_, cast::v1::CHANNEL_WS,
                        opening ? "ws upgrade " + loop_.endpoints.ws.text : "ws " + pending_exchange_->expect);

@@ -4,7 +4,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "worker/probe/probe_round.h"
 #include "worker/session/event_sink.h"
@@ -27,8 +29,8 @@ struct ProbeEndpoints {
 // thread that runs the round, so nothing here is locked.
 struct ProbeLoop {
   ProbeLoop(const RunSetup& setup, const ProbeEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink,
-            std::chrono::steady_clock::time_point go, ProbeTokens* tokens)
-      : setup(setup), endpoints(endpoints), tls(tls), events(sink, kFlushAt), go(go), tokens(tokens) {}
+            std::chrono::steady_clock::time_point go, ProbeTokens tokens)
+      : setup(setup), endpoints(endpoints), tls(tls), events(sink, kFlushAt), go(go), tokens(std::move(tokens)) {}
 
   // Probe results are few and each one matters if the worker dies next:
   // they leave in small batches.
@@ -41,6 +43,13 @@ struct ProbeLoop {
     }
     events.add(std::move(event));
   }
+  // An attacker may leave its WebSocket open for its own read-back next
+  // round only where that read-back goes over the WebSocket, and only up
+  // to the phase's bound (ProbePhase::kMaxKeptWebSockets).
+  bool may_keep_websocket() const {
+    return !setup.scenario.state_rest && !setup.scenario.state.send.empty() &&
+           websockets_kept < ProbePhase::kMaxKeptWebSockets;
+  }
 
   boost::asio::io_context ioc{1};
   const RunSetup& setup;
@@ -48,7 +57,8 @@ struct ProbeLoop {
   boost::asio::ssl::context* tls;  // null when no URL is https/wss
   EventBuffer events;
   std::chrono::steady_clock::time_point go;  // event offsets count from here
-  ProbeTokens* tokens;                       // granted tokens kept across rounds; may be null
+  ProbeTokens tokens;                        // the users' own tokens, kept across rounds
+  std::size_t websockets_kept{0};            // attackers' WebSockets left open this round
   std::uint32_t probes_run{0};
   std::uint32_t probes_unanswered{0};
 };

@@ -1,5 +1,6 @@
 #include "worker/probe/probe_round.h"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <condition_variable>
@@ -7,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/net/tls_client.h"
@@ -19,6 +22,7 @@ namespace cast::worker {
 namespace {
 
 using Launch = std::function<void(ProbeUser::Finished)>;
+using KeptUsers = std::unordered_map<std::uint32_t, std::unique_ptr<ProbeUser>>;
 
 // Without the secret, this many attackers per round also probe expiry with
 // a real short-lived token. Expiry is the platform's, not the user's, and
@@ -135,28 +139,93 @@ std::vector<Launch> attack_launches(ProbeLoop& loop, const cast::v1::ProbePlan& 
   return launches;
 }
 
-}  // namespace
-
-ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
-                                  std::chrono::steady_clock::time_point go, ProbeRoundOptions options) {
-  auto endpoints = resolve_endpoints(setup);
-  std::shared_ptr<boost::asio::ssl::context> tls;
-  if (endpoints.auth.url.tls() || endpoints.backend.url.tls() || endpoints.ws.url.tls()) {
-    tls = make_tls_client_context(setup.insecure_tls);
-  }
-  ProbeLoop loop{setup, endpoints, tls.get(), sink, go, options.tokens};
-  std::vector<std::unique_ptr<ProbeUser>> users;
-  auto launches = attack_launches(loop, plan, users);
+// The round's read-backs: a user whose attacks left its WebSocket open
+// reads over it (the same user object, `carried` loses it), any other is
+// a new user.
+void add_readbacks(ProbeLoop& loop, const cast::v1::ProbePlan& plan, KeptUsers& carried,
+                   std::vector<std::unique_ptr<ProbeUser>>& users, std::vector<Launch>& launches) {
   for (const auto& readback : plan.readbacks()) {
     const auto& owner = readback.owner();
     ProbeTarget own{owner.index(), owner.user_id(), owner.tenant_id(), readback.agent_id()};
-    auto& user = users.emplace_back(std::make_unique<ProbeUser>(loop, owner));
-    launches.push_back([&user = *user, own](ProbeUser::Finished done) { user.start_readback(own, std::move(done)); });
+    if (auto kept = carried.find(owner.index()); kept != carried.end()) {
+      users.push_back(std::move(kept->second));
+      carried.erase(kept);
+    } else {
+      users.push_back(std::make_unique<ProbeUser>(loop, owner));
+    }
+    launches.push_back(
+        [&user = *users.back(), own](ProbeUser::Finished done) { user.start_readback(own, std::move(done)); });
   }
+}
+
+// What no read-back of this round took is closed in it.
+void add_releases(KeptUsers& carried, std::vector<std::unique_ptr<ProbeUser>>& users, std::vector<Launch>& launches) {
+  for (auto& [index, user] : carried) {
+    users.push_back(std::move(user));
+    launches.push_back([&user = *users.back()](ProbeUser::Finished done) { user.start_release(std::move(done)); });
+  }
+  carried.clear();
+}
+
+}  // namespace
+
+// Members in this order so that users (and their sockets) go before the
+// loop they were made on.
+struct ProbePhase::State {
+  State(const RunSetup& setup, const ProbeEndpoints& endpoints, boost::asio::ssl::context* tls, EventSink& sink,
+        std::chrono::steady_clock::time_point go, ProbeTokens tokens)
+      : loop(setup, endpoints, tls, sink, go, std::move(tokens)) {}
+  ProbeLoop loop;
+  KeptUsers kept;  // attackers whose WebSocket waits for their read-back
+};
+
+ProbePhase::ProbePhase(const RunSetup& setup, EventSink& sink, std::chrono::steady_clock::time_point go,
+                       ProbeTokens tokens)
+    : setup_(setup), sink_(sink), go_(go), endpoints_(std::make_unique<ProbeEndpoints>(resolve_endpoints(setup))) {
+  if (endpoints_->auth.url.tls() || endpoints_->backend.url.tls() || endpoints_->ws.url.tls()) {
+    tls_ = make_tls_client_context(setup.insecure_tls);
+  }
+  state_ = std::make_unique<State>(setup_, *endpoints_, tls_.get(), sink_, go_, std::move(tokens));
+}
+
+ProbePhase::~ProbePhase() {
+  if (!state_->kept.empty()) {
+    try {
+      run_round(cast::v1::ProbePlan{});  // a round of releases only
+    } catch (const std::exception&) {
+      // Nothing left to report; the sockets close with their users.
+    }
+  }
+}
+
+const ProbeTokens& ProbePhase::tokens() const { return state_->loop.tokens; }
+std::size_t ProbePhase::kept_websockets() const { return state_->kept.size(); }
+
+ProbeRoundSummary ProbePhase::run_round(const cast::v1::ProbePlan& plan, const ProbeRoundOptions& options) {
+  auto& loop = state_->loop;
+  loop.probes_run = 0;
+  loop.probes_unanswered = 0;
+  loop.websockets_kept = 0;
+  auto carried = std::exchange(state_->kept, {});
+  std::vector<std::unique_ptr<ProbeUser>> users;
+  auto launches = attack_launches(loop, plan, users);
+  add_readbacks(loop, plan, carried, users, launches);
+  add_releases(carried, users, launches);
   ProbeQueue queue{std::move(launches), options.parallel_users};
   LoopHealth own_health;
   LoopHealth& health = options.health != nullptr ? *options.health : own_health;
-  LoopTicker ticker{loop.ioc, loop.events, health, {[&queue] { return queue.finished(); }, {}}};
+  // A WebSocket left open keeps the loop busy: it is stopped once the last
+  // user is done (after the ticker's last flush).
+  LoopTicker ticker{loop.ioc,
+                    loop.events,
+                    health,
+                    {[&queue, &loop] {
+                       if (!queue.finished()) return false;
+                       boost::asio::post(loop.ioc, [&loop] { loop.ioc.stop(); });
+                       return true;
+                     },
+                     {}}};
+  loop.ioc.restart();
   ticker.start();
   queue.start();
   {
@@ -165,7 +234,31 @@ ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePl
         loop.ioc, [&health] { health.count_harness_error(); }, "worker probe loop");
   }
   ticker.finish();
-  return {loop.probes_run, loop.probes_unanswered};
+  ProbeRoundSummary summary{loop.probes_run, loop.probes_unanswered};
+  if (!queue.finished()) {
+    // Stopped from outside: calls in flight are abandoned with the loop, and
+    // a new one serves any later round (the tokens stay).
+    auto tokens = std::move(loop.tokens);
+    users.clear();
+    state_ = std::make_unique<State>(setup_, *endpoints_, tls_.get(), sink_, go_, std::move(tokens));
+    return summary;
+  }
+  loop.ioc.restart();
+  loop.ioc.poll();  // what the users' last steps left ready runs while they are still there
+  for (auto& user : users) {
+    if (user->keeps_websocket()) {
+      user->park();
+      auto index = user->index();
+      state_->kept.emplace(index, std::move(user));
+    }
+  }
+  return summary;
+}
+
+ProbeRoundSummary run_probe_round(const RunSetup& setup, const cast::v1::ProbePlan& plan, EventSink& sink,
+                                  std::chrono::steady_clock::time_point go, ProbeRoundOptions options) {
+  ProbePhase phase{setup, sink, go};
+  return phase.run_round(plan, options);
 }
 
 }  // namespace cast::worker

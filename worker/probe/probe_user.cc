@@ -28,29 +28,42 @@ void ProbeUser::start_attack(std::vector<ProbeAim> aims, Finished finished) {
     any_ws = any_ws || ws_planned_;
   }
   if (any_ws) {
-    steps_.push_back([this] { ws_close(); });
+    steps_.push_back([this] { end_websocket(); });
   }
   next();
 }
 
-// The forgeries name the target's owner and tenant: made anew for each.
 void ProbeUser::aim(std::size_t target) {
   aimed_ = target;
-  const auto& victim = targets_[target];
+  forge();
+  next();
+}
+
+// The forgeries name the target's owner and tenant, and some are made from
+// token_: made anew for each target, and whenever token_ changes.
+void ProbeUser::forge() {
+  const auto& victim = target();
   forged_ = forge_tokens({token_, actor_.user_id(), actor_.tenant_id(), victim.user_id, victim.tenant_id,
                           loop_.setup.run_id, loop_.setup.jwt_secret});
   if (!expired_issued_.empty()) {
     forged_.push_back(
         {"expired_issued", cast::v1::FORGERY_EXPIRED_ISSUED, expired_issued_, true, ForgeryAim::credential});
   }
-  next();
 }
 
-// Over REST where the scenario reads state there, else over the WebSocket.
+// Over REST where the scenario reads state there, else over the WebSocket:
+// the one this user's attacks left open when they did (ws_carried_).
 void ProbeUser::start_readback(ProbeTarget own, Finished finished) {
   finished_ = std::move(finished);
   readback_ = true;
   targets_ = {std::move(own)};
+  aimed_ = 0;
+  steps_.clear();
+  next_step_ = 0;
+  ws_planned_ = false;
+  ws_kept_ = false;
+  ws_carried_ = ws_ready_;
+  token_kept_ = !token_.empty();  // from its attacks: it may have expired since
   const auto& scenario = loop_.setup.scenario;
   steps_.push_back([this] { fetch_own_token(); });
   if (scenario.state_rest) {
@@ -108,6 +121,13 @@ void ProbeUser::plan_ws(ProbeKind kind, const WsExchange& exchange, std::string 
   steps_.push_back([this, kind, &exchange, content = std::move(content)] { ws_request(kind, exchange, content); });
 }
 
+void ProbeUser::start_release(Finished finished) {
+  finished_ = std::move(finished);
+  steps_ = {[this] { ws_close(); }};
+  next_step_ = 0;
+  next();
+}
+
 // Posts the next step (a copy: a step may add steps behind it), or ends.
 void ProbeUser::next() {
   timer_.cancel();
@@ -124,21 +144,6 @@ void ProbeUser::next() {
   }
 }
 
-void ProbeUser::fetch_own_token() {
-  if (readback_ && loop_.tokens != nullptr) {
-    if (auto kept = loop_.tokens->find(actor_.index()); kept != loop_.tokens->end()) {
-      token_ = kept->second;
-      token_kept_ = true;
-      return next();
-    }
-  }
-  step_started_ = Clock::now();
-  http_ = fetch_token(session_, fields(), [this](TokenAnswer&& answer) {
-    http_.reset();
-    on_token(std::move(answer));
-  });
-}
-
 // Opens the WebSocket unless the one opened for an earlier target is still up.
 void ProbeUser::ws_open() {
   if (ws_ready_) {
@@ -147,6 +152,7 @@ void ProbeUser::ws_open() {
   step_started_ = Clock::now();
   upgrade_status_ = 0;
   ws_opening_ = true;
+  ws_carried_ = false;
   ws_ = open_websocket(session_, token_, *this);
 }
 
@@ -174,12 +180,32 @@ void ProbeUser::ws_request(ProbeKind kind, const WsExchange& exchange, const std
   });
 }
 
+// At the end of the attacks: left open for this user's read-back of the
+// next round where that may be, else closed.
+void ProbeUser::end_websocket() {
+  if (ws_ready_ && loop_.may_keep_websocket()) {
+    ws_kept_ = true;
+    ++loop_.websockets_kept;
+    return next();
+  }
+  ws_close();
+}
+
+// The step ends when the close completes (on_closed), or fails to in time:
+// nothing of the connection outlives the user's last step, so the round's
+// loop may stop once every user is done.
 void ProbeUser::ws_close() {
   ws_ready_ = false;
-  if (ws_) {
-    ws_->close();  // on_closed reports the end; nothing waits for it
+  if (!ws_) {
+    return next();
   }
-  next();
+  ws_closing_ = true;
+  ws_->close();
+  timer_.after(loop_.setup.timeouts.message, [this] {
+    ws_closing_ = false;
+    if (auto ws = std::exchange(ws_, {})) ws->abort();
+    next();
+  });
 }
 
 void ProbeUser::rest_call(ProbeKind kind, const HttpShape& shape, std::string bearer, const ForgedToken* forged) {
@@ -189,11 +215,13 @@ void ProbeUser::rest_call(ProbeKind kind, const HttpShape& shape, std::string be
   auto forgery = forged ? forged->forgery : cast::v1::FORGERY_UNSPECIFIED;
   bool full_strength = forged != nullptr && forged->full_strength;
   step_started_ = Clock::now();
-  auto done = [this, kind, forgery, full_strength, call](HttpOutcome&& outcome) {
+  bool own = forged == nullptr;
+  auto done = [this, kind, forgery, full_strength, call, own](HttpOutcome&& outcome) {
     http_.reset();
-    if (kind == cast::v1::PROBE_READBACK && kept_token_refused(outcome.status)) {
+    if (own && kept_token_refused(outcome.status)) {
       return;
     }
+    token_proven_ = token_proven_ || (own && !outcome.failure.failed() && outcome.status != 401);
     auto answered = result(kind, cast::v1::CHANNEL_REST, call);
     answered.set_forgery(forgery);
     answered.set_forgery_full_strength(full_strength);
@@ -222,27 +250,11 @@ void ProbeUser::rest_call(ProbeKind kind, const HttpShape& shape, std::string be
   call_backend_on(*own_rest_, session_, shape, filled, std::move(bearer), std::move(done));
 }
 
-// A token kept from round 1 may have expired since: refused, the read-back
-// starts over with a fresh token from auth (on a fresh connection, as it is
-// another credential), so that it is judged on the owner's state, never on
-// the age of the token it presented.
-bool ProbeUser::kept_token_refused(int status) {
-  if (!token_kept_ || status != 401) {
-    return false;
-  }
-  token_kept_ = false;
-  loop_.tokens->erase(actor_.index());
-  if (own_rest_) {
-    own_rest_->cancel();
-    own_rest_.reset();
-  }
-  next_step_ = 0;
-  next();
-  return true;
-}
-
 // One read of the victim's state per forgery, queued right behind this step.
 void ProbeUser::forged_rest() {
+  if (unproven_token()) {
+    return;
+  }
   std::vector<Step> calls;
   for (std::size_t i = 0; i < forged_.size(); ++i) {
     calls.push_back([this, i] {
@@ -254,6 +266,9 @@ void ProbeUser::forged_rest() {
 }
 
 void ProbeUser::forged_upgrades() {
+  if (unproven_token()) {
+    return;
+  }
   std::vector<Step> attempts;
   // An identity forgery is a valid token of someone else: its upgrade is rightly granted.
   for (std::size_t i = 0; i < forged_.size(); ++i) {

@@ -32,9 +32,10 @@ struct ProbeAim {
   std::vector<cast::v1::ProbeKind> kinds;
 };
 
-// One user in the probe phase, on its loop's thread only: takes a fresh
-// token of its own, then walks its steps one after another (each target in
-// turn, over one WebSocket while it stays open, as one attacker would),
+// One user in the probe phase, on its loop's thread only: presents its own
+// token (the one its session was granted, else a fresh one), then walks its
+// steps one after another (each target in turn, over one WebSocket while it
+// stays open, as one attacker would),
 // each ending in exactly one PROBE_RESULT event (the answer, or why none
 // came). Every message is the run's scenario's (state read, state write,
 // message, REST calls), aimed at the target's agent; a probe the scenario
@@ -52,8 +53,16 @@ class ProbeUser final : public WsListener {
 
   // The attacker's probes on each target's agent, target after target.
   void start_attack(std::vector<ProbeAim> aims, Finished finished);
-  // The owner reads its own agent's state back.
+  // The owner reads its own agent's state back (over the WebSocket its
+  // attacks left open, when they did).
   void start_readback(ProbeTarget own, Finished finished);
+  // Closes the WebSocket its attacks left open, for no read-back came.
+  void start_release(Finished finished);
+  // After its attacks: whether it left its WebSocket open for its read-back
+  // of the next round; park() then drops what only the attacks needed.
+  bool keeps_websocket() const { return ws_kept_ && ws_ready_; }
+  void park();
+  std::uint32_t index() const { return actor_.index(); }
   // Before start_attack: also probe expiry with a real token from auth
   // (short ttl_s, used once expired) among the forgeries.
   void probe_expiry() { expiry_probe_ = true; }
@@ -71,14 +80,20 @@ class ProbeUser final : public WsListener {
   void aim(std::size_t target);
   void plan_ws(cast::v1::ProbeKind kind, const WsExchange& exchange, std::string content = {});
   void next();
-  void fetch_own_token();
+  void forge();
+  void fetch_own_token();  // probe_token.cc, with the four below
+  void request_token();
   void on_token(TokenAnswer&& answer);
+  bool kept_token_refused(int status);
+  bool unproven_token();
+  void drop_token();
+  void retry_step(std::vector<Step> before);
   void ws_open();
   void ws_request(cast::v1::ProbeKind kind, const WsExchange& exchange, const std::string& content);
+  void end_websocket();
   void ws_close();
   void rest_call(cast::v1::ProbeKind kind, const HttpShape& shape, std::string bearer,
                  const ForgedToken* forged = nullptr);
-  bool kept_token_refused(int status);
   void forged_rest();
   void fetch_short_token();  // expired_token.cc
   void on_short_token(HttpOutcome&& outcome);
@@ -109,7 +124,8 @@ class ProbeUser final : public WsListener {
 
   std::string token_;
   bool readback_{false};
-  bool token_kept_{false};           // token_ is the one auth granted this user in round 1
+  bool token_kept_{false};           // token_ was granted before this task (its session, an earlier round)
+  bool token_proven_{false};         // auth just granted token_, or the platform accepted it
   std::vector<ForgedToken> forged_;  // aimed at the current target
   std::string expired_issued_;       // the short-lived token once expired, aimed at every target
   bool expiry_probe_{false};
@@ -122,6 +138,9 @@ class ProbeUser final : public WsListener {
   bool ws_planned_{false};
   bool ws_opening_{false};
   bool ws_ready_{false};
+  bool ws_closing_{false};    // our close in progress; the step ends when it completes
+  bool ws_kept_{false};       // left open at the end of the attacks, for the read-back
+  bool ws_carried_{false};    // the open WebSocket is the one an earlier round left open
   int upgrade_status_{0};     // the last upgrade answer's status, 0 before any
   std::string upgrade_head_;  // the last upgrade answer's status line and fields
   std::string upgrade_body_;

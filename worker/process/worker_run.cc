@@ -123,11 +123,13 @@ class AbortWatch {
 // The probe phase: plan rounds until the controller releases this worker
 // (or ends the stream). Each round is answered with ProbeDone, even one
 // that could not run, so the controller never waits on it in vain.
+// The phase is made at the first round (its URLs resolved then) and kept
+// for the next: the users' tokens and the WebSockets left open go across.
 void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assignment,
-                        std::chrono::steady_clock::time_point go, HealthBoard& health) {
+                        std::chrono::steady_clock::time_point go, HealthBoard& health, ProbeTokens tokens) {
   LinkSink sink{link};
   auto setup = run_setup_from(assignment);
-  ProbeTokens tokens;  // round 1's, for round 2's read-backs
+  std::optional<ProbePhase> phase;
   while (auto plan = link.wait_for_probe_plan(kReleaseWait)) {
     spdlog::info("worker: probe round {} ({} attacks, {} read-backs)", plan->round(), plan->attacks_size(),
                  plan->readbacks_size());
@@ -135,8 +137,8 @@ void serve_probe_rounds(ControllerLink& link, const cast::v1::Assignment& assign
     done.set_round(plan->round());
     try {
       auto stop = [&link] { return stop_reason(link).has_value(); };
-      auto summary = run_probe_round(setup, *plan, sink, go,
-                                     {.health = &health.loop(0), .stop_requested = stop, .tokens = &tokens});
+      if (!phase) phase.emplace(setup, sink, go, std::move(tokens));
+      auto summary = phase->run_round(*plan, {.health = &health.loop(0), .stop_requested = stop});
       done.set_probes_run(summary.probes_run);
       done.set_probes_unanswered(summary.probes_unanswered);
     } catch (const std::exception& e) {
@@ -215,6 +217,7 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
     engine.start(*go);
     summary = engine.wait();
   }
+  auto tokens = engine.take_granted_tokens();
   auto done = done_message(summary, health);
   done.set_go_worker_us(steady_us(*go));
   if (auto first = sink.first_start_us()) done.set_first_start_worker_us(steady_us(*go) + *first);
@@ -222,7 +225,7 @@ int run_users(ControllerLink& link, const cast::v1::Assignment& assignment, cons
   spdlog::info("worker: {} users, {} succeeded, {} failed, {} events", summary.users, summary.succeeded, summary.failed,
                summary.events_emitted);
   if (!stop_reason(link)) {
-    serve_probe_rounds(link, assignment, *go, health);
+    serve_probe_rounds(link, assignment, *go, health, std::move(tokens));
   }
   if (auto reason = stop_reason(link)) {
     spdlog::error("worker: load stopped, {}", *reason);

@@ -70,8 +70,7 @@ void VirtualUser::on_open() {
   if (state_ == UserState::connecting) {
     if (!loop_.setup.scenario.state_rest) {
       // Nothing after the upgrade needs the token; a held connection need not keep it.
-      token_.clear();
-      token_.shrink_to_fit();
+      hand_over_token();
     }
     advance();
   }

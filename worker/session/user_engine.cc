@@ -178,6 +178,17 @@ WorkerSummary UserEngine::wait() {
   return total;
 }
 
+GrantedTokens UserEngine::take_granted_tokens() {
+  GrantedTokens tokens;
+  for (auto& loop : loops_) {
+    for (auto& [user, token] : loop->context.granted) {
+      tokens.insert_or_assign(user, std::move(token));
+    }
+    loop->context.granted = {};
+  }
+  return tokens;
+}
+
 void UserEngine::abort(const std::string& reason) {
   for (auto& loop : loops_) {
     boost::asio::post(loop->context.ioc, [&users = loop->users, reason] {

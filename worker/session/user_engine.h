@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "worker/session/event_sink.h"
+#include "worker/session/granted_tokens.h"
 #include "worker/session/loop_health.h"
 #include "worker/session/run_setup.h"
 #include "worker/session/worker_summary.h"
@@ -46,6 +47,8 @@ class UserEngine {
   void start(std::chrono::steady_clock::time_point go);
   // Blocks until every user has finished; the loops' counters merged.
   WorkerSummary wait();
+  // After wait(): the tokens the users were granted, moved out of the loops.
+  GrantedTokens take_granted_tokens();
   // Fails every unfinished user with error kind "aborted". Any thread.
   void abort(const std::string& reason);
 

@@ -4,6 +4,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "worker/session/event_sink.h"
 #include "worker/session/loop_health.h"
@@ -46,6 +50,9 @@ struct UserLoop {
   std::size_t write_buffer_bytes{4096};  // each connection's Beast write buffer (see frame_write_buffer_bytes)
   std::chrono::steady_clock::time_point go{};
   WorkerSummary tally;
+  // Each user's granted token once its session no longer needs it, for the
+  // probe phase: appended on this thread only, so it costs a move, no lock.
+  std::vector<std::pair<std::uint32_t, std::string>> granted;
 };
 
 }  // namespace cast::worker

@@ -289,8 +289,16 @@ void VirtualUser::release_transport() {
     http_->cancel();
     http_.reset();
   }
-  token_.clear();
-  token_.shrink_to_fit();
+  hand_over_token();
+}
+
+// The token goes to the loop's list (a move, the user keeps none of it) for
+// the probe phase, whose attacker then presents it instead of asking auth.
+void VirtualUser::hand_over_token() {
+  if (!token_.empty()) {
+    loop_.granted.emplace_back(spec_.index(), std::move(token_));
+    token_ = {};
+  }
 }
 
 }  // namespace cast::worker

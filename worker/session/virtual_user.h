@@ -87,6 +87,7 @@ class VirtualUser final : public WsListener {
   void on_deadline();
   void fail(std::string_view kind, std::string message);
   void release_transport();
+  void hand_over_token();
   bool finished() const {
     return state_ == UserState::done || state_ == UserState::failed || state_ == UserState::cancelled;
   }

@@ -1,120 +1,14 @@
-// Which connection each probe rides, seen from a tiny platform that records
-// the connection of every request: the REST probes that present the
-// attacker's own token share one keep-alive connection, every other
-// credential has a connection of its own, a connection the platform closes
-// never turns into a failed probe, and a read-back presents the token its
-// user was granted in round 1 (a fresh one when the platform refuses it).
-#include <doctest/doctest.h>
-
-#include <map>
-#include <mutex>
-#include <nlohmann/json.hpp>
-#include <set>
-
-#include "tests/integration/worker/collecting_sink.h"
-#include "tests/integration/worker/tiny_platform.h"
-#include "worker/probe/probe_round.h"
+// Which connection and which token each REST probe rides, seen from a tiny
+// platform that records the connection of every request: the REST probes
+// that present the attacker's own token share one keep-alive connection,
+// every other credential has a connection of its own, a connection the
+// platform closes never turns into a failed probe, and a user presents the
+// token it already holds (its session's, round 1's) until the platform
+// refuses it, then a fresh one.
+#include "tests/integration/probes/probe_rig.h"
 
 namespace cast::test {
 namespace {
-
-using v1::ProbeKind;
-
-constexpr std::uint32_t kAttacker = 0;
-constexpr std::uint32_t kVictims[] = {7, 1};  // the attacker's tenant (t-0), another (t-1)
-
-std::string agent_of(std::uint32_t user) { return "agent-" + std::to_string(user); }
-
-// Grants "token-<user>-<n>" (n counts every grant), refuses every upgrade
-// (the WebSocket probes are not what these cases look at), answers a
-// user's read of its own agent with its state and everything else 404;
-// `refused` is a token the platform no longer honours (401).
-class TokenCounter {
- public:
-  std::atomic<int> granted{0};
-  void refuse(std::string token) {
-    std::lock_guard lock(mutex_);
-    refused_ = std::move(token);
-  }
-  bool refused(const std::string& authorization) const {
-    std::lock_guard lock(mutex_);
-    return !refused_.empty() && authorization == "Bearer " + refused_;
-  }
-
- private:
-  mutable std::mutex mutex_;  // set by the test, read on the platform's threads
-  std::string refused_;
-};
-
-TinyRoutes probe_routes(std::shared_ptr<TokenCounter> tokens, int answers_per_connection, bool announce_close) {
-  TinyRoutes routes;
-  routes.http = [tokens](const std::string& method, const std::string& target, const std::string& authorization,
-                         const std::string& body) -> TinyAnswer {
-    if (method == "POST" && target == "/auth/token") {
-      auto user = nlohmann::json::parse(body).at("user_id").get<std::string>();
-      return {200, nlohmann::json{{"access_token", "token-" + user + "-" + std::to_string(++tokens->granted)}}.dump()};
-    }
-    if (tokens->refused(authorization)) {
-      return {401, R"({"error":"unauthorized"})"};
-    }
-    if (method == "GET" && target == "/api/agents/" + agent_of(kAttacker) + "/state" &&
-        authorization.rfind("Bearer token-u-000000-", 0) == 0) {
-      return {200, R"({"agent_id":"agent-0","state":{}})"};
-    }
-    return {404, R"({"error":"not_found"})"};
-  };
-  routes.accept_upgrade = [](const std::string&) { return false; };
-  routes.answers_per_connection = answers_per_connection;
-  routes.announce_close = announce_close;
-  return routes;
-}
-
-worker::RunSetup setup_for(const TinyPlatform& platform) {
-  v1::Assignment assignment;
-  assignment.set_run_id("probe-connections");
-  assignment.set_payload_cap_bytes(16 * 1024);
-  assignment.mutable_targets()->set_auth_url(platform.http_url());
-  assignment.mutable_targets()->set_backend_url(platform.http_url());
-  assignment.mutable_targets()->set_ws_url(platform.ws_url());
-  assignment.set_jwt_secret("tiny-secret");  // forgeries at full strength, no expiry to wait for
-  return worker::run_setup_from(assignment);
-}
-
-v1::ProbePlan attack_plan(const std::vector<v1::UserSpec>& users) {
-  v1::ProbePlan plan;
-  plan.set_round(1);
-  for (auto victim : kVictims) {
-    auto* attack = plan.add_attacks();
-    *attack->mutable_attacker() = users[kAttacker];
-    attack->set_victim_index(victim);
-    attack->set_victim_user_id(users[victim].user_id());
-    attack->set_victim_tenant_id(users[victim].tenant_id());
-    attack->set_victim_agent_id(agent_of(victim));
-    for (auto kind : {v1::PROBE_REST_GET_STATE, v1::PROBE_REST_PUT_STATE, v1::PROBE_FORGED_REST}) {
-      attack->add_probes(kind);
-    }
-  }
-  return plan;
-}
-
-v1::ProbePlan readback_plan(const std::vector<v1::UserSpec>& users) {
-  v1::ProbePlan plan;
-  plan.set_round(2);
-  auto* readback = plan.add_readbacks();
-  *readback->mutable_owner() = users[kAttacker];
-  readback->set_agent_id(agent_of(kAttacker));
-  return plan;
-}
-
-std::vector<v1::Event> results_of(const CollectingSink& sink, ProbeKind kind) {
-  std::vector<v1::Event> out;
-  for (auto& event : sink.of_kind(v1::PROBE_RESULT)) {
-    if (event.probe_kind() == kind) {
-      out.push_back(event);
-    }
-  }
-  return out;
-}
 
 // Requests per connection, and the credentials each connection presented.
 struct ConnectionUse {
@@ -141,7 +35,8 @@ void check_one_identity_per_connection(const ConnectionUse& use) {
   }
 }
 
-// Every direct REST probe was judged on the platform's answer (404), none on a transport failure.
+// Every direct REST probe was judged on the platform's answer (404), none
+// on a transport failure or a refused held token.
 void check_direct_probes_answered(const CollectingSink& sink) {
   for (auto kind : {v1::PROBE_REST_GET_STATE, v1::PROBE_REST_PUT_STATE}) {
     auto results = results_of(sink, kind);
@@ -153,18 +48,19 @@ void check_direct_probes_answered(const CollectingSink& sink) {
   }
 }
 
+// The attack round alone, the attacker holding no token.
+void attack(ProbeRig& rig) {
+  worker::run_probe_round(rig.setup, attack_plan(rig.users), rig.sink, std::chrono::steady_clock::now());
+  check_direct_probes_answered(rig.sink);
+  check_one_identity_per_connection(connection_use(rig.platform));
+}
+
 }  // namespace
 
 TEST_CASE("the attacker's own-token REST probes share one connection; each forged token rides its own") {
-  auto tokens = std::make_shared<TokenCounter>();
-  TinyPlatform platform{probe_routes(tokens, 1000, true)};
-  auto users = make_user_specs(8, "probe-connections");
-  auto setup = setup_for(platform);
-  CollectingSink sink;
-  worker::run_probe_round(setup, attack_plan(users), sink, std::chrono::steady_clock::now());
-  check_direct_probes_answered(sink);
-  auto use = connection_use(platform);
-  check_one_identity_per_connection(use);
+  auto rig = ProbeRig::rest();
+  attack(rig);
+  auto use = connection_use(rig.platform);
   std::size_t own_token_connections = 0;
   for (const auto& [connection, requests] : use.requests) {
     auto credential = *use.credentials[connection].begin();
@@ -176,7 +72,7 @@ TEST_CASE("the attacker's own-token REST probes share one connection; each forge
     }
   }
   CHECK(own_token_connections == 1);
-  auto forged = results_of(sink, v1::PROBE_FORGED_REST);
+  auto forged = results_of(rig.sink, v1::PROBE_FORGED_REST);
   CHECK(forged.size() >= 2 * 12);
   for (const auto& result : forged) {
     CHECK(result.http_status() == 404);
@@ -188,20 +84,46 @@ TEST_CASE("connections the platform closes never fail a probe: after Connection:
   SUBCASE("Connection: close on every answer") { announce_close = true; }
   SUBCASE("a keep-alive answer, then the connection closed") { announce_close = false; }
   CAPTURE(announce_close);
-  auto tokens = std::make_shared<TokenCounter>();
-  TinyPlatform platform{probe_routes(tokens, 1, announce_close)};
-  auto users = make_user_specs(8, "probe-connections");
-  auto setup = setup_for(platform);
-  CollectingSink sink;
-  worker::run_probe_round(setup, attack_plan(users), sink, std::chrono::steady_clock::now());
-  check_direct_probes_answered(sink);
-  check_one_identity_per_connection(connection_use(platform));
+  auto rig = ProbeRig::rest(1, announce_close);
+  attack(rig);
   // Each probe reached the platform once: read and write of both victims with the own token.
-  std::size_t own_token_requests = 0;
-  for (const auto& request : platform.requests()) {
-    own_token_requests += request.authorization == "Bearer token-u-000000-1" ? 1 : 0;
+  CHECK(requests_with(rig.platform, "Bearer token-u-000000-1") == 4);
+}
+
+TEST_CASE("an attacker presents the token its session was granted, and a fresh one once that is refused") {
+  bool refuse_held = false;
+  SUBCASE("the session's token still honoured") { refuse_held = false; }
+  SUBCASE("the session's token refused since") { refuse_held = true; }
+  CAPTURE(refuse_held);
+  auto rig = ProbeRig::rest();
+  if (refuse_held) {
+    rig.tokens->refuse("session-0");
   }
-  CHECK(own_token_requests == 4);
+  {
+    auto phase = rig.phase({{kAttacker, "session-0"}});
+    phase.run_round(attack_plan(rig.users));
+    CHECK(phase.tokens().at(kAttacker) == (refuse_held ? "token-u-000000-1" : "session-0"));
+  }
+  check_direct_probes_answered(rig.sink);  // the refusal of the held token is no result
+  check_one_identity_per_connection(connection_use(rig.platform));
+  CHECK(rig.tokens->granted == (refuse_held ? 1 : 0));
+  // Refused, the held token was presented once; else for all four direct probes.
+  CHECK(requests_with(rig.platform, "Bearer session-0") == (refuse_held ? 1 : 4));
+  CHECK(requests_with(rig.platform, "Bearer token-u-000000-1") == (refuse_held ? 4 : 0));
+  // The tampered forgery is made from the token the platform took.
+  CHECK(requests_with(rig.platform, refuse_held ? "Bearer token-u-000000-1x" : "Bearer session-0x") == 2);
+}
+
+TEST_CASE("forgeries made from a held token wait for a fresh one when no call has shown the held one valid") {
+  auto rig = ProbeRig::rest();
+  {
+    auto phase = rig.phase({{kAttacker, "session-0"}});
+    phase.run_round(attack_plan(rig.users, {v1::PROBE_FORGED_REST}));
+  }
+  CHECK(rig.tokens->granted == 1);
+  CHECK(requests_with(rig.platform, "Bearer session-0x") == 0);
+  CHECK(requests_with(rig.platform, "Bearer token-u-000000-1x") == 2);
+  CHECK(results_of(rig.sink, v1::PROBE_FORGED_REST).size() >= 2 * 12);
 }
 
 TEST_CASE("a read-back presents the token its user was granted in round 1, and a fresh one once that is refused") {
@@ -209,26 +131,21 @@ TEST_CASE("a read-back presents the token its user was granted in round 1, and a
   SUBCASE("the kept token still honoured") { refuse_kept = false; }
   SUBCASE("the kept token refused since") { refuse_kept = true; }
   CAPTURE(refuse_kept);
-  auto tokens = std::make_shared<TokenCounter>();
-  TinyPlatform platform{probe_routes(tokens, 1000, true)};
-  auto users = make_user_specs(8, "probe-connections");
-  auto setup = setup_for(platform);
-  CollectingSink sink;
-  worker::ProbeTokens kept;
-  auto go = std::chrono::steady_clock::now();
-  worker::run_probe_round(setup, attack_plan(users), sink, go, {.tokens = &kept});
-  REQUIRE(kept.count(kAttacker) == 1);
-  CHECK(kept.at(kAttacker) == "token-u-000000-1");
+  auto rig = ProbeRig::rest();
+  auto phase = rig.phase();
+  phase.run_round(attack_plan(rig.users));
+  REQUIRE(phase.tokens().count(kAttacker) == 1);
+  CHECK(phase.tokens().at(kAttacker) == "token-u-000000-1");
   if (refuse_kept) {
-    tokens->refuse(kept.at(kAttacker));
+    rig.tokens->refuse("token-u-000000-1");
   }
-  worker::run_probe_round(setup, readback_plan(users), sink, go, {.tokens = &kept});
-  auto readbacks = results_of(sink, v1::PROBE_READBACK);
+  phase.run_round(readback_plan(rig.users));
+  auto readbacks = results_of(rig.sink, v1::PROBE_READBACK);
   REQUIRE(readbacks.size() == 1);  // the refusal of the kept token is no result
   CHECK(readbacks[0].http_status() == 200);
   CHECK(readbacks[0].error_kind().empty());
-  CHECK(tokens->granted == (refuse_kept ? 2 : 1));
-  auto last = platform.requests().back();
+  CHECK(rig.tokens->granted == (refuse_kept ? 2 : 1));
+  auto last = rig.platform.requests().back();
   CHECK(last.target == "/api/agents/agent-0/state");
   CHECK(last.authorization == (refuse_kept ? "Bearer token-u-000000-2" : "Bearer token-u-000000-1"));
 }

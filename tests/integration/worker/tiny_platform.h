@@ -41,6 +41,9 @@ struct TinyRoutes {
   // closes it silently after a keep-alive answer, as an idle timeout does.
   int answers_per_connection{1};
   bool announce_close{true};
+  // WebSocket messages one connection answers; the one after them is not
+  // answered, the server closes the WebSocket instead (0: no limit).
+  int frames_per_connection{0};
 };
 
 // One plain HTTP request as the server read it, numbered by its connection (from 1).
@@ -173,9 +176,13 @@ class TinyPlatform {
     }
     boost::beast::websocket::stream<Stream&> ws(stream);
     ws.accept(request);
-    for (;;) {
+    for (int answered = 0;; ++answered) {
       boost::beast::flat_buffer frame;
       ws.read(frame);
+      if (routes_.frames_per_connection > 0 && answered == routes_.frames_per_connection) {
+        ws.close(boost::beast::websocket::close_code::going_away);
+        return;
+      }
       for (const auto& reply : routes_.frame(boost::beast::buffers_to_string(frame.data()))) {
         ws.text(true);
         ws.write(boost::asio::buffer(reply));
