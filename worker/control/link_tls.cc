@@ -49,18 +49,23 @@ std::shared_ptr<grpc::Channel> dial_controller(const ControllerLinkConfig& confi
 }
 
 std::optional<std::string> FirstContact::failure(const ControllerLinkConfig& config, const grpc::Status& status) {
-  // gRPC reports a failed handshake only in the message text; a handshake
-  // that failed once fails the same way on every retry.
+  // gRPC reports a failed handshake only in the message text. A handshake
+  // the peer's certificate or protocol failed fails the same way on every
+  // retry; one whose connection broke mid-way ("Handshake read failed": a
+  // slow or restarting controller, seen under ThreadSanitizer) may not, so
+  // it counts with the closed connections below instead.
   auto text = lowered(status.error_message());
   auto has = [&text](const char* word) { return text.find(word) != std::string::npos; };
-  if (config.tls.enabled() && (has("handshake") || has("certificate") || has("ssl"))) {
+  const bool cut_short =
+      has("socket closed") || has("connection reset") || has("handshake read failed") || has("handshake write failed");
+  if (config.tls.enabled() && !cut_short && (has("handshake") || has("certificate") || has("ssl"))) {
     return fmt::format(
         "TLS handshake with the controller at {} failed: {} (check --tls-ca: the CA that signed the controller's "
         "certificate; --tls-server-name: a name in it; --tls-cert/--tls-key when the controller wants a worker "
         "certificate)",
         config.controller_address, status.error_message());
   }
-  closed_in_a_row_ = has("socket closed") || has("connection reset") ? closed_in_a_row_ + 1 : 0;
+  closed_in_a_row_ = cut_short ? closed_in_a_row_ + 1 : 0;
   if (closed_in_a_row_ < kClosedInARow) {
     return std::nullopt;
   }

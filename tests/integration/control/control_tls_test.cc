@@ -15,6 +15,7 @@
 #include "tests/support/run_processes.h"
 #include "tests/support/test_certificates.h"
 #include "worker/control/controller_link.h"
+#include "worker/control/link_tls.h"  // FirstContact: which first failures are retried
 
 using namespace cast::controller;  // the code under test
 
@@ -221,4 +222,26 @@ TEST_CASE("cast worker dials with --tls-ca, --tls-cert and --tls-key, the token 
     CHECK(slurp_file(dir / log).find(kToken) == std::string::npos);
   }
   std::filesystem::remove_all(dir);
+}
+
+// A handshake whose connection broke (TSan showed a slow controller cut one
+// short) is retried like a closed connection; a certificate that does not
+// verify fails at once, since retrying cannot change it.
+TEST_CASE("a handshake cut short is retried, a refused certificate is not") {
+  auto config = link_config(1, "w-first-contact");
+  config.tls = trusting(certificates().files.ca);
+  const grpc::Status cut(grpc::StatusCode::UNKNOWN, "failed to connect to all addresses; Handshake read failed");
+  cast::worker::FirstContact contact;
+  for (int attempt = 1; attempt < cast::worker::FirstContact::kClosedInARow; ++attempt) {
+    CAPTURE(attempt);
+    CHECK_FALSE(contact.failure(config, cut).has_value());
+  }
+  auto gave_up = contact.failure(config, cut);
+  REQUIRE(gave_up.has_value());
+  CHECK(gave_up->find("times in a row") != std::string::npos);
+
+  const grpc::Status refused(grpc::StatusCode::UNKNOWN, "Ssl handshake failed: certificate verify failed");
+  auto failure = cast::worker::FirstContact{}.failure(config, refused);
+  REQUIRE(failure.has_value());
+  CHECK(failure->find("TLS handshake with the controller") != std::string::npos);
 }
